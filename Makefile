@@ -12,7 +12,7 @@ export AIRFLOW__CORE__LOAD_EXAMPLES      ?= False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(CURDIR)/.airflow/airflow.db
 export GX_ANALYTICS_ENABLED              ?= false
 
-.PHONY: install test lint demo simulator clean
+.PHONY: install test lint demo backfill simulator clean
 
 install: $(STAMP)
 
@@ -23,18 +23,32 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/tthc_project.pth", "w").write("\n".join(sys.argv[1:]) + "\n")' $(CURDIR)/include $(CURDIR)
 	touch $(STAMP)
 
-test: $(STAMP)
+# Airflow's metadata DB (SQLite under .airflow/ unless configured); `db migrate` is idempotent.
+AIRFLOW_DB := $(AIRFLOW_HOME)/.migrated
+$(AIRFLOW_DB): $(STAMP)
+	mkdir -p $(AIRFLOW_HOME)
+	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
+	touch $@
+
+test: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-demo: $(STAMP)
+demo: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python -m tthc_pipeline.devtools.demo
 
-# Serve a generated province on http://127.0.0.1:8765 (token: demo-token) until Ctrl-C.
+# Run the daily DAGs for every day of [START, END] (both included), in order, against the
+# AIRFLOW_CONN_* connections in the environment, or an embedded Postgres and simulator.
+backfill: $(STAMP) $(AIRFLOW_DB)
+	@test -n "$(START)" -a -n "$(END)" || (echo "usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD"; exit 2)
+	$(BIN)/python -m tthc_pipeline.devtools.backfill --start $(START) --end $(END)
+
+# Serve a generated province on http://127.0.0.1:8765 until Ctrl-C (token: $$SIMULATOR_TOKEN,
+# or a random one it prints).
 simulator: $(STAMP)
-	$(BIN)/python -m simulator --port 8765 --token demo-token
+	$(BIN)/python -m simulator --port 8765
 
 clean:
 	rm -rf $(VENV) .airflow .local .pytest_cache .ruff_cache reports

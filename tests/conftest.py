@@ -80,3 +80,19 @@ def warehouse(empty_database: str) -> str:
 
     apply_migrations(empty_database)
     return empty_database
+
+
+@pytest.fixture(scope="session", autouse=True)
+def airflow_metadata_db() -> None:
+    """Airflow's SQLite metadata DB, migrated once (``make test`` usually did it already)."""
+    import subprocess
+    import sys
+
+    home = Path(os.environ["AIRFLOW_HOME"])
+    stamp = home / ".migrated"
+    if stamp.exists():
+        return
+    home.mkdir(parents=True, exist_ok=True)
+    airflow = Path(sys.executable).with_name("airflow")
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True)
+    stamp.touch()

@@ -1,0 +1,1 @@
+"""Developer tools: the embedded Postgres, the local stack, backfill and demo commands."""

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs once, when the warehouse volume is empty (postgres image: /docker-entrypoint-initdb.d).
+#
+# Creates the pipeline's login role and hands it the `warehouse` database, so that it can create
+# the layer schemas when it applies sql/migrations. Nothing else: the schema, and the read-only
+# `bi_reader` role, belong to the migrations. Credentials come from the environment (.env);
+# psql's :"name" / :'value' quoting keeps any character in them safe.
+set -euo pipefail
+
+: "${POSTGRES_USER:?}" "${POSTGRES_DB:?}"
+: "${WAREHOUSE_PIPELINE_USER:?set WAREHOUSE_PIPELINE_USER}"
+: "${WAREHOUSE_PIPELINE_PASSWORD:?set WAREHOUSE_PIPELINE_PASSWORD}"
+
+psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+    --set=pipeline_user="$WAREHOUSE_PIPELINE_USER" \
+    --set=pipeline_password="$WAREHOUSE_PIPELINE_PASSWORD" <<'SQL'
+create role :"pipeline_user" login password :'pipeline_password';
+alter database :"DBNAME" owner to :"pipeline_user";
+SQL
+
+echo "warehouse: role ${WAREHOUSE_PIPELINE_USER} owns database ${POSTGRES_DB}"

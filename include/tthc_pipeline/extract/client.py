@@ -1,0 +1,225 @@
+"""HTTP client for the provincial systems' list endpoints (contract: shared/spec/source-api.md).
+
+Pages are fetched over one keep-alive session and every transient failure the real systems show
+(429, 5xx, timeouts, dropped or truncated answers, ``200`` with ``error_code`` ≠ "0") is retried
+with exponential backoff and jitter. Requests the source refuses outright (400, 401, 403, 404…)
+fail at once: retrying them only delays the alert. The bearer token never appears in a log line
+or an error message.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+import requests
+
+log = logging.getLogger(__name__)
+
+ENDPOINTS = {
+    "don_vi": "/api/v1/don-vi",
+    "thu_tuc": "/api/v1/thu-tuc",
+    "ho_so": "/api/v1/ho-so",
+    "giao_dich": "/api/v1/giao-dich",
+}
+# Entities served by update window; the others are whole catalogues.
+INCREMENTAL = frozenset({"ho_so", "giao_dich"})
+
+SOURCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_PAGE_LIMIT = 5000
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+_REFUSAL_HINTS = {
+    400: "the source rejected the request parameters",
+    401: "the token was refused; check the connection's password",
+    403: "the token is not allowed to read this endpoint",
+    404: "no such endpoint; check the connection's host, port and scheme",
+}
+
+
+class SourceError(RuntimeError):
+    """The source refused a request, or kept failing until the attempts ran out."""
+
+
+class _TransientFailure(Exception):
+    """A failure worth retrying; ``retry_after`` is the source's own wait hint in seconds."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def source_timestamp(moment: datetime) -> str:
+    """``moment`` as the source's naive local ``yyyyMMddHHmmss``; naive input is ambiguous."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"datetime {moment.isoformat()} is naive; pass a timezone-aware one")
+    return moment.astimezone(SOURCE_TZ).strftime("%Y%m%d%H%M%S")
+
+
+def window_params(window_start: datetime, window_end: datetime) -> dict[str, str]:
+    """The query parameters selecting records updated in the half-open window."""
+    start, end = source_timestamp(window_start), source_timestamp(window_end)
+    if window_start >= window_end:
+        raise ValueError(f"empty window: start {window_start} is not before end {window_end}")
+    return {"cap_nhat_tu": start, "cap_nhat_den": end}
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header; None when absent or not a non-negative number."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None  # an HTTP-date or garbage: the contract promises seconds, so use backoff
+    return seconds if seconds >= 0 else None
+
+
+class SourceClient:
+    """Reads the paged list endpoints of one source system with a bearer token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: tuple[float, float] = (5, 30),
+        max_attempts: int = 8,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        page_limit: int = MAX_PAGE_LIMIT,
+        sleep: Callable[[float], Any] = time.sleep,
+        session: requests.Session | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if not 1 <= page_limit <= MAX_PAGE_LIMIT:
+            raise ValueError(f"page_limit must be between 1 and {MAX_PAGE_LIMIT}")
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.page_limit = page_limit
+        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._owns_session = session is None
+        self._session = session or requests.Session()
+
+    def __enter__(self) -> SourceClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the session's connections, unless the caller passed the session in."""
+        if self._owns_session:
+            self._session.close()
+
+    def iter_records(
+        self, entity: str, window_start: datetime, window_end: datetime
+    ) -> Iterator[dict]:
+        """Every record of ``entity`` for the window (catalogues: the whole catalogue)."""
+        if entity not in ENDPOINTS:
+            raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENDPOINTS)}")
+        window = window_params(window_start, window_end)  # validated even where it is unused
+        params = window if entity in INCREMENTAL else {}
+        for page in self.iter_pages(ENDPOINTS[entity], params):
+            yield from page
+
+    def iter_pages(self, path: str, params: Mapping[str, str] | None = None) -> Iterator[list]:
+        """The ``data`` list of each page of ``path``, following ``next_cursor`` to the end."""
+        query: dict[str, Any] = {**(params or {}), "limit": self.page_limit}
+        page_no = 1
+        while True:
+            envelope = self._fetch_page(path, query, page_no)
+            yield envelope["data"]
+            cursor = envelope.get("next_cursor")
+            if not cursor:  # null ends the listing; "" would restart it from page one
+                return
+            query["cursor"] = cursor
+            page_no += 1
+
+    def _fetch_page(self, path: str, query: Mapping[str, Any], page_no: int) -> dict:
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return self._request_page(path, query)
+            except _TransientFailure as failure:
+                last_failure = failure
+                if attempt == self.max_attempts:
+                    break
+                delay = self._retry_delay(attempt, failure.retry_after)
+                log.warning("GET %s page %d: %s; retry %d/%d in %.1f s", path, page_no,
+                            failure.reason, attempt, self.max_attempts - 1, delay)
+                self._sleep(delay)
+        raise SourceError(
+            f"GET {self.base_url}{path} ({_describe_window(query)}) page {page_no}: gave up after"
+            f" {self.max_attempts} attempts; last failure: {last_failure.reason}"
+        )
+
+    def _retry_delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.backoff_max)
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        # Equal jitter: parallel extractors that failed together do not retry in lockstep.
+        return ceiling * self._rng.uniform(0.5, 1.0)
+
+    def _request_page(self, path: str, query: Mapping[str, Any]) -> dict:
+        try:
+            response = self._session.get(
+                self.base_url + path, params=query, headers=self._headers, timeout=self.timeout
+            )
+        except requests.Timeout:
+            raise _TransientFailure(f"no answer within the timeout {self.timeout}") from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            raise _TransientFailure(f"connection failed: {_root_cause(exc)}") from None
+        if response.status_code in RETRYABLE_STATUSES:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise _TransientFailure(f"HTTP {response.status_code}", retry_after)
+        if response.status_code != 200:
+            raise SourceError(_refusal_message(self.base_url + path, response))
+        return _parse_envelope(response.content)
+
+
+def _parse_envelope(body: bytes) -> dict:
+    try:
+        envelope = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise _TransientFailure(f"invalid or truncated JSON ({len(body)} bytes)") from None
+    if not isinstance(envelope, dict):
+        raise _TransientFailure("answer is not the {error_code, data, next_cursor} envelope")
+    if str(envelope.get("error_code")) != "0":  # failures come without data: check them first
+        message = str(envelope.get("message", ""))[:200]
+        raise _TransientFailure(f"error_code {envelope.get('error_code')!r}: {message}")
+    if not isinstance(envelope.get("data"), list):
+        raise _TransientFailure("answer is not the {error_code, data, next_cursor} envelope")
+    return envelope
+
+
+def _root_cause(exc: requests.RequestException) -> str:
+    # urllib3 wraps the cause (refused, reset, truncated…) in a MaxRetryError naming the URL.
+    wrapped = exc.args[0] if exc.args else exc
+    return str(getattr(wrapped, "reason", None) or wrapped)[:200]
+
+
+def _refusal_message(url: str, response: requests.Response) -> str:
+    status = response.status_code
+    hint = _REFUSAL_HINTS.get(status, "the source refused the request")
+    return f"GET {url} answered HTTP {status} (not retried): {hint}; body: {response.text[:200]!r}"
+
+
+def _describe_window(query: Mapping[str, Any]) -> str:
+    if "cap_nhat_tu" in query:
+        return f"window [{query['cap_nhat_tu']}, {query.get('cap_nhat_den')})"
+    return "whole catalogue"

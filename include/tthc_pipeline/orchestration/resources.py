@@ -1,0 +1,100 @@
+"""Connections, settings and the run window, resolved from Airflow at task run time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pendulum
+
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+WAREHOUSE_CONN_ID = "warehouse"
+SOURCE_CONN_IDS = {
+    "don_vi": "tthc_system",
+    "thu_tuc": "tthc_system",
+    "ho_so": "tthc_system",
+    "giao_dich": "payment_platform",
+}
+DEFAULT_MAX_BAD_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+    def __str__(self) -> str:
+        return f"[{self.start.isoformat()}, {self.end.isoformat()})"
+
+
+def run_window(context: dict[str, Any]) -> Window:
+    """The half-open window a run covers: its data interval, in local time.
+
+    Asset-triggered and date-less manual runs have no interval; loading "now" instead would
+    silently load the wrong window, so they are refused.
+    """
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is None or end is None or start >= end:
+        raise ValueError(
+            "this run has no data interval (asset-triggered or manual without a logical date); "
+            "trigger it with a logical date, e.g. `airflow dags test <dag_id> 2026-03-03`, "
+            "which loads the day before that date"
+        )
+    return Window(pendulum.instance(start).in_tz(LOCAL_TZ), pendulum.instance(end).in_tz(LOCAL_TZ))
+
+
+def warehouse_conninfo(conn_id: str = WAREHOUSE_CONN_ID) -> str:
+    """A libpq connection string for the warehouse Airflow connection."""
+    from airflow.sdk import Connection
+    from psycopg.conninfo import make_conninfo
+
+    conn = Connection.get(conn_id)
+    params = {
+        "host": conn.host,
+        "port": conn.port,
+        "user": conn.login,
+        "password": conn.password,
+        "dbname": conn.schema,
+        **{k: v for k, v in conn.extra_dejson.items() if k in ("sslmode", "connect_timeout")},
+    }
+    return make_conninfo(**{k: v for k, v in params.items() if v not in (None, "")})
+
+
+def source_client(entity: str):
+    """The HTTP client for the system that serves ``entity`` (token = connection password)."""
+    from airflow.sdk import Connection
+
+    from tthc_pipeline.extract.client import SourceClient
+
+    conn = Connection.get(SOURCE_CONN_IDS[entity])
+    scheme = conn.schema or ("https" if conn.conn_type == "https" else "http")
+    port = f":{conn.port}" if conn.port else ""
+    return SourceClient(f"{scheme}://{conn.host}{port}", conn.password or "")
+
+
+def hash_key() -> str:
+    """The HMAC key that pseudonymises applicant identifiers; never stored anywhere."""
+    key = os.environ.get("TTHC_HASH_KEY", "")
+    if len(key) < 16:
+        raise RuntimeError(
+            "TTHC_HASH_KEY must be set (at least 16 characters) in the environment of every "
+            "Airflow worker: it pseudonymises applicant identifiers before they reach dw"
+        )
+    return key
+
+
+def max_bad_share() -> float:
+    """The share of bad rows above which a batch is rejected (Airflow Variable, editable)."""
+    from airflow.sdk import Variable
+
+    value = float(Variable.get("tthc_max_bad_share", default=DEFAULT_MAX_BAD_SHARE))
+    if not 0 <= value <= 1:
+        raise ValueError(f"Variable tthc_max_bad_share must be within [0, 1], got {value}")
+    return value
+
+
+def calendar_span(window: Window) -> tuple[datetime, datetime]:
+    """Days the date dimension must cover for a window: generously around it."""
+    return window.start - timedelta(days=400), window.end + timedelta(days=400)

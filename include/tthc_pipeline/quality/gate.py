@@ -1,0 +1,340 @@
+"""Step 3 of a batch: the data-quality gate between staging and the star schema.
+
+``validate_batch`` runs the entity's GX suite over the staged batch, has GX name every failing
+row (``failures``), and in one transaction replaces the batch's quarantine rows (one per record
+and rule, with the raw record), its ``meta.dq_run`` / ``meta.dq_result`` summaries and its
+status. A row that fails any rule is quarantined and does not load
+(``staging.<entity>_loadable``). If the share of distinct bad rows passes ``max_bad_share`` the
+batch is marked ``rejected`` and ``BatchRejected`` is raised after the commit, so the evidence
+stays for the data engineer.
+
+``release_parked`` gives rows parked for a missing reference (a unit, procedure or dossier that
+had not arrived) a second chance once the reference resolves: the reference rules run again
+through GX over those rows, and the ones that pass are landed again as a new batch of the same
+window, so loading days out of order ends in the same warehouse.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import version
+from zoneinfo import ZoneInfo
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from tthc_pipeline.extract.landing import ENTITIES, land_records
+from tthc_pipeline.paths import read_sql
+from tthc_pipeline.quality.failures import (
+    COUNTS_FORMAT,
+    FailingRow,
+    QualityCheckMismatch,
+    RuleExecutionError,
+    RuleOutcome,
+    failing_rows,
+    rule_outcomes,
+)
+from tthc_pipeline.quality.gx_runner import run_suite
+from tthc_pipeline.quality.suites import load_suite, suite_rules
+from tthc_pipeline.transform.batches import lock_batch
+
+__all__ = [
+    "BatchRejected",
+    "GateResult",
+    "QualityCheckMismatch",
+    "RuleExecutionError",
+    "release_parked",
+    "validate_batch",
+]
+
+log = logging.getLogger(__name__)
+
+_FAILURE_TABLE = """
+create temporary table dq_failure (
+    record_no integer not null,
+    rule text not null,
+    expectation text not null,
+    details jsonb not null
+) on commit drop
+"""
+_SAMPLE_SIZE = 5  # failing rows shown per rule in meta.dq_result.observed
+_TOP_RULES = 3  # rules named in a rejection message
+_RELEASE_LOCK_CLASS = 0x7474_6871  # advisory lock namespace of release_parked; key 2 = entity
+_LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # windows are reported as the province reads them
+
+
+@dataclass(frozen=True)
+class GateResult:
+    n_checked: int
+    n_quarantined: int  # distinct rows quarantined (a row failing two rules counts once)
+    by_rule: dict[str, int]  # failing rows per rule
+    success: bool  # every rule passed: nothing quarantined
+
+
+class BatchRejected(RuntimeError):
+    """Too many bad rows: the whole batch stays out of the warehouse."""
+
+
+@dataclass(frozen=True)
+class _StagedBatch:
+    batch_id: int
+    entity: str
+    window_start: datetime
+    window_end: datetime
+    n_staged: int
+
+    @property
+    def parameters(self) -> dict[str, datetime]:
+        """The suites' runtime parameters (``{"$PARAMETER": "window_start"}``...)."""
+        return {"window_start": self.window_start, "window_end": self.window_end}
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    n_bad: int  # distinct quarantined rows
+    n_defective: int  # of those, the rows failing a rule other than a missing reference
+    share: float
+    max_bad_share: float
+    by_rule: dict[str, int]
+    samples: dict[str, list]
+
+    @property
+    def rejected(self) -> bool:
+        return self.share > self.max_bad_share
+
+
+def validate_batch(conninfo: str, batch_id: int, max_bad_share: float) -> GateResult:
+    """Run the entity's suite over staged batch ``batch_id``; quarantine its failing rows.
+
+    Idempotent: running it again over the same batch replaces its quarantine and results.
+    Raises ``BatchRejected`` when distinct bad rows / staged rows > ``max_bad_share``.
+    """
+    if not 0 <= max_bad_share <= 1:
+        raise ValueError(f"max_bad_share must be a fraction in [0, 1], not {max_bad_share}")
+    started = time.perf_counter()
+    batch = _staged_batch(conninfo, batch_id)
+    rules = {rule.name: rule for rule in suite_rules(batch.entity)}
+    counted = run_suite(conninfo, batch.entity, batch_id, parameters=batch.parameters,
+                        result_format=COUNTS_FORMAT)
+    outcomes = rule_outcomes(counted, rules)
+    failures = failing_rows(
+        conninfo, batch.entity, batch_id,
+        {o.rule.name: o.unexpected_count for o in outcomes if o.unexpected_count},
+        parameters=batch.parameters,
+    )
+    with psycopg.connect(conninfo) as conn, conn.transaction():
+        lock_batch(conn, batch_id)
+        _load_failures(conn, failures)
+        verdict = _verdict(conn, batch, max_bad_share,
+                           [name for name, rule in rules.items() if rule.is_reference])
+        _record_run(conn, batch, outcomes, verdict,
+                    elapsed_ms=round((time.perf_counter() - started) * 1000))
+    if verdict.rejected:
+        raise BatchRejected(_rejection_message(batch, verdict))
+    return GateResult(batch.n_staged, verdict.n_bad, verdict.by_rule, success=not failures)
+
+
+def release_parked(conninfo: str, entity: str, dag_id: str | None = None,
+                   run_id: str | None = None) -> list[int]:
+    """Re-land parked records whose missing references now resolve; return the new batch ids.
+
+    A record qualifies when all its open quarantine rows are reference rules and GX, running
+    the entity's reference rules again over its staged row, finds none failing. Its raw record
+    is landed again as a new batch with the original batch's window, one new batch per
+    original batch; the caller stages, validates and loads it like any other.
+    """
+    reference_rules = [rule.name for rule in suite_rules(entity) if rule.is_reference]
+    if not reference_rules:
+        return []
+    lock_key = (_RELEASE_LOCK_CLASS, ENTITIES.index(entity))
+    new_batch_ids = []
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        # Two releases at once would land the same records twice.
+        conn.execute("select pg_advisory_lock(%s, %s)", lock_key)
+        try:
+            for batch_id, record_nos in _parked_records(conn, entity, reference_rules).items():
+                resolved = _resolved(conninfo, entity, batch_id, record_nos, reference_rules)
+                if resolved:
+                    new_batch_ids.append(
+                        _reland(conn, conninfo, entity, batch_id, resolved, dag_id, run_id))
+        finally:
+            conn.execute("select pg_advisory_unlock(%s, %s)", lock_key)
+    return new_batch_ids
+
+
+def _staged_batch(conninfo: str, batch_id: int) -> _StagedBatch:
+    with psycopg.connect(conninfo) as conn:
+        row = conn.execute(
+            "select entity, window_start, window_end, status, n_extracted"
+            " from meta.load_batch where batch_id = %s",
+            (batch_id,),
+        ).fetchone()
+        if row is None:
+            raise LookupError(f"no batch {batch_id} in meta.load_batch")
+        entity, window_start, window_end, status, n_extracted = row
+        if n_extracted is None:
+            raise ValueError(f"batch {batch_id} is not staged yet (run stage_batch first)")
+        if status == "superseded":
+            raise ValueError(f"batch {batch_id} is superseded by a later run of its window")
+        (n_staged,) = conn.execute(
+            sql.SQL("select count(*) from staging.{} where batch_id = %s")
+            .format(sql.Identifier(entity)),
+            (batch_id,),
+        ).fetchone()
+    return _StagedBatch(batch_id, entity, window_start, window_end, n_staged)
+
+
+def _entity_tables(entity: str) -> dict[str, sql.Identifier]:
+    return {"quarantine": sql.Identifier("quarantine", entity),
+            "raw": sql.Identifier("raw", entity)}
+
+
+def _load_failures(conn: psycopg.Connection, failures: list[FailingRow]) -> None:
+    conn.execute(_FAILURE_TABLE)
+    with conn.cursor() as cur, cur.copy(
+        "copy dq_failure (record_no, rule, expectation, details) from stdin"
+    ) as copy:
+        for failure in failures:
+            copy.write_row((failure.record_no, failure.rule, failure.expectation,
+                            failure.details))
+
+
+def _verdict(conn: psycopg.Connection, batch: _StagedBatch, max_bad_share: float,
+             reference_rules: list[str]) -> _Verdict:
+    """Swap in the batch's new quarantine rows (from ``dq_failure``) and weigh them.
+
+    Rows parked only for a missing reference (a dossier, unit or procedure not loaded yet) are
+    quarantined but do not count towards the rejection share: loading days out of order or a
+    first load parks them legitimately, and they are released once the reference arrives.
+    """
+    statement = sql.SQL(read_sql("quality/replace_quarantine.sql")).format(
+        **_entity_tables(batch.entity))
+    inserted = conn.execute(statement, {"batch_id": batch.batch_id}).rowcount
+    n_failures, n_bad, n_defective = conn.execute(
+        "select count(*), count(distinct record_no),"
+        " count(distinct record_no) filter (where rule <> all(%s)) from dq_failure",
+        (reference_rules,)).fetchone()
+    if inserted != n_failures:
+        raise QualityCheckMismatch(
+            f"batch {batch.batch_id}: {n_failures - inserted} failing rows have no raw record"
+        )
+    summary = conn.execute(read_sql("quality/failure_summary.sql"),
+                           {"sample_size": _SAMPLE_SIZE}).fetchall()
+    return _Verdict(
+        n_bad=n_bad,
+        n_defective=n_defective,
+        share=n_defective / batch.n_staged if batch.n_staged else 0.0,
+        max_bad_share=max_bad_share,
+        by_rule={rule: n for rule, n, _ in summary},
+        samples={rule: sample for rule, _, sample in summary},
+    )
+
+
+def _record_run(conn: psycopg.Connection, batch: _StagedBatch, outcomes: list[RuleOutcome],
+                verdict: _Verdict, elapsed_ms: int) -> None:
+    # dq_result rows go with their dq_run (on delete cascade).
+    conn.execute("delete from meta.dq_run where batch_id = %s", (batch.batch_id,))
+    conn.execute(
+        "insert into meta.dq_run (batch_id, entity, suite_name, gx_version, n_checked,"
+        " n_bad_rows, bad_share, max_bad_share, is_rejected, duration_ms)"
+        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (batch.batch_id, batch.entity, load_suite(batch.entity)["name"],
+         version("great_expectations"), batch.n_staged, verdict.n_bad, verdict.share,
+         verdict.max_bad_share, verdict.rejected, elapsed_ms),
+    )
+    with conn.cursor() as cur:
+        cur.executemany(
+            "insert into meta.dq_result (batch_id, rule, expectation, expectation_kwargs,"
+            " is_reference, success, element_count, unexpected_count, unexpected_percent,"
+            " observed) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [_result_row(batch.batch_id, o, verdict.samples.get(o.rule.name)) for o in outcomes],
+        )
+    # A loaded batch validated again stays loaded: its rows are in dw until it loads again.
+    conn.execute(
+        "update meta.load_batch set n_quarantined = %(n_bad)s, status = case"
+        " when %(rejected)s then 'rejected' when status = 'loaded' then 'loaded'"
+        " else 'validated' end where batch_id = %(batch_id)s",
+        {"batch_id": batch.batch_id, "n_bad": verdict.n_bad, "rejected": verdict.rejected},
+    )
+
+
+def _result_row(batch_id: int, outcome: RuleOutcome, sample: list | None) -> tuple:
+    observed = {**outcome.observed, **({"sample": sample} if sample else {})}
+    return (batch_id, outcome.rule.name, outcome.rule.expectation, Jsonb(outcome.kwargs),
+            outcome.rule.is_reference, outcome.success, outcome.element_count,
+            outcome.unexpected_count, outcome.unexpected_percent, Jsonb(observed))
+
+
+def _rejection_message(batch: _StagedBatch, verdict: _Verdict) -> str:
+    top = sorted(verdict.by_rule.items(), key=lambda item: (-item[1], item[0]))[:_TOP_RULES]
+    start, end = (moment.astimezone(_LOCAL_TZ).isoformat()
+                  for moment in (batch.window_start, batch.window_end))
+    return (
+        f"{batch.entity} batch {batch.batch_id} for window [{start}, {end})"
+        f" rejected: {verdict.n_defective} of {batch.n_staged} rows"
+        f" ({verdict.share:.2%}) failed quality rules, above the {verdict.max_bad_share:.2%}"
+        f" threshold; top rules: {', '.join(f'{rule} ({n} rows)' for rule, n in top)}."
+        f" Nothing of this batch is loaded. See quarantine.{batch.entity} and meta.dq_result"
+        f" where batch_id = {batch.batch_id}."
+    )
+
+
+def _parked_records(conn: psycopg.Connection, entity: str,
+                    reference_rules: list[str]) -> dict[int, list[int]]:
+    statement = sql.SQL(read_sql("quality/parked_records.sql")).format(**_entity_tables(entity))
+    parked: dict[int, list[int]] = {}
+    for batch_id, record_no in conn.execute(statement, {"reference_rules": reference_rules}):
+        parked.setdefault(batch_id, []).append(record_no)
+    return parked
+
+
+def _resolved(conninfo: str, entity: str, batch_id: int, record_nos: list[int],
+              reference_rules: list[str]) -> list[int]:
+    """The parked records of a batch that no reference rule rejects any more."""
+    _check_staged(conninfo, entity, batch_id, record_nos)
+    still_failing = failing_rows(
+        conninfo, entity, batch_id, dict.fromkeys(reference_rules, len(record_nos)),
+        record_nos=record_nos,
+    )
+    unresolved = {failure.record_no for failure in still_failing}
+    return [n for n in record_nos if n not in unresolved]
+
+
+def _check_staged(conninfo: str, entity: str, batch_id: int, record_nos: list[int]) -> None:
+    # The rules read the staged rows: a record no longer staged would look resolved.
+    with psycopg.connect(conninfo) as conn:
+        (n_staged,) = conn.execute(
+            sql.SQL("select count(*) from staging.{} where batch_id = %s and record_no = any(%s)")
+            .format(sql.Identifier(entity)),
+            (batch_id, record_nos),
+        ).fetchone()
+    if n_staged != len(record_nos):
+        raise LookupError(
+            f"{entity} batch {batch_id}: {len(record_nos) - n_staged} parked records are no"
+            " longer staged, so their references cannot be checked; stage the batch again"
+        )
+
+
+def _reland(conn: psycopg.Connection, conninfo: str, entity: str, batch_id: int,
+            record_nos: list[int], dag_id: str | None, run_id: str | None) -> int:
+    tables = _entity_tables(entity)
+    window_start, window_end = conn.execute(
+        "select window_start, window_end from meta.load_batch where batch_id = %s", (batch_id,)
+    ).fetchone()
+    records = [record for (record,) in conn.execute(
+        sql.SQL("select record from {raw} where batch_id = %s and record_no = any(%s)"
+                " order by record_no").format(**tables),
+        (batch_id, record_nos),
+    )]
+    landed = land_records(conninfo, entity, window_start, window_end, records,
+                          dag_id=dag_id, run_id=run_id)
+    conn.execute(sql.SQL(read_sql("quality/mark_released.sql")).format(**tables),
+                 {"released_batch_id": landed.batch_id, "batch_id": batch_id,
+                  "record_nos": record_nos})
+    log.info("%s: released %d parked records of batch %d as batch %d", entity,
+             len(record_nos), batch_id, landed.batch_id)
+    return landed.batch_id

@@ -1,0 +1,68 @@
+"""The rule catalogue: one Great Expectations suite per entity in ``expectations/<entity>.json``.
+
+Every expectation is one rule. ``meta.rule`` names it (``ho_so.unknown_status``) in quarantine
+and in ``meta.dq_result``; ``meta.description_vi`` explains it to the data engineer; and
+``meta.reference: true`` marks a rule that fails only because another record has not arrived
+yet (a unit, a procedure, a dossier): such rows are parked and later released. Rules look at
+the rows of ``sql/quality/<entity>_batch.sql``: the staged columns plus check columns derived
+from child tables, the batch itself and ``dw``. Reading the catalogue needs no GX import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tthc_pipeline.extract.landing import ENTITIES
+from tthc_pipeline.paths import EXPECTATIONS_DIR, read_sql
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    expectation: str
+    kwargs: Mapping[str, Any]
+    description_vi: str
+    is_reference: bool
+
+
+def load_suite(entity: str) -> dict[str, Any]:
+    """The entity's suite as stored: ``name``, ``meta`` and ``expectations``."""
+    _check_entity(entity)
+    return json.loads((EXPECTATIONS_DIR / f"{entity}.json").read_text(encoding="utf-8"))
+
+
+def suite_rules(entity: str) -> list[Rule]:
+    """The entity's rules, in suite order."""
+    return [
+        Rule(
+            name=expectation["meta"]["rule"],
+            expectation=expectation["type"],
+            kwargs=expectation["kwargs"],
+            description_vi=expectation["meta"]["description_vi"],
+            is_reference=bool(expectation["meta"].get("reference", False)),
+        )
+        for expectation in load_suite(entity)["expectations"]
+    ]
+
+
+def batch_rows_sql(entity: str, batch_id: int, record_nos: Collection[int] | None = None) -> str:
+    """The SELECT of the rows the suite validates: one per staged record of the batch.
+
+    ``record_nos`` narrows it to some records; check columns are still computed over the
+    whole batch (a unit's parent may be elsewhere in the same catalogue).
+    """
+    _check_entity(entity)
+    body = read_sql(f"quality/{entity}_batch.sql") % {"batch_id": int(batch_id)}
+    # GX accepts only queries that start with SELECT; the file starts with its header.
+    query = f"select * from (\n{body}\n) as batch_rows"
+    if record_nos is None:
+        return query
+    return f"{query} where record_no in ({', '.join(str(int(n)) for n in record_nos)})"
+
+
+def _check_entity(entity: str) -> None:
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown entity {entity!r}; expected one of {ENTITIES}")

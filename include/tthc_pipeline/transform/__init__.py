@@ -1,0 +1,1 @@
+"""Staging and loading, in set-based SQL: raw batches → typed staging rows → the ``dw`` star."""

@@ -1,0 +1,120 @@
+"""Step 4 of a batch: the staged rows that passed the quality gate → the ``dw`` star schema.
+
+One transaction per batch: dimensions get SCD2 versions, facts are upserted when the incoming
+NgayCapNhat is newer, the window's watermark and the batch's counts are recorded, and
+``n_extracted = n_loaded + n_quarantined`` is checked before anything commits. A transaction-
+scoped advisory lock per entity makes overlapping runs wait for each other. ``dw.dim_date`` is
+kept here too: ``refresh_dim_date`` for a span, and every load adds the years its facts need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import psycopg
+
+from tthc_pipeline.calendar import HolidayOverride, calendar_exceptions
+from tthc_pipeline.extract.landing import ENTITIES
+from tthc_pipeline.paths import read_sql
+from tthc_pipeline.transform.batches import Batch, lock_batch
+
+# The statements that load an entity, in order (files under sql/load/).
+LOAD_FILES = {
+    "don_vi": ("dim_unit",),
+    "thu_tuc": ("dim_procedure", "bridge_procedure_unit"),
+    "ho_so": ("written_dossier", "fact_dossier", "fact_dossier_status", "fact_dossier_supplement"),
+    "giao_dich": ("fact_payment",),
+}
+_LOCK_CLASS = 0x7474_6864  # advisory lock namespace of the loads; the entity is the second key
+_LOADABLE_STATUSES = ("landed", "validated", "loaded")
+
+
+class ReconciliationError(RuntimeError):
+    """The batch's counts do not add up: extracted != loaded + quarantined."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    n_extracted: int
+    n_loaded: int
+    n_quarantined: int
+
+
+def load_batch(conninfo: str, batch_id: int, hash_key: str) -> LoadResult:
+    """Load a staged (and validated) batch into ``dw``; re-running it changes nothing.
+
+    ``hash_key`` is the secret of the applicant HMAC (``TTHC_HASH_KEY`` in the DAG layer).
+    """
+    if not hash_key:
+        raise ValueError("hash_key is empty: the applicant hash needs a secret key")
+    params = {"batch_id": batch_id, "hash_key": hash_key}
+    with psycopg.connect(conninfo) as conn, conn.transaction():
+        batch = lock_batch(conn, batch_id)
+        _check_loadable(batch)
+        conn.execute("select pg_advisory_xact_lock(%s, %s)",
+                     (_LOCK_CLASS, ENTITIES.index(batch.entity)))
+        _cover_batch_dates(conn, batch_id)
+        for load_file in LOAD_FILES[batch.entity]:
+            conn.execute(read_sql(f"load/{load_file}.sql"), params)
+        result = LoadResult(*conn.execute(read_sql("load/batch_counts.sql"), params).fetchone())
+        _check_reconciled(batch_id, result)
+        conn.execute(read_sql("load/watermark.sql"), params)
+    return result
+
+
+def refresh_dim_date(conninfo: str, first_day: date, last_day: date) -> int:
+    """Upsert ``dw.dim_date`` for [first_day, last_day]; return how many rows were added or changed.
+
+    Run it over a year after editing ``meta.holiday_override``; loads add the years their facts
+    need on their own, so a fact never points at a day that is missing.
+    """
+    with psycopg.connect(conninfo) as conn, conn.transaction():
+        return _upsert_dim_date(conn, first_day, last_day)
+
+
+def _check_loadable(batch: Batch) -> None:
+    if batch.status not in _LOADABLE_STATUSES:
+        raise ValueError(f"batch {batch.batch_id} is {batch.status}; it cannot be loaded")
+    if batch.n_extracted is None:
+        raise ValueError(f"batch {batch.batch_id} is not staged yet (run stage_batch first)")
+
+
+def _check_reconciled(batch_id: int, result: LoadResult) -> None:
+    if result.n_extracted != result.n_loaded + result.n_quarantined:
+        raise ReconciliationError(
+            f"batch {batch_id}: extracted {result.n_extracted} != loaded {result.n_loaded}"
+            f" + quarantined {result.n_quarantined}; a staged row is neither loadable (natural"
+            " key and NgayCapNhat present) nor quarantined, or the quarantine names a row"
+            " that was never staged"
+        )
+
+
+def _cover_batch_dates(conn: psycopg.Connection, batch_id: int) -> None:
+    missing = conn.execute(read_sql("load/missing_calendar_years.sql"), {"batch_id": batch_id})
+    for (year,) in missing.fetchall():
+        _upsert_dim_date(conn, date(year, 1, 1), date(year, 12, 31))
+
+
+def _upsert_dim_date(conn: psycopg.Connection, first_day: date, last_day: date) -> int:
+    if first_day > last_day:
+        raise ValueError(f"empty range: {first_day} is after {last_day}")
+    overrides = [
+        HolidayOverride(*row)
+        for row in conn.execute(
+            "select calendar_date, is_working_day, name_vi, name_en from meta.holiday_override"
+            " where calendar_date between %s and %s",
+            (first_day, last_day),
+        )
+    ]
+    exceptions = calendar_exceptions(first_day, last_day, overrides)
+    params = {
+        "first_day": first_day,
+        "last_day": last_day,
+        "exception_days": [e.day for e in exceptions],
+        "exception_is_working_day": [e.is_working_day for e in exceptions],
+        "exception_names_vi": [e.name_vi for e in exceptions],
+        "exception_names_en": [e.name_en for e in exceptions],
+        "exception_is_override": [e.is_override for e in exceptions],
+    }
+    return conn.execute(read_sql("load/dim_date.sql"), params).rowcount

@@ -1,0 +1,278 @@
+"""The generated province's catalogues: the unit tree and the procedure catalogue.
+
+Besides the records served by ``/don-vi`` and ``/thu-tuc``, the catalogue holds the numpy
+lookup arrays the dossier generator draws from (who handles which procedure, how popular it
+is, each unit's habits: online share, punctuality, online payment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from simulator.text import nfd, pad_code
+from simulator.timestamps import SECONDS_PER_DAY, day_number, format_timestamp
+from simulator.vocab import (
+    COMMUNE_KINDS,
+    DEPARTMENTS,
+    DISTRICTS,
+    DURATIONS,
+    FIELDS,
+    LEVEL_SHARES,
+    LEVELS,
+    ONLINE_LEVEL_SHARES,
+    ONLINE_LEVELS,
+    PROVINCE_AREA_CODE,
+    PROVINCE_NAME,
+    PROVINCE_SUFFIX,
+    ROOM_TYPES,
+    FieldSpec,
+)
+
+TINH, HUYEN, XA = 0, 1, 2
+_POPULAR_RANKS = 3  # a field's most requested procedures went online first
+_INACTIVE_COMMUNES = 3  # communes merged away: still in the catalogue, HieuLuc false
+_LE_PHI_AMOUNTS = (8_000, 10_000, 15_000, 20_000, 30_000, 50_000, 100_000, 200_000, 500_000)
+_PHI_AMOUNTS = (50_000, 100_000, 150_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000)
+_PER_COPY_AMOUNTS = (2_000, 5_000, 10_000, 20_000, 50_000)
+
+
+@dataclass
+class Unit:
+    code: str
+    name: str
+    level: str  # CapDonVi: tinh, so, huyen, phong, xa
+    parent: str | None
+    area_code: str | None
+    active: bool = True
+    district: int = -1  # index into DISTRICTS for units inside a district
+    address: str = ""  # "xã Đại Hiệp, huyện Đại Lộc" for communes
+
+
+@dataclass
+class Procedure:
+    code: str
+    name: str
+    field: FieldSpec
+    level: int  # TINH, HUYEN or XA
+    online: int  # index into ONLINE_LEVELS
+    duration: int | None  # ThoiHanGiaiQuyet, working days
+    handlers: list[int]  # unit indices
+    fee_lines: list[tuple[str, str, int, int]] = field(default_factory=list)
+    popularity: float = 0.0
+
+
+class Catalogue:
+    """Units, procedures and the lookup arrays for dossier generation, all from one seed."""
+
+    def __init__(self, seed: int, start: date, rate_quirks: float = 0.0) -> None:
+        rng = np.random.default_rng([seed, 1])
+        self.units: list[Unit] = []
+        self.room_unit = np.zeros((len(DISTRICTS), len(ROOM_TYPES)), dtype=np.int32)
+        self.commune_unit: list[int] = []
+        self._build_units(rng)
+        self.procedures = self._build_procedures(rng)
+        self._build_arrays(rng)
+        self.unit_records = self._unit_records(rng, start, rate_quirks)
+        self.procedure_records = self._procedure_records(rng, start, rate_quirks)
+
+    # -- the unit tree --------------------------------------------------------------------
+
+    def _add(self, unit: Unit) -> int:
+        self.units.append(unit)
+        return len(self.units) - 1
+
+    def _build_units(self, rng: np.random.Generator) -> None:
+        root = f"000.00.00.{PROVINCE_SUFFIX}"
+        self._add(Unit(root, f"UBND tỉnh {PROVINCE_NAME}", "tinh", None, PROVINCE_AREA_CODE))
+        self.department_unit = {
+            key: self._add(Unit(f"000.00.{number:02d}.{PROVINCE_SUFFIX}", name, "so", root, None))
+            for number, name, key in DEPARTMENTS
+        }
+        area_code = 20227  # commune area codes, spaced by 3 as the statistics office does
+        for index, (district_area, kind, name, _, communes) in enumerate(DISTRICTS):
+            district_code = f"000.00.{31 + index:02d}.{PROVINCE_SUFFIX}"
+            district_name = f"{kind} {name}"
+            self._add(Unit(district_code, f"UBND {district_name}", "huyen", root, district_area,
+                           district=index))
+            urban = kind != "huyện"
+            for room, (_, rural_name, urban_name) in enumerate(ROOM_TYPES):
+                room_name = urban_name if urban else rural_name
+                self.room_unit[index, room] = self._add(Unit(
+                    f"000.{room + 1:02d}.{31 + index:02d}.{PROVINCE_SUFFIX}",
+                    f"{room_name} {district_name}", "phong", district_code, None, district=index))
+            for number, commune in enumerate(communes.split("|")):
+                commune_kind, commune_name = commune.split(" ", 1)
+                full_name = f"{COMMUNE_KINDS[commune_kind]} {commune_name}"
+                self.commune_unit.append(self._add(Unit(
+                    f"000.{21 + number:02d}.{31 + index:02d}.{PROVINCE_SUFFIX}",
+                    f"UBND {full_name}", "xa", district_code, f"{area_code:05d}",
+                    district=index, address=f"{full_name}, {district_name}")))
+                area_code += 3
+        for unit in rng.choice(self.commune_unit, _INACTIVE_COMMUNES, replace=False):
+            self.units[unit].active = False
+
+    # -- the procedure catalogue ----------------------------------------------------------
+
+    def _build_procedures(self, rng: np.random.Generator) -> list[Procedure]:
+        total = sum(sum(spec.counts) for spec in FIELDS)
+        codes = self._procedure_codes(rng, total)
+        active_communes = [u for u in self.commune_unit if self.units[u].active]
+        procedures = []
+        for spec in FIELDS:
+            names = spec.procedure_names()
+            for level, count in enumerate(spec.counts):
+                for rank in range(count):
+                    handlers = self._handlers(spec, level, active_communes)
+                    procedure = Procedure(
+                        code=codes[len(procedures)], name=names[rank], field=spec, level=level,
+                        online=int(rng.choice(len(ONLINE_LEVELS), p=ONLINE_LEVEL_SHARES[
+                            rank < _POPULAR_RANKS])),
+                        duration=self._duration(rng, spec, level), handlers=handlers,
+                        popularity=spec.volume[level] / (rank + 1) ** 1.2)
+                    if rng.random() < spec.fee_share:
+                        procedure.fee_lines = self._fee_lines(rng, procedure)
+                    procedures.append(procedure)
+        return sorted(procedures, key=lambda procedure: procedure.code)
+
+    @staticmethod
+    def _procedure_codes(rng: np.random.Generator, count: int) -> list[str]:
+        """Unique national-catalogue style codes: 1.001193, 2.000286, 3.000160."""
+        numbers = rng.choice(13_000 - 100, size=count, replace=False) + 100
+        prefixes = rng.choice([1, 2, 3], size=count, p=[0.7, 0.25, 0.05])
+        return [f"{prefix}.{number:06d}" for prefix, number in zip(prefixes, numbers, strict=True)]
+
+    def _handlers(self, spec: FieldSpec, level: int, active_communes: list[int]) -> list[int]:
+        if level == TINH:
+            return [self.department_unit[spec.department]]
+        if level == HUYEN:
+            room = [key for key, _, _ in ROOM_TYPES].index(spec.room)
+            return [int(unit) for unit in self.room_unit[:, room]]
+        return list(active_communes)
+
+    @staticmethod
+    def _duration(rng: np.random.Generator, spec: FieldSpec, level: int) -> int | None:
+        choices = DURATIONS[spec.durations]
+        duration = choices[int(rng.integers(len(choices)))]
+        if duration is not None and level == XA:
+            duration = min(duration, 7)  # communes handle the quick procedures
+        return duration
+
+    @staticmethod
+    def _fee_lines(rng: np.random.Generator,
+                   procedure: Procedure) -> list[tuple[str, str, int, int]]:
+        """(MaPhiLePhi, TenPhiLePhi, LoaiPhiLePhi, SoTien) lines: a levy, a fee, or both."""
+        subject = procedure.name[0].lower() + procedure.name[1:]
+        per_copy = procedure.field.code == "BTP-02"
+        with_levy = per_copy or rng.random() < 0.8
+        with_fee = not per_copy and (not with_levy or rng.random() < 0.4)
+        lines = []
+        if with_fee:
+            amount = _PHI_AMOUNTS[int(rng.integers(len(_PHI_AMOUNTS)))]
+            lines.append((f"P-{procedure.code}", "Phí thẩm định hồ sơ", 1, amount))
+        if with_levy:
+            amounts = _PER_COPY_AMOUNTS if per_copy else _LE_PHI_AMOUNTS
+            amount = amounts[int(rng.integers(len(amounts)))]
+            lines.append((f"LP-{procedure.code}", f"Lệ phí {subject}", 2, amount))
+        return lines
+
+    # -- lookup arrays for the dossier generator ------------------------------------------
+
+    def _build_arrays(self, rng: np.random.Generator) -> None:
+        procedures = self.procedures
+        self.proc_level = np.array([p.level for p in procedures], dtype=np.int8)
+        self.proc_online = np.array([p.online for p in procedures], dtype=np.int8)
+        self.proc_duration = np.array([p.duration or 0 for p in procedures], dtype=np.int16)
+        self.proc_has_fee = np.array([bool(p.fee_lines) for p in procedures])
+        self.proc_business = np.array([p.field.business_share for p in procedures])
+        self.proc_fee_wait = np.where(
+            [p.field.code == "TNMT-01" for p in procedures], 0.8, 0.15)
+        self.proc_per_copy = np.array([p.field.code == "BTP-02" for p in procedures])
+        self.proc_first_unit = np.array([p.handlers[0] for p in procedures], dtype=np.int32)
+        room_keys = [key for key, _, _ in ROOM_TYPES]
+        self.proc_room = np.array(
+            [room_keys.index(p.field.room) if p.level == HUYEN else 0 for p in procedures],
+            dtype=np.int8)
+        weights = np.array([p.popularity for p in procedures])
+        for level, share in enumerate(LEVEL_SHARES):
+            at_level = self.proc_level == level
+            weights[at_level] *= share / weights[at_level].sum()
+        self.proc_probability = weights / weights.sum()
+
+        self.district_probability = np.array([d[3] for d in DISTRICTS])
+        self.district_probability /= self.district_probability.sum()
+        self.unit_district = np.array([u.district for u in self.units], dtype=np.int16)
+        self.active_communes = np.array(
+            [u for u in self.commune_unit if self.units[u].active], dtype=np.int32)
+        # A district's population spread unevenly over its communes.
+        district_of = self.unit_district[self.active_communes]
+        communes_in_district = np.bincount(district_of, minlength=len(DISTRICTS))
+        commune_weight = (self.district_probability[district_of] / communes_in_district[district_of]
+                          * rng.lognormal(0.0, 0.4, len(district_of)))
+        self.commune_probability = commune_weight / commune_weight.sum()
+        self.district_commune_count = communes_in_district
+        self.district_communes = np.zeros((len(DISTRICTS), communes_in_district.max()),
+                                          dtype=np.int32)
+        for district in range(len(DISTRICTS)):
+            members = self.active_communes[district_of == district]
+            self.district_communes[district, :len(members)] = members
+        self._unit_habits(rng)
+
+    def _unit_habits(self, rng: np.random.Generator) -> None:
+        """Each unit's own online share, punctuality and online-payment habits."""
+        count = len(self.units)
+        self.unit_online_factor = np.clip(rng.lognormal(0.0, 0.3, count), 0.35, 1.3)
+        struggling = rng.random(count) < 0.15
+        land_branch = np.zeros(count, dtype=bool)
+        land_branch[self.room_unit[:, [key for key, _, _ in ROOM_TYPES].index("dkdd")]] = True
+        self.unit_late_probability = np.where(
+            struggling | land_branch, rng.beta(2.0, 14.0, count), rng.beta(1.5, 60.0, count))
+        self.unit_pays_online = rng.beta(4.0, 2.0, count)
+        self.unit_gateway = np.where(rng.random(count) < 0.7, 1, 2).astype(np.int8)
+
+    # -- served records -------------------------------------------------------------------
+
+    @staticmethod
+    def _updated_before(rng: np.random.Generator, start: date) -> str:
+        days_before = int(rng.integers(30, 900))
+        second_of_day = int(rng.integers(7 * 3600 + 1800, 17 * 3600))
+        return format_timestamp((day_number(start) - days_before) * SECONDS_PER_DAY
+                                + second_of_day)
+
+    def _unit_records(self, rng: np.random.Generator, start: date,
+                      rate_quirks: float) -> list[dict]:
+        records = []
+        for unit in self.units:
+            quirky = rng.random() < rate_quirks
+            records.append({
+                "MaDinhDanh": unit.code,
+                "TenDonVi": nfd(unit.name) if quirky else unit.name,
+                "CapDonVi": unit.level,
+                "MaDonViCha": pad_code(unit.parent) if quirky and unit.parent else unit.parent,
+                "MaDVHC": unit.area_code,
+                "HieuLuc": unit.active,
+                "NgayCapNhat": self._updated_before(rng, start),
+            })
+        return records
+
+    def _procedure_records(self, rng: np.random.Generator, start: date,
+                           rate_quirks: float) -> list[dict]:
+        records = []
+        for procedure in self.procedures:
+            quirky = rng.random() < rate_quirks
+            handlers = [self.units[unit].code for unit in procedure.handlers]
+            records.append({
+                "MaTTHC": procedure.code,
+                "TenTTHC": nfd(procedure.name) if quirky else procedure.name,
+                "MaLinhVuc": pad_code(procedure.field.code) if quirky else procedure.field.code,
+                "TenLinhVuc": nfd(procedure.field.name) if quirky else procedure.field.name,
+                "CapThucHien": LEVELS[procedure.level],
+                "MucDoDVC": ONLINE_LEVELS[procedure.online],
+                "CoPhiLePhi": bool(procedure.fee_lines),
+                "ThoiHanGiaiQuyet": procedure.duration,
+                "CoQuanThucHien": [pad_code(code) for code in handlers] if quirky else handlers,
+                "NgayCapNhat": self._updated_before(rng, start),
+            })
+        return records

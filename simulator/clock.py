@@ -1,0 +1,197 @@
+"""The clock: every record as it stood at a moment t (source-api.md, "A clock").
+
+Records are kept in their final state with their whole history; ``cut_record`` shows one as
+it stood at t. "After t" means at or after t: what is dated exactly t is not yet visible.
+Unparseable timestamps (anything but a valid ``yyyyMMddHHmmss`` string) are left untouched
+and ignored by the clock, and values of the wrong type are never "fixed": scenario folders
+hold deliberately bad records, served as they are apart from the cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from simulator.timestamps import format_timestamp, parse_timestamp, to_local_seconds
+
+CATALOGUES = ("don_vi", "thu_tuc")
+INCREMENTAL = ("ho_so", "giao_dich")
+ENTITIES = CATALOGUES + INCREMENTAL
+
+_DOSSIER_DATES = ("NgayTiepNhan", "NgayKetThucXuLy", "NgayTra")
+_PAYMENT_DATES = ("ThoiGianGD", "ThoiGianGDThanhCong", "ThoiGianHoanPhi", "NgayCapNhat")
+_PAID = ("thanh-cong", "hoan-phi")
+
+_ts = parse_timestamp  # used on every timestamp below
+
+Cut = tuple[dict, int | None]
+"""A record as it stood at t, and its update time then (NgayCapNhat as local seconds)."""
+
+
+def cut_to(record: dict, t: datetime, entity: str) -> dict | None:
+    """``record`` (final state) as it stood at the tz-aware moment ``t``; None if invisible."""
+    cut = cut_record(record, to_local_seconds(t), entity)
+    return None if cut is None else cut[0]
+
+
+def cut_record(record: dict, t: int, entity: str) -> Cut | None:
+    """``record`` as it stood at ``t`` (local seconds) and its update time; None if invisible."""
+    if entity == "ho_so":
+        return _cut_dossier(record, t)
+    if entity == "giao_dich":
+        return _cut_payment(record, t)
+    if entity in CATALOGUES:
+        return _cut_catalogue(record, t)
+    raise ValueError(f"unknown entity {entity!r}")
+
+
+def event_times(record: dict, entity: str) -> list[int]:
+    """Every parseable timestamp the clock can cut, as local seconds (NgayCapNhat included)."""
+    if entity == "ho_so":
+        events = _dossier_events(record)
+    elif entity == "giao_dich":
+        events = _payment_events(record)
+    else:
+        events = iter([_ts(record.get("NgayCapNhat"))])
+    return [seconds for seconds in events if seconds is not None]
+
+
+def first_time(record: dict, entity: str) -> int | None:
+    """When a dossier or payment becomes visible; None if it has no parseable timestamp."""
+    if entity == "ho_so":
+        first = _ts(record.get("NgayNopHoSo"))
+        if first is None:
+            first = _ts(record.get("NgayTiepNhan"))
+    else:
+        first = _ts(record.get("ThoiGianGD"))
+    if first is None:
+        first = min(event_times(record, entity), default=None)
+    return first
+
+
+def _after(container: object, key: str, t: int) -> bool:
+    """Whether ``container[key]`` is a parseable timestamp at or after t."""
+    if not isinstance(container, dict):
+        return False
+    seconds = _ts(container.get(key))
+    return seconds is not None and seconds >= t
+
+
+def _cut_catalogue(record: dict, t: int) -> Cut | None:
+    updated = _ts(record.get("NgayCapNhat"))
+    if updated is not None and updated >= t:
+        return None
+    return record, updated
+
+
+def _cut_dossier(record: dict, t: int) -> Cut | None:
+    first = first_time(record, "ho_so")
+    if first is None or first >= t:
+        return None
+    out = dict(record)
+    for name in _DOSSIER_DATES:
+        if _after(out, name, t):
+            out[name] = None
+    _cut_steps(out, t)
+    _cut_supplement_rounds(out, t)
+    return out, _recompute_update_time(out, t, _dossier_events(out))
+
+
+def _cut_steps(out: dict, t: int) -> None:
+    """Drop TienDo steps after t; the status is then the last remaining step's."""
+    steps = out.get("TienDo")
+    if not isinstance(steps, list):
+        return
+    kept = [step for step in steps if not _after(step, "ThoiDiemXuLy", t)]
+    if len(kept) == len(steps):
+        return
+    out["TienDo"] = kept
+    last = kept[-1] if kept else None
+    if isinstance(last, dict) and "TrangThai" in last:
+        out["TrangThaiHoSo"] = last["TrangThai"]
+    else:  # no step left to tell: submitted, or accepted if the reception is already visible
+        out["TrangThaiHoSo"] = 1 if _ts(out.get("NgayTiepNhan")) is None else 2
+
+
+def _cut_supplement_rounds(out: dict, t: int) -> None:
+    """Drop rounds requested after t and blank completions after t.
+
+    The due date in force is then the NgayHenTraTruoc of the first round the cut touched: its
+    extension (NgayHenTraMoi, set when the supplement arrives) has not happened yet.
+    """
+    rounds = out.get("DanhSachHoSoBoSung")
+    if not isinstance(rounds, list):
+        return
+    kept: list = []
+    first_touched: dict | None = None
+    for supplement_round in rounds:
+        if _after(supplement_round, "NgayYeuCau", t):
+            pass  # requested after t: the round does not exist yet
+        elif _after(supplement_round, "NgayTiepNhanBoSung", t):
+            kept.append(_pending_round(supplement_round))
+        else:
+            kept.append(supplement_round)
+            continue
+        if first_touched is None:
+            first_touched = supplement_round
+    if first_touched is None:
+        return
+    out["DanhSachHoSoBoSung"] = kept
+    if "NgayHenTraTruoc" in first_touched:
+        out["NgayHenTra"] = first_touched["NgayHenTraTruoc"]
+
+
+def _pending_round(supplement_round: dict) -> dict:
+    pending = {**supplement_round, "NgayTiepNhanBoSung": None}
+    if "NgayHenTraMoi" in pending:
+        pending["NgayHenTraMoi"] = None
+    return pending
+
+
+def _cut_payment(record: dict, t: int) -> Cut | None:
+    first = first_time(record, "giao_dich")
+    if first is None or first >= t:
+        return None
+    out = dict(record)
+    if _after(out, "ThoiGianHoanPhi", t):
+        out["ThoiGianHoanPhi"] = None
+        if out.get("TrangThai") == "hoan-phi":
+            out["TrangThai"] = "thanh-cong"
+    if _after(out, "ThoiGianGDThanhCong", t):
+        out["ThoiGianGDThanhCong"] = None
+        if out.get("TrangThai") in _PAID:
+            out["TrangThai"] = "khoi-tao"
+            for unpaid in ("MaGiaoDich", "MaLoi"):
+                if unpaid in out:
+                    out[unpaid] = None
+    return out, _recompute_update_time(out, t, _payment_events(out))
+
+
+def _recompute_update_time(out: dict, t: int, events: Iterator[int | None]) -> int | None:
+    """NgayCapNhat = the latest visible timestamp (an unparseable NgayCapNhat stays as it is)."""
+    updated = max((seconds for seconds in events if seconds is not None and seconds < t),
+                  default=None)
+    if updated is not None and _ts(out.get("NgayCapNhat")) is not None:
+        out["NgayCapNhat"] = format_timestamp(updated)
+    return updated
+
+
+def _dossier_events(record: dict) -> Iterator[int | None]:
+    for name in ("NgayNopHoSo", *_DOSSIER_DATES, "NgayCapNhat"):
+        yield _ts(record.get(name))
+    steps = record.get("TienDo")
+    if isinstance(steps, list):
+        for step in steps:
+            if isinstance(step, dict):
+                yield _ts(step.get("ThoiDiemXuLy"))
+    rounds = record.get("DanhSachHoSoBoSung")
+    if isinstance(rounds, list):
+        for supplement_round in rounds:
+            if isinstance(supplement_round, dict):
+                yield _ts(supplement_round.get("NgayYeuCau"))
+                yield _ts(supplement_round.get("NgayTiepNhanBoSung"))
+
+
+def _payment_events(record: dict) -> Iterator[int | None]:
+    for name in _PAYMENT_DATES:
+        yield _ts(record.get(name))

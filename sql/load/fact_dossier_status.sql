@@ -1,0 +1,62 @@
+-- Replace the status steps of the dossiers that fact_dossier.sql just wrote.
+-- Grain: one row per status step (TienDo element) of a dossier's newest version.
+-- Steps beyond the new version's count are deleted and the others upserted: the two sets never
+-- share a key, so one statement does both, and unchanged steps are not rewritten.
+with
+
+written_dossiers as (
+    select dossier_key, record_no
+    from written_dossier
+),
+
+staged_steps as (
+    select record_no, ordinal, status_code, processed_at, room_name, officer_code
+    from staging.ho_so_tien_do
+    where batch_id = %(batch_id)s
+),
+
+statuses as (
+    select status_key, status_code
+    from dw.dim_status
+),
+
+steps as (
+    select
+        w.dossier_key,
+        t.ordinal as step_no,
+        coalesce(s.status_key, -1) as status_key,
+        t.processed_at as status_at,
+        dw.date_key(t.processed_at) as status_date_key,
+        t.room_name,
+        t.officer_code
+    from written_dossiers as w
+    inner join staged_steps as t on w.record_no = t.record_no
+    left join statuses as s on t.status_code = s.status_code
+),
+
+step_counts as (
+    select w.dossier_key, count(s.step_no) as n_steps
+    from written_dossiers as w
+    left join steps as s on w.dossier_key = s.dossier_key
+    group by w.dossier_key
+),
+
+removed_steps as (
+    delete from dw.fact_dossier_status as f
+    using step_counts as c
+    where f.dossier_key = c.dossier_key and f.step_no > c.n_steps
+)
+
+insert into dw.fact_dossier_status as f (
+    dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code
+)
+select dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code
+from steps
+on conflict (dossier_key, step_no) do update set
+    status_key = excluded.status_key,
+    status_at = excluded.status_at,
+    status_date_key = excluded.status_date_key,
+    room_name = excluded.room_name,
+    officer_code = excluded.officer_code
+where (f.status_key, f.status_at, f.room_name, f.officer_code)
+    is distinct from (excluded.status_key, excluded.status_at, excluded.room_name, excluded.officer_code)

@@ -1,0 +1,81 @@
+-- Load one batch of payment transactions into dw.fact_payment.
+-- Grain: one row per payment transaction (MaThamChieu), its newest known state.
+-- Newest NgayCapNhat wins; on a tie the row in dw stays. The dossier key is the hash of MaHoSo,
+-- the same key fact_dossier gives that dossier whenever it arrives (-1 only without a code);
+-- whether a payment may point at an unknown dossier is the quality gate's decision.
+with
+
+loadable_payments as (
+    select *
+    from staging.giao_dich_loadable
+    where batch_id = %(batch_id)s
+),
+
+-- two different records with the same NgayCapNhat in a batch: settled by content
+newest_records as (
+    select distinct on (payment_ref) *
+    from loadable_payments
+    order by payment_ref, source_updated_at desc, record_hash
+),
+
+payments as (
+    select
+        dw.hash_key(payment_ref) as payment_key,
+        payment_ref,
+        transaction_code,
+        coalesce(dw.hash_key(dossier_code), -1) as dossier_key,
+        dossier_code,
+        coalesce(dw.hash_key(unit_code), -1) as unit_durable_key,
+        coalesce(dw.hash_key(procedure_code), -1) as procedure_durable_key,
+        amount,
+        service_fee_amount,
+        levy_amount,
+        payment_method,
+        payment_channel_code,
+        bank_code,
+        payment_status,
+        error_code,
+        initiated_at,
+        succeeded_at,
+        refunded_at,
+        dw.date_key(initiated_at) as initiated_date_key,
+        dw.date_key(succeeded_at) as succeeded_date_key,
+        dw.date_key(refunded_at) as refunded_date_key,
+        source_updated_at
+    from newest_records
+)
+
+insert into dw.fact_payment as f (
+    payment_key, payment_ref, transaction_code, dossier_key, dossier_code, unit_durable_key,
+    procedure_durable_key, amount, service_fee_amount, levy_amount, payment_method,
+    payment_channel_code, bank_code, payment_status, error_code, initiated_at, succeeded_at,
+    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at
+)
+select
+    payment_key, payment_ref, transaction_code, dossier_key, dossier_code, unit_durable_key,
+    procedure_durable_key, amount, service_fee_amount, levy_amount, payment_method,
+    payment_channel_code, bank_code, payment_status, error_code, initiated_at, succeeded_at,
+    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at
+from payments
+on conflict (payment_ref) do update set
+    transaction_code = excluded.transaction_code,
+    dossier_key = excluded.dossier_key,
+    dossier_code = excluded.dossier_code,
+    unit_durable_key = excluded.unit_durable_key,
+    procedure_durable_key = excluded.procedure_durable_key,
+    amount = excluded.amount,
+    service_fee_amount = excluded.service_fee_amount,
+    levy_amount = excluded.levy_amount,
+    payment_method = excluded.payment_method,
+    payment_channel_code = excluded.payment_channel_code,
+    bank_code = excluded.bank_code,
+    payment_status = excluded.payment_status,
+    error_code = excluded.error_code,
+    initiated_at = excluded.initiated_at,
+    succeeded_at = excluded.succeeded_at,
+    refunded_at = excluded.refunded_at,
+    initiated_date_key = excluded.initiated_date_key,
+    succeeded_date_key = excluded.succeeded_date_key,
+    refunded_date_key = excluded.refunded_date_key,
+    source_updated_at = excluded.source_updated_at
+where excluded.source_updated_at > f.source_updated_at

@@ -1,0 +1,47 @@
+-- The rows the giao_dich suite (expectations/giao_dich.json) validates: every staged payment
+-- of one batch with check columns derived from the batch itself and dw (see ho_so_batch.sql
+-- for the idea). A check column is NULL when there is nothing to report. No percent sign besides the
+-- batch placeholder: GX doubles it.
+-- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
+with
+
+payments as (
+    select *
+    from staging.giao_dich
+    where batch_id = %(batch_id)s
+),
+
+-- one reference at one NgayCapNhat with different content: the source contradicts itself
+conflicting_versions as (
+    select payment_ref, source_updated_at, count(*) as n_versions
+    from staging.giao_dich
+    where batch_id = %(batch_id)s and payment_ref is not null and source_updated_at is not null
+    group by payment_ref, source_updated_at
+    having count(*) > 1
+)
+
+select
+    payments.*,
+    conflicting_versions.n_versions as conflicting_versions,
+    payments.dossier_code in (select fact_dossier.dossier_code from dw.fact_dossier)
+        as is_dossier_known,
+    nullif(array_remove(array[
+        case when payments.amount is null and btrim(payments.amount_raw) <> ''
+            then 'SoTien' end,
+        case when payments.service_fee_amount is null and btrim(payments.service_fee_raw) <> ''
+            then 'Phi' end,
+        case when payments.levy_amount is null and btrim(payments.levy_raw) <> ''
+            then 'LePhi' end
+    ], null), '{}') as non_integer_amount_fields,
+    nullif(array_remove(array[
+        case when payments.initiated_at is null and btrim(payments.initiated_raw) <> ''
+            then 'ThoiGianGD' end,
+        case when payments.succeeded_at is null and btrim(payments.succeeded_raw) <> ''
+            then 'ThoiGianGDThanhCong' end,
+        case when payments.refunded_at is null and btrim(payments.refunded_raw) <> ''
+            then 'ThoiGianHoanPhi' end
+    ], null), '{}') as unparseable_date_fields
+from payments
+left join conflicting_versions
+    on conflicting_versions.payment_ref = payments.payment_ref
+    and conflicting_versions.source_updated_at = payments.source_updated_at

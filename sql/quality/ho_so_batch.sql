@@ -1,0 +1,101 @@
+-- The rows the ho_so suite (expectations/ho_so.json) validates: every staged dossier of one
+-- batch with check columns derived from the batch itself, its status steps, supplement rounds
+-- and fee lines, and dw. GX materialises this once per run, so each rule is a plain column
+-- expectation over one table and GX names the failing rows itself. A check column is NULL
+-- when there is nothing to report. No percent sign besides the batch placeholder: GX doubles it.
+-- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
+with
+
+dossiers as (
+    select *
+    from staging.ho_so
+    where batch_id = %(batch_id)s
+),
+
+-- one key at one NgayCapNhat with different content: the source contradicts itself
+conflicting_versions as (
+    select dossier_code, source_updated_at, count(*) as n_versions
+    from staging.ho_so
+    where batch_id = %(batch_id)s and dossier_code is not null and source_updated_at is not null
+    group by dossier_code, source_updated_at
+    having count(*) > 1
+),
+
+status_steps as (
+    select
+        record_no,
+        ordinal,
+        status_code is null or status_code not between 1 and 10 or processed_at is null
+            as is_invalid,
+        processed_at < lag(processed_at) over (partition by record_no order by ordinal)
+            as is_earlier_than_previous
+    from staging.ho_so_tien_do
+    where batch_id = %(batch_id)s
+),
+
+status_step_problems as (
+    select
+        record_no,
+        array_agg(ordinal order by ordinal) filter (where is_invalid) as invalid_steps,
+        array_agg(ordinal order by ordinal) filter (where is_earlier_than_previous)
+            as steps_out_of_order
+    from status_steps
+    where is_invalid or is_earlier_than_previous
+    group by record_no
+),
+
+supplement_problems as (
+    select record_no, array_agg(ordinal order by ordinal) as unparseable_rounds
+    from staging.ho_so_bo_sung
+    where batch_id = %(batch_id)s
+        and (
+            (requested_at is null and btrim(requested_raw) <> '')
+            or (received_at is null and btrim(received_raw) <> '')
+            or (previous_due_at is null and btrim(previous_due_raw) <> '')
+            or (new_due_at is null and btrim(new_due_raw) <> '')
+        )
+    group by record_no
+),
+
+fee_problems as (
+    select
+        record_no,
+        array_agg(amount order by ordinal) filter (where amount < 0) as negative_amounts,
+        array_agg(amount_raw order by ordinal)
+            filter (where amount is null and btrim(amount_raw) <> '') as non_integer_amounts
+    from staging.ho_so_le_phi
+    where batch_id = %(batch_id)s
+        and (amount < 0 or (amount is null and btrim(amount_raw) <> ''))
+    group by record_no
+)
+
+select
+    dossiers.*,
+    conflicting_versions.n_versions as conflicting_versions,
+    dossiers.unit_code in (select dim_unit.unit_code from dw.dim_unit) as is_unit_known,
+    dossiers.procedure_code in (select dim_procedure.procedure_code from dw.dim_procedure)
+        as is_procedure_known,
+    nullif(array_remove(array[
+        case when dossiers.submitted_at is null and btrim(dossiers.submitted_raw) <> ''
+            then 'NgayNopHoSo' end,
+        case when dossiers.received_at is null and btrim(dossiers.received_raw) <> ''
+            then 'NgayTiepNhan' end,
+        case when dossiers.due_at is null and btrim(dossiers.due_raw) <> ''
+            then 'NgayHenTra' end,
+        case when dossiers.finished_at is null and btrim(dossiers.finished_raw) <> ''
+            then 'NgayKetThucXuLy' end,
+        case when dossiers.returned_at is null and btrim(dossiers.returned_raw) <> ''
+            then 'NgayTra' end
+    ], null), '{}') as unparseable_date_fields,
+    status_step_problems.invalid_steps as invalid_status_steps,
+    status_step_problems.steps_out_of_order as status_steps_out_of_order,
+    supplement_problems.unparseable_rounds as unparseable_supplement_rounds,
+    fee_problems.negative_amounts as negative_fee_amounts,
+    fee_problems.non_integer_amounts as non_integer_fee_amounts
+from dossiers
+left join conflicting_versions
+    on conflicting_versions.dossier_code = dossiers.dossier_code
+    and conflicting_versions.source_updated_at = dossiers.source_updated_at
+left join status_step_problems on status_step_problems.record_no = dossiers.record_no
+left join supplement_problems on supplement_problems.record_no = dossiers.record_no
+left join fee_problems on fee_problems.record_no = dossiers.record_no

@@ -1,0 +1,34 @@
+-- The rows the thu_tuc suite (expectations/thu_tuc.json) validates: every staged procedure of
+-- one batch with check columns derived from the batch itself (see ho_so_batch.sql for the
+-- idea). A check column is NULL when there is nothing to report. No percent sign besides the
+-- batch placeholder: GX doubles it.
+-- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
+with
+
+procedures as (
+    select *
+    from staging.thu_tuc
+    where batch_id = %(batch_id)s
+),
+
+-- one code at one NgayCapNhat with different content: the source contradicts itself
+conflicting_versions as (
+    select procedure_code, source_updated_at, count(*) as n_versions
+    from staging.thu_tuc
+    where batch_id = %(batch_id)s and procedure_code is not null and source_updated_at is not null
+    group by procedure_code, source_updated_at
+    having count(*) > 1
+)
+
+select
+    procedures.*,
+    conflicting_versions.n_versions as conflicting_versions,
+    (
+        select array_agg(handling_unit.code)
+        from unnest(procedures.handling_unit_codes) as handling_unit (code)
+        where handling_unit.code !~ '^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$'
+    ) as malformed_handling_unit_codes
+from procedures
+left join conflicting_versions
+    on conflicting_versions.procedure_code = procedures.procedure_code
+    and conflicting_versions.source_updated_at = procedures.source_updated_at

@@ -1,0 +1,7 @@
+-- Record a staged batch's counts: distinct records (n_extracted) and identical copies dropped.
+update meta.load_batch
+set
+    n_extracted = %(n_staged)s,
+    n_duplicates = n_received - %(n_staged)s
+where batch_id = %(batch_id)s
+returning n_received, n_duplicates, n_extracted

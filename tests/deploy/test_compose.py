@@ -1,0 +1,307 @@
+"""The structure of docker-compose.yaml, .env.example and docker/, checked without Docker.
+
+No machine of ours has a Docker engine (nor the compose plugin), so these tests are the
+deployment's validation here: they parse the compose file with PyYAML, interpolate it the way
+Compose does (``${VAR}``, ``${VAR:-default}``, ``${VAR:?error}``, nested) with the values of
+.env.example, and check what each service gets.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import stat
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_TEXT = (ROOT / "docker-compose.yaml").read_text(encoding="utf-8")
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)
+SERVICES = COMPOSE["services"]
+
+AIRFLOW_SERVICES = (
+    "airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+    "airflow-worker", "airflow-triggerer", "airflow-cli", "flower",
+)
+LONG_RUNNING = sorted(set(SERVICES) - {"airflow-init", "airflow-cli"})
+PROJECT_MOUNTS = ("dags", "plugins", "include", "simulator", "sql", "expectations", "reports",
+                  "logs")
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|HASH_KEY")
+REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+
+
+# --- Compose's interpolation, the subset this file may use ---------------------------------------
+
+class MissingVariable(Exception):
+    pass
+
+
+def interpolate(text: str, env: dict[str, str]) -> str:
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("$$", i):
+            out.append("$")
+            i += 2
+        elif text.startswith("${", i):
+            end = _closing_brace(text, i)
+            out.append(_substitute(text[i + 2:end], env))
+            i = end + 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    depth = 0
+    for j in range(start + 1, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        if depth == 0:
+            return j
+    raise ValueError(f"unclosed ${{ in {text!r}")
+
+
+def _substitute(expression: str, env: dict[str, str]) -> str:
+    name, op, operand = re.fullmatch(r"(\w+)(?:(:?[-?+])(.*))?", expression, re.S).groups()
+    value = env.get(name)
+    is_set = value is not None and (value != "" or not (op or "").startswith(":"))
+    if op in (":-", "-"):
+        return value if is_set else interpolate(operand, env)
+    if op in (":?", "?") and not is_set:
+        raise MissingVariable(f"{name}: {operand}")
+    if op in (":+", "+"):
+        return interpolate(operand, env) if is_set else ""
+    return value or ""
+
+
+def resolve(node, env: dict[str, str]):
+    if isinstance(node, str):
+        return interpolate(node, env)
+    if isinstance(node, list):
+        return [resolve(item, env) for item in node]
+    if isinstance(node, dict):
+        return {key: resolve(value, env) for key, value in node.items()}
+    return node
+
+
+def example_env() -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in
+             (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.lstrip().startswith("#"))
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def filled_env(**overrides: str) -> dict[str, str]:
+    """.env.example with every secret filled (with a recognisable value), as a user is told to."""
+    env = {name: f"secret-{name}" if SECRET_NAME.search(name) else value
+           for name, value in example_env().items()}
+    return {**env, **overrides}
+
+
+@functools.cache
+def resolved() -> dict:
+    """The compose file as Compose would run it with a filled-in .env."""
+    return resolve(COMPOSE, filled_env())
+
+
+def env_of(service: str, compose: dict = COMPOSE) -> dict[str, str]:
+    return compose["services"][service].get("environment", {})
+
+
+def mounts_of(service: str) -> dict[str, str]:
+    """Container path -> host path."""
+    return {volume.split(":")[1]: volume.split(":")[0]
+            for volume in SERVICES[service].get("volumes", [])}
+
+
+# --- Services --------------------------------------------------------------------------------
+
+def test_every_required_service_is_defined():
+    required = {"postgres", "redis", "warehouse", "simulator", *AIRFLOW_SERVICES}
+    assert required <= set(SERVICES)
+    assert SERVICES["flower"]["profiles"] == ["flower"]
+    assert SERVICES["airflow-apiserver"]["command"] == "api-server"
+    assert SERVICES["airflow-apiserver"]["ports"] == ["8080:8080"]
+    assert SERVICES["airflow-worker"]["command"] == "celery worker"
+
+
+def test_every_airflow_component_merges_the_common_anchor():
+    root = yaml.compose(COMPOSE_TEXT)
+    top = {key.value: value for key, value in root.value}
+    common = top["x-airflow-common"]
+    services = {key.value: value for key, value in top["services"].value}
+    for name in AIRFLOW_SERVICES:
+        merged = [value for key, value in services[name].value
+                  if key.tag == "tag:yaml.org,2002:merge"]
+        assert merged and merged[0] is common, f"{name} does not merge *airflow-common"
+
+    anchor = COMPOSE["x-airflow-common"]
+    for name in AIRFLOW_SERVICES:
+        service = SERVICES[name]
+        assert service["image"] == anchor["image"]
+        assert service["volumes"] == anchor["volumes"]
+        assert env_of(name).items() >= anchor["environment"].items(), name
+
+
+def test_airflow_runs_celery_with_one_jwt_secret_and_fernet_key():
+    for name in AIRFLOW_SERVICES:
+        env = env_of(name)
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+        assert env["AIRFLOW__CORE__LOAD_EXAMPLES"] == "false"
+        assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == (
+            "http://airflow-apiserver:8080/execution/")
+        assert env["GX_ANALYTICS_ENABLED"] == "false"
+    for setting, variable in (("AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW_JWT_SECRET"),
+                              ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW_FERNET_KEY"),
+                              ("AIRFLOW__API__SECRET_KEY", "AIRFLOW_API_SECRET_KEY")):
+        values = {env_of(name)[setting] for name in AIRFLOW_SERVICES}
+        assert len(values) == 1, f"{setting} differs between components: {values}"
+        assert REFERENCE.match(values.pop()).group(1) == variable
+        assert "_PIP_ADDITIONAL_REQUIREMENTS" not in env_of(name)
+
+
+def test_the_project_is_mounted_and_importable_in_the_containers():
+    for name in AIRFLOW_SERVICES:
+        mounts = mounts_of(name)
+        for directory in PROJECT_MOUNTS:
+            assert mounts.get(f"/opt/airflow/{directory}") == f"./{directory}", (name, directory)
+        env = env_of(name)
+        assert env["PYTHONPATH"].split(":") == ["/opt/airflow/include", "/opt/airflow"]
+        assert env["TTHC_PROJECT_ROOT"] == "/opt/airflow"
+        assert env["TTHC_REPORTS_DIR"] == "/opt/airflow/reports"
+    # What those PYTHONPATH entries hold once mounted: the two packages.
+    assert (ROOT / "include" / "tthc_pipeline" / "__init__.py").is_file()
+    assert (ROOT / "simulator" / "__init__.py").is_file()
+    assert mounts_of("simulator")["/opt/airflow/simulator"] == "./simulator"
+
+
+def test_connections_come_from_the_environment_and_resolve():
+    from airflow.sdk import Connection
+
+    env = filled_env(WAREHOUSE_PIPELINE_USER="tthc_pipeline", WAREHOUSE_PIPELINE_PASSWORD="pw0",
+                     SIMULATOR_TOKEN="tok0")
+    resolved = env_of("airflow-worker", resolve(COMPOSE, env))
+    warehouse = Connection.from_uri(resolved["AIRFLOW_CONN_WAREHOUSE"], conn_id="warehouse")
+    assert (warehouse.conn_type, warehouse.host, warehouse.port, warehouse.schema) == (
+        "postgres", "warehouse", 5432, "warehouse")
+    assert (warehouse.login, warehouse.password) == ("tthc_pipeline", "pw0")
+    for conn_id in ("tthc_system", "payment_platform"):
+        http = Connection.from_uri(resolved[f"AIRFLOW_CONN_{conn_id.upper()}"], conn_id=conn_id)
+        assert (http.conn_type, http.host, http.port, http.password) == (
+            "http", "simulator", 8765, "tok0")
+
+    # A real province, an external warehouse: replaced from .env, without editing this file.
+    real = {"TTHC_SYSTEM_CONN_URI": "http://:real-token@motcua.example.gov.vn:443/https",
+            "WAREHOUSE_CONN_URI": "postgresql://u:p@db.example.gov.vn:5432/warehouse"}
+    resolved = env_of("airflow-worker", resolve(COMPOSE, {**env, **real}))
+    assert resolved["AIRFLOW_CONN_TTHC_SYSTEM"] == real["TTHC_SYSTEM_CONN_URI"]
+    assert resolved["AIRFLOW_CONN_WAREHOUSE"] == real["WAREHOUSE_CONN_URI"]
+    assert "@simulator:8765" in resolved["AIRFLOW_CONN_PAYMENT_PLATFORM"]
+    assert resolved["TTHC_HASH_KEY"] == env["TTHC_HASH_KEY"]
+
+
+def test_the_warehouse_is_its_own_postgres():
+    worker = env_of("airflow-worker", resolved())
+    metadata = urlsplit(worker["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+    warehouse = urlsplit(worker["AIRFLOW_CONN_WAREHOUSE"])
+    assert metadata.hostname == "postgres" and metadata.path == "/airflow"
+    assert warehouse.hostname == "warehouse" and warehouse.path == "/warehouse"
+    assert SERVICES["warehouse"]["image"] == "postgres:16"
+    volumes = {name: SERVICES[name]["volumes"][0].split(":")[0]
+               for name in ("postgres", "warehouse")}
+    assert volumes["postgres"] != volumes["warehouse"]
+    assert set(volumes.values()) <= set(COMPOSE["volumes"])
+    assert SERVICES["warehouse"]["environment"]["POSTGRES_DB"] == "warehouse"
+    init = mounts_of("warehouse")["/docker-entrypoint-initdb.d"]
+    scripts = sorted((ROOT / init).glob("*.sh"))
+    assert scripts and all(path.stat().st_mode & stat.S_IXUSR for path in scripts)
+    assert SERVICES["airflow-worker"]["depends_on"]["warehouse"] == {"condition": "service_healthy"}
+
+
+def test_long_running_services_have_healthchecks():
+    for name in LONG_RUNNING:
+        assert SERVICES[name].get("healthcheck", {}).get("test"), name
+    assert "http://localhost:8765/api/v1/health" in SERVICES["simulator"]["healthcheck"]["test"]
+    for name, service in SERVICES.items():
+        for dependency, how in service.get("depends_on", {}).items():
+            if how["condition"] == "service_healthy":
+                assert "healthcheck" in SERVICES[dependency], (name, dependency)
+
+
+def test_the_simulator_runs_from_the_project_image():
+    simulator = SERVICES["simulator"]
+    assert simulator["image"] == COMPOSE["x-airflow-common"]["image"]
+    assert simulator["build"] == COMPOSE["x-airflow-common"]["build"]
+    command = simulator["command"]
+    assert command[:3] == ["python", "-m", "simulator"]
+    options = dict(zip(command[3::2], command[4::2], strict=True))
+    assert options["--host"] == "0.0.0.0" and options["--port"] == "8765"
+    assert options["--token"].startswith("${SIMULATOR_TOKEN:?")
+
+
+# --- Secrets -------------------------------------------------------------------------------
+
+def test_no_secret_value_is_written_in_the_compose_file():
+    secrets = {value for name, value in filled_env().items() if SECRET_NAME.search(name)}
+    for service_name, service in resolved()["services"].items():
+        for key, value in service.get("environment", {}).items():
+            if "://" in str(value):
+                assert urlsplit(value).password in (None, "", *secrets), (service_name, key)
+            elif SECRET_NAME.search(key):
+                assert value in secrets, f"{service_name}.{key} is not taken from .env"
+    command = resolved()["services"]["simulator"]["command"]
+    assert command[command.index("--token") + 1] in secrets
+    for name in set(REFERENCE.findall(COMPOSE_TEXT)):
+        if SECRET_NAME.search(name):
+            assert not re.search(rf"\$\{{{name}:?-", COMPOSE_TEXT), f"{name} has a default"
+
+
+def test_env_example_documents_every_variable_and_holds_no_secret():
+    example = example_env()
+    used = set(REFERENCE.findall(COMPOSE_TEXT.replace("$${", "")))
+    assert used - set(example) == set(), "used in docker-compose.yaml, missing in .env.example"
+    assert set(example) - used == set(), "in .env.example but unused"
+    for name, value in example.items():
+        if SECRET_NAME.search(name):
+            assert value == "", f".env.example must leave {name} empty"
+    assert not re.search(r"(?<![$\w])\$[A-Za-z_]", COMPOSE_TEXT), "use ${VAR}, not $VAR"
+
+
+def test_compose_refuses_to_start_until_the_secrets_are_filled():
+    with pytest.raises(MissingVariable):
+        resolve(COMPOSE, example_env())
+    env = filled_env()
+    resolved = resolve(COMPOSE, env)
+    worker = env_of("airflow-worker", resolved)
+    assert worker["AIRFLOW__CORE__FERNET_KEY"] == env["AIRFLOW_FERNET_KEY"]
+    assert worker["AIRFLOW__API_AUTH__JWT_SECRET"] == env["AIRFLOW_JWT_SECRET"]
+    assert env_of("warehouse", resolved)["WAREHOUSE_PIPELINE_USER"] == "tthc_pipeline"
+    # $$ leaves a literal $ for the container's shell.
+    assert "${POSTGRES_USER}" in resolved["services"]["warehouse"]["healthcheck"]["test"][1]
+
+
+# --- Image -----------------------------------------------------------------------------------
+
+def test_the_image_extends_the_official_one_with_the_pinned_requirements():
+    build = COMPOSE["x-airflow-common"]["build"]
+    dockerfile = (ROOT / build["context"] / build["dockerfile"]).read_text(encoding="utf-8")
+    assert "ARG AIRFLOW_VERSION=3.3.2" in dockerfile
+    assert "ARG PYTHON_VERSION=3.11" in dockerfile
+    assert "FROM apache/airflow:${AIRFLOW_VERSION}-python${PYTHON_VERSION}" in dockerfile
+    install = dockerfile.split("RUN pip install", 1)[1].split("\n\n", 1)[0]
+    assert '"apache-airflow==${AIRFLOW_VERSION}"' in install
+    assert "-r /requirements.txt" in install
+    assert "apache-airflow==3.3.2" in (ROOT / "requirements.txt").read_text().split()
+    assert "ENV PYTHONPATH=/opt/airflow/include:/opt/airflow" in dockerfile
+
+    # The build context: an allow-list holding the requirements and the project's directories.
+    ignore = [line for line in (ROOT / "docker" / "Dockerfile.dockerignore")
+              .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert ignore[0] == "*"
+    assert {"!requirements.txt", *(f"!{d}" for d in PROJECT_MOUNTS if d not in ("reports", "logs"))
+            } <= set(ignore)

@@ -1,0 +1,297 @@
+"""The source client's paging and retry decisions, against a scripted HTTP server on loopback."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+import orjson
+import pytest
+from tthc_pipeline.extract.client import (
+    SourceClient,
+    SourceError,
+    parse_retry_after,
+    source_timestamp,
+    window_params,
+)
+from tthc_pipeline.extract.extract import client_from_uri
+
+pytestmark = pytest.mark.unit
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+TOKEN = "s3cret-token"
+DAY = (datetime(2026, 3, 2, tzinfo=VN), datetime(2026, 3, 3, tzinfo=VN))
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering
+    drop: bool = False  # close the connection without answering
+    truncate: bool = False  # promise more bytes than sent, then close
+
+
+def page(data: list, next_cursor: str | None = None, error_code: str = "0") -> Reply:
+    envelope = {"error_code": error_code, "message": "OK" if error_code == "0" else "Lỗi hệ thống",
+                "data": data, "next_cursor": next_cursor}
+    return Reply(body=orjson.dumps(envelope))
+
+
+@dataclass
+class Seen:
+    path: str
+    query: dict[str, str]
+    authorization: str | None
+
+
+class ScriptedServer(ThreadingHTTPServer):
+    """Answers each request with the next scripted reply and records what it was asked."""
+
+    daemon_threads = True
+
+    def __init__(self, replies: list[Reply]) -> None:
+        super().__init__(("127.0.0.1", 0), _ScriptedHandler)
+        self.replies = deque(replies)
+        self.seen: list[Seen] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that timed out and hung up is part of the script, not a test failure
+
+
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real systems
+    server: ScriptedServer
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        self.server.seen.append(
+            Seen(url.path, dict(parse_qsl(url.query)), self.headers.get("Authorization"))
+        )
+        reply = self.server.replies.popleft() if self.server.replies else Reply(status=599)
+        time.sleep(reply.delay)
+        if reply.drop:
+            self.close_connection = True
+            return
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply.body) + (100 if reply.truncate else 0)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+        self.close_connection = reply.truncate
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def serve() -> Iterator:
+    servers: list[ScriptedServer] = []
+
+    def start(*replies: Reply) -> ScriptedServer:
+        server = ScriptedServer(list(replies))
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def make_client(server: ScriptedServer, sleeps: list[float] | None = None,
+                **options) -> SourceClient:
+    sleep = sleeps.append if sleeps is not None else lambda _: None
+    options.setdefault("rng", random.Random(7))
+    return SourceClient(server.url, TOKEN, sleep=sleep, **options)
+
+
+def test_pages_follow_the_cursor_with_the_bearer_token(serve):
+    server = serve(page([{"MaHoSo": "A"}], "c2"), page([{"MaHoSo": "B"}], "c3"), page([]))
+    pages = list(make_client(server, page_limit=2).iter_pages("/api/v1/ho-so", {"x": "1"}))
+    assert pages == [[{"MaHoSo": "A"}], [{"MaHoSo": "B"}], []]
+    assert [s.query for s in server.seen] == [
+        {"x": "1", "limit": "2"},
+        {"x": "1", "limit": "2", "cursor": "c2"},
+        {"x": "1", "limit": "2", "cursor": "c3"},
+    ]
+    assert {s.authorization for s in server.seen} == {f"Bearer {TOKEN}"}
+
+
+def test_incremental_entities_send_the_window_in_local_time(serve):
+    server = serve(page([{"MaThamChieu": "T1"}, {"MaThamChieu": "T2"}]))
+    start = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)  # 2026-03-02 00:00 in Hà Nội
+    records = list(make_client(server).iter_records("giao_dich", start, start + timedelta(days=1)))
+    assert [r["MaThamChieu"] for r in records] == ["T1", "T2"]
+    assert server.seen[0].path == "/api/v1/giao-dich"
+    assert server.seen[0].query == {
+        "cap_nhat_tu": "20260302000000", "cap_nhat_den": "20260303000000", "limit": "5000"}
+
+
+def test_catalogues_ignore_the_window(serve):
+    server = serve(page([{"MaDinhDanh": "000.00.31.H49"}]))
+    assert len(list(make_client(server).iter_records("don_vi", *DAY))) == 1
+    assert server.seen[0].path == "/api/v1/don-vi"
+    assert server.seen[0].query == {"limit": "5000"}
+
+
+def test_window_formatting_and_validation():
+    assert source_timestamp(datetime(2026, 3, 2, 8, 5, 9, 999_999, tzinfo=VN)) == "20260302080509"
+    assert window_params(*DAY) == {"cap_nhat_tu": "20260302000000",
+                                   "cap_nhat_den": "20260303000000"}
+    with pytest.raises(ValueError, match="naive"):
+        source_timestamp(datetime(2026, 3, 2))
+    with pytest.raises(ValueError, match="naive"):
+        window_params(datetime(2026, 3, 2), datetime(2026, 3, 3, tzinfo=VN))
+    with pytest.raises(ValueError, match="empty window"):
+        window_params(DAY[1], DAY[0])
+
+
+def test_naive_window_and_unknown_entity_are_rejected_before_any_request(serve):
+    server = serve()
+    client = make_client(server)
+    with pytest.raises(ValueError, match="naive"):
+        list(client.iter_records("don_vi", datetime(2026, 3, 2), DAY[1]))
+    with pytest.raises(ValueError, match="unknown entity"):
+        list(client.iter_records("ho_so_cu", *DAY))
+    assert server.seen == []
+
+
+@pytest.mark.parametrize(("header", "seconds"), [
+    ("3", 3.0), (" 0 ", 0.0), ("1.5", 1.5), (None, None), ("-1", None), ("soon", None),
+    ("Wed, 21 Oct 2026 07:28:00 GMT", None),
+])
+def test_retry_after_parsing(header, seconds):
+    assert parse_retry_after(header) == seconds
+
+
+def test_429_waits_as_told_but_never_past_backoff_max(serve):
+    server = serve(Reply(429, headers={"Retry-After": "2"}),
+                   Reply(429, headers={"Retry-After": "120"}), page([{"MaHoSo": "A"}]))
+    sleeps: list[float] = []
+    pages = list(make_client(server, sleeps, backoff_max=5.0).iter_pages("/api/v1/ho-so"))
+    assert pages == [[{"MaHoSo": "A"}]]
+    assert sleeps == [2.0, 5.0]
+
+
+def test_backoff_doubles_with_jitter_up_to_the_cap(serve):
+    server = serve(*[Reply(503)] * 6, page([]))
+    sleeps: list[float] = []
+    client = make_client(server, sleeps, backoff_base=0.5, backoff_max=4.0)
+    assert list(client.iter_pages("/api/v1/ho-so")) == [[]]
+    ceilings = [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert all(ceiling / 2 <= slept <= ceiling
+               for slept, ceiling in zip(sleeps, ceilings, strict=True))
+    assert len(set(sleeps[3:])) == 3  # jittered: capped retries do not fire in lockstep
+
+
+TRANSIENT_FAILURES = {
+    "500": (Reply(500), "HTTP 500"),
+    "502": (Reply(502), "HTTP 502"),
+    "503": (Reply(503), "HTTP 503"),
+    "504": (Reply(504), "HTTP 504"),
+    "error_code": (page([], error_code="99"), "error_code '99': Lỗi hệ thống"),
+    "error_code without data": (Reply(body=orjson.dumps({"error_code": "-1", "message": "Lỗi"})),
+                                "error_code '-1': Lỗi"),
+    "no data": (Reply(body=b'{"error_code": "0", "message": "OK"}'), "not the {error_code"),
+    "invalid JSON": (Reply(body=b'{"error_code": "0", "data": [{"Ma'), "invalid or truncated JSON"),
+    "not an envelope": (Reply(body=b"[]"), "not the {error_code, data, next_cursor} envelope"),
+    "truncated body": (Reply(body=b'{"error_code": "0"', truncate=True), "connection failed"),
+    "dropped connection": (Reply(drop=True), "connection failed"),
+}
+
+
+@pytest.mark.parametrize("failure", TRANSIENT_FAILURES.values(), ids=TRANSIENT_FAILURES.keys())
+def test_transient_failures_are_retried_and_logged(serve, caplog, failure):
+    reply, reason = failure
+    server = serve(reply, page([{"MaHoSo": "A"}]))
+    with caplog.at_level(logging.WARNING, logger="tthc_pipeline.extract.client"):
+        pages = list(make_client(server).iter_pages("/api/v1/ho-so"))
+    assert pages == [[{"MaHoSo": "A"}]]
+    assert len(server.seen) == 2
+    [warning] = caplog.records
+    assert warning.levelno == logging.WARNING
+    assert reason in warning.getMessage() and "page 1" in warning.getMessage()
+    assert TOKEN not in caplog.text
+
+
+def test_an_answer_slower_than_the_timeout_is_retried(serve, caplog):
+    server = serve(Reply(delay=0.6, body=page([{"MaHoSo": "late"}]).body), page([{"MaHoSo": "A"}]))
+    client = make_client(server, timeout=(1, 0.2))
+    assert list(client.iter_pages("/api/v1/ho-so")) == [[{"MaHoSo": "A"}]]
+    assert "no answer within the timeout" in caplog.text
+
+
+@pytest.mark.parametrize(("status", "hint"), [
+    (400, "rejected the request parameters"),
+    (401, "token was refused"),
+    (403, "not allowed"),
+    (404, "no such endpoint"),
+])
+def test_refusals_fail_at_once_with_the_reason(serve, status, hint):
+    server = serve(Reply(status, body=b'{"error_code": "401", "message": "Unauthorized"}'))
+    sleeps: list[float] = []
+    with pytest.raises(SourceError) as caught:
+        list(make_client(server, sleeps).iter_pages("/api/v1/ho-so"))
+    message = str(caught.value)
+    assert f"HTTP {status} (not retried)" in message and hint in message
+    assert f"{server.url}/api/v1/ho-so" in message and TOKEN not in message
+    assert len(server.seen) == 1 and sleeps == []
+
+
+def test_giving_up_names_endpoint_window_page_attempts_and_last_failure(serve, caplog):
+    server = serve(page([{"MaHoSo": "A"}], "c2"), *[Reply(502)] * 3)
+    sleeps: list[float] = []
+    client = make_client(server, sleeps, max_attempts=3)
+    with pytest.raises(SourceError) as caught:
+        list(client.iter_records("ho_so", *DAY))
+    assert str(caught.value) == (
+        f"GET {server.url}/api/v1/ho-so (window [20260302000000, 20260303000000)) page 2:"
+        " gave up after 3 attempts; last failure: HTTP 502")
+    assert len(server.seen) == 4 and len(sleeps) == 2
+    assert TOKEN not in caplog.text
+
+
+def test_connection_uri_gives_base_url_and_decoded_token(serve):
+    server = serve(page([]))
+    port = server.server_address[1]
+    client = client_from_uri(f"http://:s%40cret%2Ftoken@127.0.0.1:{port}", max_attempts=2)
+    assert client.base_url == server.url and client.max_attempts == 2
+    list(client.iter_pages("/api/v1/don-vi"))
+    assert server.seen[0].authorization == "Bearer s@cret/token"
+
+
+@pytest.mark.parametrize(("uri", "base_url"), [
+    ("https://:t@tthc.example.gov.vn", "https://tthc.example.gov.vn"),
+    ("http://:t@tthc.example.gov.vn:443/https", "https://tthc.example.gov.vn:443"),
+    ("http://:t@[::1]:8765", "http://[::1]:8765"),
+])
+def test_connection_uri_scheme_host_and_port(uri, base_url):
+    assert client_from_uri(uri).base_url == base_url
+
+
+@pytest.mark.parametrize("uri", [
+    "http://127.0.0.1:8765", "http://user@127.0.0.1:8765", "postgresql://:s3cret@db/warehouse",
+    "http://:s3cret@127.0.0.1:8765/api",
+])
+def test_connection_uri_without_token_or_http_is_refused_without_echoing_it(uri):
+    with pytest.raises(ValueError) as caught:
+        client_from_uri(uri)
+    assert "s3cret" not in str(caught.value)

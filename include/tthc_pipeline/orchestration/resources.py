@@ -98,3 +98,16 @@ def max_bad_share() -> float:
 def calendar_span(window: Window) -> tuple[datetime, datetime]:
     """Days the date dimension must cover for a window: generously around it."""
     return window.start - timedelta(days=400), window.end + timedelta(days=400)
+
+
+def reports_dir():
+    """Where the weekly workbooks go: Variable ``tthc_reports_dir``, else ``TTHC_REPORTS_DIR``,
+    else ``reports/`` in the project (mounted as a volume in compose)."""
+    from pathlib import Path
+
+    from airflow.sdk import Variable
+
+    from tthc_pipeline.report.workbook import reports_dir as default_reports_dir
+
+    configured = Variable.get("tthc_reports_dir", default=None)
+    return Path(configured) if configured else default_reports_dir()

@@ -1,0 +1,75 @@
+"""
+### Weekly Directive 04 report (Chỉ thị 04/CT-UBND): indicators, colours, regressions
+
+**Publishes** every Friday, before 16:30 Asia/Ho_Chi_Minh, the snapshot of every unit of the
+unit tree: dossiers received, resolved early / on time / late, pending and overdue, online
+services and dossiers, online payments, each unit's colour on the scorecard map and whether it
+slipped since last week — into `mart.chi_thi_04_weekly` (views `mart.chi_thi_04_latest`,
+`mart.chi_thi_04_regressions`), a workbook in the reports folder, and a summary through the
+notifier (`tthc_smtp` connection).
+
+**Window**: the run for report date R (a Friday) covers the period [R − 7 days, R), its data
+interval; it starts at R 00:00 and first waits until `meta.watermark` shows the daily loads of
+every day of the period. Statuses are taken as of the cutoff R 00:00 from the status history, so
+re-running an old report gives the numbers it gave then.
+
+**Thresholds** of the colours are in `meta.colour_threshold` (edit the table; the next run uses
+them and stores them with its snapshot).
+
+**Re-run / backfill**: a re-run on unchanged data publishes nothing new; changed data (late
+corrections) publishes version n + 1 and keeps version n. `make backfill START=… END=…` runs it
+for every Friday after the daily loads it needs.
+**On failure**: `IncompleteData` names the missing day windows: run the daily DAGs for them,
+then clear this run. A deadline alert fires when the run has not finished by 16:30.
+"""
+
+from datetime import timedelta
+
+from airflow.sdk import (
+    CronDataIntervalTimetable,
+    DeadlineAlert,
+    DeadlineReference,
+    SyncCallback,
+    dag,
+    task_group,
+)
+
+from tthc_pipeline.orchestration.daily import DAILY_START, DEFAULT_ARGS
+from tthc_pipeline.orchestration.weekly import (
+    export_workbook,
+    publish_snapshot,
+    send_summary,
+    wait_for_daily_loads,
+)
+
+# A scheduled run's logical date is its interval's start, R − 7 days 00:00: the deadline is R 16:30.
+PUBLISH_DEADLINE = DeadlineAlert(
+    reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+    interval=timedelta(days=7, hours=16, minutes=30),
+    callback=SyncCallback("tthc_alerts.report_deadline_missed",
+                          kwargs={"dag_id": "weekly_chi_thi_04"}),
+)
+
+
+@dag(
+    schedule=CronDataIntervalTimetable("0 0 * * 5", timezone="Asia/Ho_Chi_Minh"),
+    start_date=DAILY_START,
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=17),
+    default_args=DEFAULT_ARGS,
+    deadline=PUBLISH_DEADLINE,
+    tags=["weekly", "report", "chi_thi_04"],
+    doc_md=__doc__,
+)
+def weekly_chi_thi_04():
+    @task_group(group_id="publish")
+    def publish():
+        snapshot = publish_snapshot()
+        send_summary(snapshot, export_workbook(snapshot))
+        return snapshot
+
+    wait_for_daily_loads() >> publish()
+
+
+weekly_chi_thi_04()

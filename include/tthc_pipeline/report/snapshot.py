@@ -1,0 +1,120 @@
+"""Publish the Directive 04 snapshot of a report date: compute, compare, version, in one
+transaction.
+
+The rows are computed in SQL (``sql/report/chi_thi_04_rows.sql``) with the colour thresholds in
+force (``meta.colour_threshold``). Their content hash, thresholds included, is compared with the
+latest published version of the report date: equal means nothing is written; different means
+version n + 1 is inserted beside the older ones, which stay. A transaction-scoped advisory lock
+per report date makes two runs of the same date publish one after the other.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from tthc_pipeline.paths import read_sql
+from tthc_pipeline.report.period import ReportPeriod
+
+log = logging.getLogger(__name__)
+
+INDICATORS = ("on_time_rate", "online_rate", "online_payment_rate")
+RANKED_COLOURS = ("xanh", "vang", "cam", "do")  # best first
+_LOCK_CLASS = 0x7474_6872  # advisory lock namespace of report publishing; key 2 = the date
+
+
+class InvalidThresholds(ValueError):
+    """meta.colour_threshold does not define a usable scale for every indicator."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    report_date: date
+    snapshot_version: int
+    is_new: bool  # False: the data was unchanged and nothing was written
+    published_at: datetime
+    unit_count: int
+    report_file: str
+    content_hash: str
+
+
+def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = None) -> Snapshot:
+    """Publish the report of ``report_date`` unless its latest version already says the same."""
+    period = ReportPeriod(report_date)
+    with psycopg.connect(conninfo) as conn, conn.transaction():
+        # Text forms (and so the content hash) must not depend on the session's time zone.
+        conn.execute("set local timezone to 'Asia/Ho_Chi_Minh'")
+        conn.execute("select pg_advisory_xact_lock(%s, %s)",
+                     (_LOCK_CLASS, report_date.toordinal()))
+        thresholds = read_thresholds(conn)
+        conn.execute(read_sql("report/chi_thi_04_rows.sql"), {
+            "report_date": period.report_date,
+            "period_start": period.start,
+            "cutoff": period.cutoff,
+            "previous_date": period.previous_report_date,
+            "thresholds": Jsonb(thresholds),
+        })
+        content_hash, unit_count = conn.execute(
+            read_sql("report/content_hash.sql"), {"thresholds": Jsonb(thresholds)}).fetchone()
+        latest = _latest(conn, report_date)
+        if latest is not None and latest.content_hash == content_hash:
+            log.info("report %s: unchanged since version %d, nothing published",
+                     report_date, latest.snapshot_version)
+            return latest
+        version = 1 if latest is None else latest.snapshot_version + 1
+        report_file = f"chi_thi_04_{report_date.isoformat()}_v{version}.xlsx"
+        (published_at,) = conn.execute(read_sql("report/publish_snapshot.sql"), {
+            "report_date": report_date,
+            "snapshot_version": version,
+            "period_start": period.start,
+            "period_end": period.cutoff,
+            "thresholds": Jsonb(thresholds),
+            "content_hash": content_hash,
+            "unit_count": unit_count,
+            "report_file": report_file,
+            "dag_run_id": dag_run_id,
+        }).fetchone()
+        conn.execute(read_sql("report/publish_rows.sql"),
+                     {"snapshot_version": version, "published_at": published_at})
+    log.info("report %s: published version %d (%d units)", report_date, version, unit_count)
+    return Snapshot(report_date, version, True, published_at, unit_count, report_file, content_hash)
+
+
+def latest_snapshot(conninfo: str, report_date: date) -> Snapshot | None:
+    """The latest published version of ``report_date``, or None."""
+    with psycopg.connect(conninfo) as conn:
+        return _latest(conn, report_date)
+
+
+def read_thresholds(conn: psycopg.Connection) -> dict[str, dict[str, float]]:
+    """The colour cut-offs in force, checked: {indicator: {"xanh": x, "vang": v, "cam": c}}."""
+    rows = conn.execute(
+        "select indicator, colour, min_rate from meta.colour_threshold").fetchall()
+    cuts: dict[str, dict[str, float]] = {}
+    for indicator, colour, min_rate in rows:
+        cuts.setdefault(indicator, {})[colour] = float(min_rate)
+    for indicator in INDICATORS:
+        scale = cuts.get(indicator, {})
+        values = [scale.get(colour) for colour in RANKED_COLOURS]
+        if None in values or values != sorted(values, reverse=True) or values[-1] != 0:
+            raise InvalidThresholds(
+                f"meta.colour_threshold for {indicator} must give xanh ≥ vang ≥ cam ≥ do = 0,"
+                f" got {dict(zip(RANKED_COLOURS, values, strict=True))}")
+    return {indicator: {c: cuts[indicator][c] for c in RANKED_COLOURS[:-1]}
+            for indicator in INDICATORS}
+
+
+def _latest(conn: psycopg.Connection, report_date: date) -> Snapshot | None:
+    row = conn.execute(
+        "select snapshot_version, published_at, unit_count, report_file, content_hash"
+        " from mart.chi_thi_04_snapshot where report_date = %s"
+        " order by snapshot_version desc limit 1", (report_date,)).fetchone()
+    if row is None:
+        return None
+    version, published_at, unit_count, report_file, content_hash = row
+    return Snapshot(report_date, version, False, published_at, unit_count, report_file,
+                    content_hash)

@@ -1,0 +1,47 @@
+"""The text officials and engineers read first: the province's figures and who slipped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import psycopg
+from psycopg.rows import dict_row
+
+from tthc_pipeline.paths import read_sql
+from tthc_pipeline.report.workbook import COLOUR_NAMES, INDICATOR_NAMES
+
+
+def regression_summary(conninfo: str, report_date: date, snapshot_version: int) -> str:
+    """Root units' figures and every regressed unit of a snapshot version, as plain text."""
+    params = {"report_date": report_date, "snapshot_version": snapshot_version}
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        roots = conn.execute(
+            "select * from mart.chi_thi_04_weekly where report_date = %(report_date)s"
+            " and snapshot_version = %(snapshot_version)s and unit_depth = 0"
+            " order by tree_path", params).fetchall()
+        regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
+    lines = [f"Báo cáo Chỉ thị 04 ngày {report_date:%d/%m/%Y} (phiên bản {snapshot_version})"]
+    lines += [_unit_line(row) for row in roots]
+    if not regressions:
+        lines.append("Không có đơn vị tụt hạng / no unit regressed.")
+        return "\n".join(lines)
+    units = sorted({r["unit_code"] for r in regressions})
+    lines.append(f"{len(units)} đơn vị tụt hạng / units regressed:")
+    lines += [f"  - {r['unit_name']} ({r['unit_code']}): {INDICATOR_NAMES[r['indicator']]}"
+              f" {COLOUR_NAMES[r['previous_colour']]} → {COLOUR_NAMES[r['colour']]}"
+              for r in regressions]
+    return "\n".join(lines)
+
+
+def _unit_line(row: dict) -> str:
+    def rate(value) -> str:
+        return "—" if value is None else f"{value:.1%}"
+
+    return (f"{row['unit_name']} ({row['unit_code']}): tiếp nhận {row['received']},"
+            f" giải quyết {row['resolved']} (trễ {row['resolved_late']}),"
+            f" đang giải quyết {row['pending']} (quá hạn {row['pending_overdue']});"
+            f" đúng hạn {rate(row['on_time_rate'])} [{COLOUR_NAMES[row['on_time_colour']]}],"
+            f" trực tuyến {rate(row['online_rate'])} [{COLOUR_NAMES[row['online_colour']]}],"
+            f" thanh toán trực tuyến {rate(row['online_payment_rate'])}"
+            f" [{COLOUR_NAMES[row['payment_colour']]}]; màu chung"
+            f" {COLOUR_NAMES[row['overall_colour']]}")

@@ -1,0 +1,209 @@
+"""The weekly report file: an Excel workbook per snapshot version, with Vietnamese headings.
+
+Sheets: report information, one per indicator group, the colour map (cells filled with the
+unit's colours) and the regressions. Every text cell is written as a string cell, never parsed:
+a unit named ``=HYPERLINK("x")`` stays that text instead of becoming a formula (S4). A version's
+file is written once; an existing file for that version is left as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from tthc_pipeline.paths import read_sql
+
+COLOUR_NAMES = {"xanh": "Xanh", "vang": "Vàng", "cam": "Cam", "do": "Đỏ", "trang": "Trắng"}
+COLOUR_FILLS = {"xanh": "63BE7B", "vang": "FFEB84", "cam": "F8A45C", "do": "F8696B",
+                "trang": "FFFFFF"}
+INDICATOR_NAMES = {"on_time": "Đúng hạn", "online": "Trực tuyến",
+                   "payment": "Thanh toán trực tuyến", "overall": "Chung"}
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    heading: str
+    kind: str = "int"  # int, rate, text, colour
+
+
+UNIT_COLUMNS = (
+    Column("unit_code", "Mã đơn vị", "text"),
+    Column("unit_name", "Tên đơn vị", "text"),
+    Column("unit_level", "Cấp", "text"),
+)
+SHEETS: dict[str, Sequence[Column]] = {
+    "Tiếp nhận - Giải quyết": (
+        Column("received", "Tiếp nhận trong kỳ"),
+        Column("carried_over", "Kỳ trước chuyển sang"),
+        Column("resolved", "Đã giải quyết"),
+        Column("resolved_early", "Trước hạn"),
+        Column("resolved_on_time", "Đúng hạn"),
+        Column("resolved_late", "Quá hạn"),
+        Column("pending", "Đang giải quyết"),
+        Column("pending_within", "Trong hạn"),
+        Column("pending_overdue", "Quá hạn chưa giải quyết"),
+        Column("on_time_rate", "Tỷ lệ đúng hạn", "rate"),
+        Column("late_rate", "Tỷ lệ trễ hạn", "rate"),
+    ),
+    "DVC trực tuyến": (
+        Column("dvc_deployed", "DVC trực tuyến đã triển khai"),
+        Column("dvc_with_online_dossiers", "DVC có phát sinh hồ sơ trực tuyến"),
+        Column("received", "Hồ sơ tiếp nhận"),
+        Column("received_online", "Hồ sơ trực tuyến"),
+        Column("online_rate", "Tỷ lệ hồ sơ trực tuyến", "rate"),
+    ),
+    "Thanh toán trực tuyến": (
+        Column("fee_dossiers", "Hồ sơ có phí, lệ phí"),
+        Column("paid_online_dossiers", "Hồ sơ thanh toán trực tuyến"),
+        Column("dvc_with_online_payment", "Thủ tục có thanh toán trực tuyến"),
+        Column("online_payment_rate", "Tỷ lệ thanh toán trực tuyến", "rate"),
+    ),
+    "Bản đồ màu": (
+        Column("on_time_colour", "Đúng hạn", "colour"),
+        Column("online_colour", "Trực tuyến", "colour"),
+        Column("payment_colour", "Thanh toán trực tuyến", "colour"),
+        Column("overall_colour", "Màu chung", "colour"),
+        Column("prev_overall_colour", "Màu chung tuần trước", "colour"),
+        Column("regressed", "Tụt hạng", "text"),
+    ),
+}
+REGRESSION_COLUMNS = (
+    Column("unit_code", "Mã đơn vị", "text"),
+    Column("unit_name", "Tên đơn vị", "text"),
+    Column("unit_level", "Cấp", "text"),
+    Column("indicator", "Chỉ số", "text"),
+    Column("previous_colour", "Màu tuần trước", "colour"),
+    Column("colour", "Màu tuần này", "colour"),
+)
+
+
+def reports_dir() -> Path:
+    """The reports folder: ``TTHC_REPORTS_DIR``, else ``reports/`` in the project."""
+    from tthc_pipeline.paths import PROJECT_ROOT
+
+    return Path(os.environ.get("TTHC_REPORTS_DIR") or PROJECT_ROOT / "reports")
+
+
+def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
+                   folder: Path) -> Path:
+    """Write (once) the workbook of a snapshot version into ``folder``; return its path."""
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        conn.execute("set timezone to 'Asia/Ho_Chi_Minh'")
+        snapshot = conn.execute(
+            "select * from mart.chi_thi_04_snapshot"
+            " where report_date = %s and snapshot_version = %s",
+            (report_date, snapshot_version)).fetchone()
+        if snapshot is None:
+            raise LookupError(f"no snapshot version {snapshot_version} of report {report_date}")
+        params = {"report_date": report_date, "snapshot_version": snapshot_version}
+        rows = conn.execute(read_sql("report/workbook_rows.sql"), params).fetchall()
+        regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
+    path = folder / snapshot["report_file"]
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = _build(snapshot, rows, regressions)
+    partial = path.with_name(f".{path.name}.partial")
+    workbook.save(partial)
+    partial.replace(path)  # atomic: a crash never leaves a half-written report under its name
+    return path
+
+
+def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict]):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    info = workbook.active
+    info.title = "Thông tin báo cáo"
+    _info_sheet(info, snapshot)
+    for title, columns in SHEETS.items():
+        _table_sheet(workbook.create_sheet(title), (*UNIT_COLUMNS, *columns), rows)
+    regression_sheet = workbook.create_sheet("Đơn vị tụt hạng")
+    labelled = [{**r, "indicator": INDICATOR_NAMES.get(r["indicator"], r["indicator"])}
+                for r in regressions]
+    _table_sheet(regression_sheet, REGRESSION_COLUMNS, labelled)
+    published = snapshot["published_at"].replace(tzinfo=None)
+    workbook.properties.creator = "tthc-pipeline"
+    workbook.properties.title = f"Báo cáo Chỉ thị 04 ngày {snapshot['report_date']:%d/%m/%Y}"
+    workbook.properties.created = published
+    workbook.properties.modified = published
+    return workbook
+
+
+def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
+    start, end = snapshot["period_start"], snapshot["period_end"]
+    lines = [
+        ("Báo cáo", "Tình hình giải quyết TTHC theo Chỉ thị 04/CT-UBND"),
+        ("Ngày báo cáo", f"{snapshot['report_date']:%d/%m/%Y}"),
+        ("Kỳ báo cáo", f"{start:%H:%M %d/%m/%Y} – trước {end:%H:%M %d/%m/%Y} (giờ Việt Nam)"),
+        ("Phiên bản", str(snapshot["snapshot_version"])),
+        ("Thời điểm công bố", f"{snapshot['published_at']:%H:%M:%S %d/%m/%Y}"),
+        ("Số đơn vị", str(snapshot["unit_count"])),
+    ]
+    names = {"on_time_rate": "Ngưỡng tỷ lệ đúng hạn", "online_rate": "Ngưỡng tỷ lệ trực tuyến",
+             "online_payment_rate": "Ngưỡng tỷ lệ thanh toán trực tuyến"}
+    for indicator, cuts in snapshot["thresholds"].items():
+        lines.append((names.get(indicator, indicator), ", ".join(
+            f"{COLOUR_NAMES[c]} ≥ {v:.0%}" for c, v in cuts.items())))
+    for row_no, (label, value) in enumerate(lines, start=1):
+        _text(sheet.cell(row_no, 1), label).font = _bold()
+        _text(sheet.cell(row_no, 2), value)
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 70
+
+
+def _table_sheet(sheet, columns: Sequence[Column], rows: list[dict]) -> None:
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for col_no, column in enumerate(columns, start=1):
+        cell = _text(sheet.cell(1, col_no), column.heading)
+        cell.font = _bold()
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(col_no)].width = (
+            40 if column.field == "unit_name" else 16)
+    for row_no, row in enumerate(rows, start=2):
+        for col_no, column in enumerate(columns, start=1):
+            cell = sheet.cell(row_no, col_no)
+            value = row.get(column.field)
+            if column.kind == "colour":
+                _text(cell, COLOUR_NAMES.get(value, "") if value else "")
+                if value:
+                    cell.fill = PatternFill("solid", fgColor=COLOUR_FILLS[value])
+            elif column.kind == "rate":
+                cell.value = None if value is None else float(value)
+                cell.number_format = "0.00%"
+            elif column.kind == "text":
+                _text(cell, _display(value))
+            else:
+                cell.value = value
+    sheet.freeze_panes = "D2" if columns[0].field == "unit_code" else "A2"
+
+
+def _text(cell, value: str):
+    """Put ``value`` in ``cell`` as a plain string: openpyxl would turn '=…' into a formula."""
+    cell.value = value
+    cell.data_type = "s"
+    return cell
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return str(value)
+
+
+def _bold():
+    from openpyxl.styles import Font
+
+    return Font(bold=True)

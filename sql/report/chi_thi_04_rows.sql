@@ -1,0 +1,348 @@
+-- The Directive 04 indicators of one report date, into the temporary table report_rows.
+-- Grain: one row per unit of the unit tree valid at the cutoff C, aggregating its whole subtree.
+-- Definitions: shared/spec/domain.md, "The weekly report". Every status is the one in force at a
+-- moment (dw.fact_dossier_status: the last step before it), every due date the one in force at C
+-- (a supplement round not completed by C keeps its NgayHenTraTruoc), so a report re-run after
+-- later data has loaded gives the numbers it gave then.
+-- Parameters: report_date (R), period_start (R − 7 days 00:00), cutoff (R 00:00), previous_date
+-- (R − 7), thresholds (jsonb {"on_time_rate": {"xanh": .., "vang": .., "cam": ..}, ...}).
+create temporary table report_rows on commit drop as
+
+with recursive
+
+-- Import: the catalogues as they stood at the cutoff -------------------------------------------
+
+unit_versions_at_cutoff as (
+    select distinct on (unit_code)
+        unit_durable_key,
+        unit_code,
+        unit_name,
+        unit_level,
+        parent_unit_code,
+        is_active
+    from dw.dim_unit
+    where unit_key <> -1 and valid_from <= %(cutoff)s
+    order by unit_code, valid_from desc
+),
+
+units as (
+    select *
+    from unit_versions_at_cutoff
+    where is_active is not false
+),
+
+procedure_versions_at_cutoff as (
+    select distinct on (procedure_code)
+        procedure_key,
+        procedure_durable_key,
+        online_level
+    from dw.dim_procedure
+    where procedure_key <> -1 and valid_from <= %(cutoff)s
+    order by procedure_code, valid_from desc
+),
+
+-- The tree: every (ancestor, unit) pair, a unit being its own ancestor. A unit whose parent is
+-- not in the tree at the cutoff is a root; a cycle in bad source data stops the walk.
+unit_closure (ancestor_code, unit_code, depth, path) as (
+    select unit_code, unit_code, 0, array[unit_code]
+    from units
+    union all
+    select c.ancestor_code, child.unit_code, c.depth + 1, c.path || child.unit_code
+    from unit_closure as c
+    inner join units as child on c.unit_code = child.parent_unit_code
+    where child.unit_code <> all(c.path)
+),
+
+unit_positions as (
+    -- a unit's depth and path from its root: the longest walk that ends at it
+    select distinct on (unit_code)
+        unit_code,
+        depth as unit_depth,
+        array_to_string(path, '/') as tree_path
+    from unit_closure
+    order by unit_code, depth desc
+),
+
+-- Import: the dossiers that can count at all. One finished before the period started (its
+-- NgayKetThucXuLy) counts in no column, so the scan stays proportional to recent activity.
+candidate_dossiers as (
+    select
+        d.dossier_key,
+        u.unit_code,
+        d.procedure_durable_key,
+        d.channel_key,
+        d.received_at,
+        d.due_at,
+        d.finished_at,
+        d.fee_total
+    from dw.fact_dossier as d
+    inner join units as u on d.unit_durable_key = u.unit_durable_key
+    where d.received_at < %(cutoff)s
+        and (d.finished_at is null or d.finished_at >= %(period_start)s)
+),
+
+steps_before_cutoff as (
+    select s.dossier_key, s.status_key, s.status_at, s.step_no
+    from dw.fact_dossier_status as s
+    inner join candidate_dossiers as d on s.dossier_key = d.dossier_key
+    where s.status_at < %(cutoff)s
+),
+
+status_at_cutoff as (
+    select distinct on (dossier_key) dossier_key, status_key as status, status_at
+    from steps_before_cutoff
+    order by dossier_key, status_at desc, step_no desc
+),
+
+status_at_period_start as (
+    select distinct on (dossier_key) dossier_key, status_key as status
+    from steps_before_cutoff
+    where status_at < %(period_start)s
+    order by dossier_key, status_at desc, step_no desc
+),
+
+-- the first supplement round not completed by the cutoff holds the due date then in force
+round_open_at_cutoff as (
+    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
+    from dw.fact_dossier_supplement as r
+    inner join candidate_dossiers as d on r.dossier_key = d.dossier_key
+    where r.received_at is null or r.received_at >= %(cutoff)s
+    order by r.dossier_key, r.round_no
+),
+
+paid_online_at_cutoff as (
+    select distinct p.dossier_key
+    from dw.fact_payment as p
+    inner join candidate_dossiers as d on p.dossier_key = d.dossier_key
+    where p.payment_method = 'truc-tuyen'
+        and p.succeeded_at < %(cutoff)s
+        and (p.refunded_at is null or p.refunded_at >= %(cutoff)s)
+),
+
+-- Logic: each dossier's place in the report ----------------------------------------------------
+
+dossier_states as (
+    select
+        d.dossier_key,
+        d.unit_code,
+        d.procedure_durable_key,
+        d.channel_key = 2 as is_online,
+        d.received_at >= %(period_start)s as is_received_in_period,
+        d.fee_total > 0 as has_fees,
+        pay.dossier_key is not null as is_paid_online,
+        c.status,
+        ps.status as status_at_start,
+        c.status in (7, 9, 10) as is_finished,
+        (case when d.finished_at < %(cutoff)s then d.finished_at else c.status_at end
+            at time zone 'Asia/Ho_Chi_Minh')::date as finished_on,
+        (case when r.dossier_key is not null then r.previous_due_at else d.due_at end
+            at time zone 'Asia/Ho_Chi_Minh')::date as due_on
+    from candidate_dossiers as d
+    inner join status_at_cutoff as c on d.dossier_key = c.dossier_key
+    left join status_at_period_start as ps on d.dossier_key = ps.dossier_key
+    left join round_open_at_cutoff as r on d.dossier_key = r.dossier_key
+    left join paid_online_at_cutoff as pay on d.dossier_key = pay.dossier_key
+    -- received: neither submitted-only (1) nor refused (3), nor an unknown status
+    where c.status in (2, 4, 5, 6, 7, 8, 9, 10)
+),
+
+classified_dossiers as (
+    select
+        *,
+        is_finished and status_at_start is distinct from 7
+            and status_at_start is distinct from 9
+            and status_at_start is distinct from 10 as is_resolved_in_period,
+        case
+            when status = 7 or due_on is null or finished_on = due_on then 'on_time'
+            when finished_on < due_on then 'early'
+            else 'late'
+        end as resolution,
+        not is_finished and status in (2, 4) and due_on < %(report_date)s::date as is_overdue,
+        status_at_start in (2, 4, 5, 6, 8) and not is_received_in_period as is_carried_over
+    from dossier_states
+),
+
+unit_counts as (
+    select
+        unit_code,
+        count(*) filter (where is_received_in_period) as received,
+        count(*) filter (where is_received_in_period and is_online) as received_online,
+        count(*) filter (where is_carried_over) as carried_over,
+        count(*) filter (where is_resolved_in_period and resolution = 'early') as resolved_early,
+        count(*) filter (where is_resolved_in_period and resolution = 'on_time') as resolved_on_time,
+        count(*) filter (where is_resolved_in_period and resolution = 'late') as resolved_late,
+        count(*) filter (where not is_finished) as pending,
+        count(*) filter (where is_overdue) as pending_overdue,
+        count(*) filter (where is_received_in_period and has_fees) as fee_dossiers,
+        count(*) filter (where is_received_in_period and has_fees and is_paid_online)
+            as paid_online_dossiers
+    from classified_dossiers
+    group by unit_code
+),
+
+-- (unit, procedure) pairs, rolled up to every ancestor for the distinct-procedure columns
+deployed_services as (
+    select distinct c.ancestor_code, p.procedure_durable_key
+    from procedure_versions_at_cutoff as p
+    inner join dw.bridge_procedure_unit as b on p.procedure_key = b.procedure_key
+    inner join unit_closure as c on b.unit_code = c.unit_code
+    where p.online_level in ('toan_trinh', 'mot_phan')
+),
+
+services_with_online_dossiers as (
+    select distinct c.ancestor_code, d.procedure_durable_key
+    from classified_dossiers as d
+    inner join unit_closure as c on d.unit_code = c.unit_code
+    where d.is_received_in_period and d.is_online
+),
+
+services_paid_online as (
+    select distinct c.ancestor_code, d.procedure_durable_key
+    from classified_dossiers as d
+    inner join unit_closure as c on d.unit_code = c.unit_code
+    where d.is_received_in_period and d.has_fees and d.is_paid_online
+),
+
+service_counts as (
+    select
+        u.unit_code,
+        coalesce(deployed.n, 0)::integer as dvc_deployed,
+        coalesce(with_online.n, 0)::integer as dvc_with_online_dossiers,
+        coalesce(paid.n, 0)::integer as dvc_with_online_payment
+    from units as u
+    left join (
+        select ancestor_code, count(*) as n
+        from deployed_services
+        group by ancestor_code
+    ) as deployed on u.unit_code = deployed.ancestor_code
+    left join (
+        select s.ancestor_code, count(*) as n
+        from deployed_services as s
+        inner join services_with_online_dossiers as o
+            on s.ancestor_code = o.ancestor_code
+            and s.procedure_durable_key = o.procedure_durable_key
+        group by s.ancestor_code
+    ) as with_online on u.unit_code = with_online.ancestor_code
+    left join (
+        select ancestor_code, count(*) as n
+        from services_paid_online
+        group by ancestor_code
+    ) as paid on u.unit_code = paid.ancestor_code
+),
+
+subtree_counts as (
+    select
+        c.ancestor_code as unit_code,
+        coalesce(sum(n.received), 0)::integer as received,
+        coalesce(sum(n.received_online), 0)::integer as received_online,
+        coalesce(sum(n.carried_over), 0)::integer as carried_over,
+        coalesce(sum(n.resolved_early), 0)::integer as resolved_early,
+        coalesce(sum(n.resolved_on_time), 0)::integer as resolved_on_time,
+        coalesce(sum(n.resolved_late), 0)::integer as resolved_late,
+        coalesce(sum(n.pending), 0)::integer as pending,
+        coalesce(sum(n.pending_overdue), 0)::integer as pending_overdue,
+        coalesce(sum(n.fee_dossiers), 0)::integer as fee_dossiers,
+        coalesce(sum(n.paid_online_dossiers), 0)::integer as paid_online_dossiers
+    from unit_closure as c
+    left join unit_counts as n on c.unit_code = n.unit_code
+    group by c.ancestor_code
+),
+
+indicators as (
+    select
+        n.*,
+        n.resolved_early + n.resolved_on_time + n.resolved_late as resolved,
+        n.pending - n.pending_overdue as pending_within,
+        (n.resolved_early + n.resolved_on_time)::numeric
+            / nullif(n.resolved_early + n.resolved_on_time + n.resolved_late + n.pending_overdue, 0)
+            as on_time_rate,
+        (n.resolved_late + n.pending_overdue)::numeric
+            / nullif(n.resolved_early + n.resolved_on_time + n.resolved_late + n.pending_overdue, 0)
+            as late_rate,
+        n.received_online::numeric / nullif(n.received, 0) as online_rate,
+        n.paid_online_dossiers::numeric / nullif(n.fee_dossiers, 0) as online_payment_rate
+    from subtree_counts as n
+),
+
+coloured as (
+    select
+        i.*,
+        mart.colour_of(i.on_time_rate, %(thresholds)s::jsonb -> 'on_time_rate') as on_time_colour,
+        mart.colour_of(i.online_rate, %(thresholds)s::jsonb -> 'online_rate') as online_colour,
+        mart.colour_of(i.online_payment_rate, %(thresholds)s::jsonb -> 'online_payment_rate')
+            as payment_colour
+    from indicators as i
+),
+
+overall as (
+    select
+        c.*,
+        case least(
+            mart.colour_rank(c.on_time_colour),
+            mart.colour_rank(c.online_colour),
+            mart.colour_rank(c.payment_colour)
+        )
+            when 4 then 'xanh' when 3 then 'vang' when 2 then 'cam' when 1 then 'do'
+            else 'trang'
+        end as overall_colour
+    from coloured as c
+),
+
+previous_report as (
+    select unit_code, on_time_colour, online_colour, payment_colour, overall_colour
+    from mart.chi_thi_04_latest
+    where report_date = %(previous_date)s::date
+)
+
+-- Final: the report rows, in tree order ---------------------------------------------------------
+
+select
+    %(report_date)s::date as report_date,
+    %(period_start)s::timestamptz as period_start,
+    %(cutoff)s::timestamptz as period_end,
+    u.unit_code,
+    u.unit_name,
+    u.unit_level,
+    u.parent_unit_code,
+    pos.unit_depth,
+    pos.tree_path,
+    o.received,
+    o.received_online,
+    o.carried_over,
+    o.resolved,
+    o.resolved_early,
+    o.resolved_on_time,
+    o.resolved_late,
+    o.pending,
+    o.pending_within,
+    o.pending_overdue,
+    o.on_time_rate,
+    o.late_rate,
+    s.dvc_deployed,
+    s.dvc_with_online_dossiers,
+    o.online_rate,
+    o.fee_dossiers,
+    o.paid_online_dossiers,
+    s.dvc_with_online_payment,
+    o.online_payment_rate,
+    o.on_time_colour,
+    o.online_colour,
+    o.payment_colour,
+    o.overall_colour,
+    p.on_time_colour as prev_on_time_colour,
+    p.online_colour as prev_online_colour,
+    p.payment_colour as prev_payment_colour,
+    p.overall_colour as prev_overall_colour,
+    coalesce(
+        mart.colour_rank(o.on_time_colour) < mart.colour_rank(p.on_time_colour)
+        or mart.colour_rank(o.online_colour) < mart.colour_rank(p.online_colour)
+        or mart.colour_rank(o.payment_colour) < mart.colour_rank(p.payment_colour)
+        or mart.colour_rank(o.overall_colour) < mart.colour_rank(p.overall_colour),
+        false
+    ) as regressed
+from units as u
+inner join unit_positions as pos on u.unit_code = pos.unit_code
+inner join overall as o on u.unit_code = o.unit_code
+inner join service_counts as s on u.unit_code = s.unit_code
+left join previous_report as p on u.unit_code = p.unit_code
+order by pos.tree_path

@@ -1,0 +1,5 @@
+-- The rows of one snapshot version for its workbook, in unit-tree order.
+select *
+from mart.chi_thi_04_weekly
+where report_date = %(report_date)s and snapshot_version = %(snapshot_version)s
+order by tree_path

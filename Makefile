@@ -12,7 +12,7 @@ export AIRFLOW__CORE__LOAD_EXAMPLES      ?= False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(CURDIR)/.airflow/airflow.db
 export GX_ANALYTICS_ENABLED              ?= false
 
-.PHONY: install test lint demo backfill simulator clean
+.PHONY: install test lint demo backfill ui simulator data-dictionary screenshots clean
 
 install: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/tthc_project.pth", "w").write("\n".join(sys.argv[1:]) + "\n")' $(CURDIR)/include $(CURDIR)
+	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/tthc_project.pth", "w").write("\n".join(sys.argv[1:]) + "\n")' $(CURDIR)/include $(CURDIR) $(CURDIR)/plugins
 	touch $(STAMP)
 
 # Airflow's metadata DB (SQLite under .airflow/ unless configured); `db migrate` is idempotent.
@@ -39,16 +39,34 @@ lint: $(STAMP)
 demo: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python -m tthc_pipeline.devtools.demo
 
-# Run the daily DAGs for every day of [START, END] (both included), in order, against the
-# AIRFLOW_CONN_* connections in the environment, or an embedded Postgres and simulator.
+# Run the daily DAGs for every day of [START, END] (both included), in order, and the weekly
+# report for every Friday R with START < R <= END + 1 day, against the AIRFLOW_CONN_*
+# connections in the environment, or an embedded Postgres and simulator.
 backfill: $(STAMP) $(AIRFLOW_DB)
 	@test -n "$(START)" -a -n "$(END)" || (echo "usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD"; exit 2)
 	$(BIN)/python -m tthc_pipeline.devtools.backfill --start $(START) --end $(END)
+
+# The Airflow UI over the project's metadata DB (.airflow/), e.g. to look at `make demo`'s runs:
+# http://127.0.0.1:8080, no login (local use only: every visitor is admin).
+ui: $(STAMP) $(AIRFLOW_DB)
+	$(BIN)/airflow dags reserialize > $(AIRFLOW_HOME)/reserialize.log 2>&1 || (cat $(AIRFLOW_HOME)/reserialize.log; exit 1)
+	AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True $(BIN)/airflow api-server --host 127.0.0.1 --port 8080
 
 # Serve a generated province on http://127.0.0.1:8765 until Ctrl-C (token: $$SIMULATOR_TOKEN,
 # or a random one it prints).
 simulator: $(STAMP)
 	$(BIN)/python -m simulator --port 8765
+
+# Rewrite docs/data-dictionary.md from the COMMENTs in sql/migrations (a throwaway embedded
+# Postgres with every migration applied); tests/integration/test_bi_views.py checks it.
+data-dictionary: $(STAMP)
+	$(BIN)/python -m tthc_pipeline.devtools.data_dictionary
+
+# PNGs of the Airflow UI into docs/img/ with headless Chromium (Debian: apt-get install
+# chromium). Shows the latest run in .airflow/ (e.g. after `make demo`); DAY=YYYY-MM-DD first
+# runs the daily DAGs for that day.
+screenshots: $(STAMP) $(AIRFLOW_DB)
+	$(BIN)/python docs/screenshots.py $(if $(DAY),--load-day $(DAY))
 
 clean:
 	rm -rf $(VENV) .airflow .local .pytest_cache .ruff_cache reports

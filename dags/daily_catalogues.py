@@ -12,10 +12,21 @@ catalogue and unchanged entries add nothing.
 **Then** releases dossiers that were parked in quarantine because their unit or procedure was
 not yet known.
 
-**Re-run / backfill**: idempotent; `make backfill START=… END=…` or clear the run in the UI.
-**On failure**: read the failing task's log; a `SourceError` means the source was unreachable
-after every retry (re-run later), a `BatchRejected` means too many bad records (see
-`quarantine.don_vi` / `quarantine.thu_tuc` and `meta.dq_result`).
+**Re-run / backfill**: idempotent: re-running a day, or loading days out of order, gives the
+same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:
+`airflow backfill create --dag-id daily_catalogues --from-date 2026-03-01 --to-date 2026-03-31
+--max-active-runs 1` (in compose: `docker compose run --rm airflow-cli airflow backfill …`), or
+`make backfill START=… END=…` on a workstation; then check `meta.load_batch` for every day
+(Airflow's backfill bookkeeping can mark a backfill complete early).
+
+**Quality**: the `validate` task's XCom shows rows checked, quarantined and the count per rule;
+history in `meta.dq_run` / `meta.dq_result`, bad rows in `quarantine.don_vi` / `quarantine.thu_tuc`.
+
+**On failure**: the failed task e-mails the `tthc_smtp` connection's recipients (logged only
+when it is not set). `SourceError` = the source stayed unreachable after every retry: re-run
+later. `BatchRejected` = the bad-row share passed the `tthc_max_bad_share` Variable (default
+0.05): inspect the rules named in the error, have the source fixed (or raise the Variable
+knowingly), clear the task.
 """
 
 from datetime import timedelta
@@ -23,7 +34,12 @@ from datetime import timedelta
 from airflow.sdk import CronDataIntervalTimetable, chain, dag
 
 from tthc_pipeline.orchestration.daily import (
-    DAILY_START, DEFAULT_ARGS, load_entity, prepare_warehouse, release_parked)
+    DAILY_START,
+    DEFAULT_ARGS,
+    load_entity,
+    prepare_warehouse,
+    release_parked,
+)
 
 
 @dag(
@@ -39,6 +55,5 @@ from tthc_pipeline.orchestration.daily import (
 def daily_catalogues():
     chain(prepare_warehouse(), [load_entity("don_vi"), load_entity("thu_tuc")],
           release_parked("ho_so"))
-
 
 daily_catalogues()

@@ -11,8 +11,21 @@ updated in [D 00:00, D+1 00:00).
 A payment whose dossier is not yet in the warehouse is parked in `quarantine.giao_dich` and
 loaded automatically by the dossier DAG once the dossier arrives.
 
-**Re-run / backfill**: idempotent; `make backfill START=… END=…`.
-**On failure**: as for `daily_dossiers` (`SourceError`, `BatchRejected`).
+**Re-run / backfill**: idempotent: re-running a day, or loading days out of order, gives the
+same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:
+`airflow backfill create --dag-id daily_payments --from-date 2026-03-01 --to-date 2026-03-31
+--max-active-runs 1` (in compose: `docker compose run --rm airflow-cli airflow backfill …`), or
+`make backfill START=… END=…` on a workstation; then check `meta.load_batch` for every day
+(Airflow's backfill bookkeeping can mark a backfill complete early).
+
+**Quality**: the `validate` task's XCom shows rows checked, quarantined and the count per rule;
+history in `meta.dq_run` / `meta.dq_result`, bad rows in `quarantine.giao_dich`.
+
+**On failure**: the failed task e-mails the `tthc_smtp` connection's recipients (logged only
+when it is not set). `SourceError` = the source stayed unreachable after every retry: re-run
+later. `BatchRejected` = the bad-row share passed the `tthc_max_bad_share` Variable (default
+0.05): inspect the rules named in the error, have the source fixed (or raise the Variable
+knowingly), clear the task.
 """
 
 from datetime import timedelta
@@ -20,7 +33,11 @@ from datetime import timedelta
 from airflow.sdk import CronDataIntervalTimetable, chain, dag
 
 from tthc_pipeline.orchestration.daily import (
-    DAILY_START, DEFAULT_ARGS, load_entity, prepare_warehouse)
+    DAILY_START,
+    DEFAULT_ARGS,
+    load_entity,
+    prepare_warehouse,
+)
 
 
 @dag(
@@ -35,6 +52,5 @@ from tthc_pipeline.orchestration.daily import (
 )
 def daily_payments():
     chain(prepare_warehouse(), load_entity("giao_dich"))
-
 
 daily_payments()

@@ -2,9 +2,11 @@
 # Runs once, when the warehouse volume is empty (postgres image: /docker-entrypoint-initdb.d).
 #
 # Creates the pipeline's login role and hands it the `warehouse` database, so that it can create
-# the layer schemas when it applies sql/migrations. Nothing else: the schema, and the read-only
-# `bi_reader` role, belong to the migrations. Credentials come from the environment (.env);
-# psql's :"name" / :'value' quoting keeps any character in them safe.
+# the layer schemas when it applies sql/migrations. It also creates the read-only role
+# `bi_reader` (NOLOGIN, no rights yet) if the server has none: roles are server-wide and creating
+# one needs a right the pipeline's role should not have; everything bi_reader may do is granted
+# by the migrations (V006). Credentials come from the environment (.env); psql's :"name" /
+# :'value' quoting keeps any character in them safe.
 set -euo pipefail
 
 : "${POSTGRES_USER:?}" "${POSTGRES_DB:?}"
@@ -16,6 +18,8 @@ psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname "$POSTG
     --set=pipeline_password="$WAREHOUSE_PIPELINE_PASSWORD" <<'SQL'
 create role :"pipeline_user" login password :'pipeline_password';
 alter database :"DBNAME" owner to :"pipeline_user";
+select 'create role bi_reader nologin'
+where not exists (select from pg_roles where rolname = 'bi_reader') \gexec
 SQL
 
 echo "warehouse: role ${WAREHOUSE_PIPELINE_USER} owns database ${POSTGRES_DB}"

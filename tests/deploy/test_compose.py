@@ -28,7 +28,8 @@ AIRFLOW_SERVICES = (
     "airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
     "airflow-worker", "airflow-triggerer", "airflow-cli", "flower",
 )
-LONG_RUNNING = sorted(set(SERVICES) - {"airflow-init", "airflow-cli"})
+ONE_OFF = {"airflow-init", "airflow-cli", "metabase-init"}
+LONG_RUNNING = sorted(set(SERVICES) - ONE_OFF)
 PROJECT_MOUNTS = ("dags", "plugins", "include", "simulator", "sql", "expectations", "reports",
                   "logs")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|HASH_KEY")
@@ -122,7 +123,8 @@ def mounts_of(service: str) -> dict[str, str]:
 # --- Services --------------------------------------------------------------------------------
 
 def test_every_required_service_is_defined():
-    required = {"postgres", "redis", "warehouse", "simulator", *AIRFLOW_SERVICES}
+    required = {"postgres", "redis", "warehouse", "simulator", "metabase", "metabase-db",
+                "metabase-init", *AIRFLOW_SERVICES}
     assert required <= set(SERVICES)
     assert SERVICES["flower"]["profiles"] == ["flower"]
     assert SERVICES["airflow-apiserver"]["command"] == "api-server"
@@ -242,6 +244,63 @@ def test_the_simulator_runs_from_the_project_image():
     options = dict(zip(command[3::2], command[4::2], strict=True))
     assert options["--host"] == "0.0.0.0" and options["--port"] == "8765"
     assert options["--token"].startswith("${SIMULATOR_TOKEN:?")
+
+
+# --- BI (Metabase) ----------------------------------------------------------------------------
+
+def test_metabase_has_its_own_application_database():
+    metabase = SERVICES["metabase"]
+    assert re.fullmatch(r"metabase/metabase:v\d+\.\d+\.\d+", metabase["image"]), "pin a release"
+    env = env_of("metabase", resolved())
+    assert (env["MB_DB_TYPE"], env["MB_DB_HOST"], env["MB_DB_DBNAME"]) == (
+        "postgres", "metabase-db", "metabase")
+    assert env["MB_DB_PASS"] == env_of("metabase-db", resolved())["POSTGRES_PASSWORD"]
+    assert env["MB_DB_PASS"] == filled_env()["METABASE_DB_PASSWORD"]
+    assert metabase["depends_on"]["metabase-db"] == {"condition": "service_healthy"}
+    volumes = {name: SERVICES[name]["volumes"][0].split(":")[0]
+               for name in ("postgres", "warehouse", "metabase-db")}
+    assert len(set(volumes.values())) == 3 and set(volumes.values()) <= set(COMPOSE["volumes"])
+    assert resolved()["services"]["metabase"]["ports"] == ["127.0.0.1:3000:3000"]
+    assert "http://localhost:3000/api/health" in metabase["healthcheck"]["test"]
+
+
+def test_metabase_init_connects_the_warehouse_as_bi_reader():
+    from tthc_pipeline.deploy.metabase_setup import Settings, database_payload, warehouse_details
+
+    init = SERVICES["metabase-init"]
+    assert init["image"] == COMPOSE["x-airflow-common"]["image"]
+    assert init["command"] == ["python", "-m", "tthc_pipeline.deploy.metabase_setup"]
+    assert (ROOT / "include" / "tthc_pipeline" / "deploy" / "metabase_setup.py").is_file()
+    assert mounts_of("metabase-init") == {"/opt/airflow/include": "./include",
+                                          "/opt/airflow/sql": "./sql"}
+    assert init["depends_on"] == {"warehouse": {"condition": "service_healthy"},
+                                  "metabase": {"condition": "service_healthy"}}
+
+    env = filled_env()
+    settings = Settings.from_environment(env_of("metabase-init", resolved()))
+    assert settings.metabase_url == "http://metabase:3000"
+    # The same warehouse as the pipeline's connection, and its superuser for the password.
+    assert settings.warehouse_uri == env_of("airflow-worker", resolved())["AIRFLOW_CONN_WAREHOUSE"]
+    admin = urlsplit(settings.warehouse_admin_uri)
+    assert (admin.hostname, admin.username, admin.password) == (
+        "warehouse", env["WAREHOUSE_ADMIN_USER"], env["WAREHOUSE_ADMIN_PASSWORD"])
+    payload = database_payload(warehouse_details(settings.warehouse_uri,
+                                                 settings.bi_reader_password))
+    assert payload["engine"] == "postgres"
+    assert {key: payload["details"][key] for key in (
+        "host", "port", "dbname", "user", "password", "schema-filters-patterns")} == {
+        "host": "warehouse", "port": 5432, "dbname": "warehouse", "user": "bi_reader",
+        "password": env["WAREHOUSE_BI_READER_PASSWORD"], "schema-filters-patterns": "dw,mart"}
+
+    # An external warehouse: both URIs come from .env, the bundled server is not used.
+    external = {"WAREHOUSE_CONN_URI": "postgresql://p:pw@db.example.gov.vn:5432/warehouse"
+                "?sslmode=require",
+                "WAREHOUSE_ADMIN_CONN_URI": "postgresql://dba:pw2@db.example.gov.vn:5432/warehouse"}
+    settings = Settings.from_environment(
+        env_of("metabase-init", resolve(COMPOSE, {**env, **external})))
+    details = warehouse_details(settings.warehouse_uri, "x")
+    assert (details["host"], details["ssl"]) == ("db.example.gov.vn", True)
+    assert settings.warehouse_admin_uri == external["WAREHOUSE_ADMIN_CONN_URI"]
 
 
 # --- Secrets -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
 from tthc_pipeline.warehouse.migrations import apply_migrations, discover
 
 pytestmark = pytest.mark.integration

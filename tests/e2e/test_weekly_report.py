@@ -458,3 +458,16 @@ def test_changed_inputs_publish_a_new_version_and_keep_the_old_one(weekly_run):
         with psycopg.connect(conninfo) as conn:
             conn.execute("update meta.colour_threshold set min_rate = 0.90"
                          " where indicator = 'on_time_rate' and colour = 'cam'")
+
+
+def test_the_summary_names_the_province_figures_and_each_slipped_unit(weekly_run):
+    from tthc_pipeline.report.summary import regression_summary
+
+    text = regression_summary(weekly_run["conninfo"], R1, 1)
+    assert ("UBND tỉnh Quảng Nam (000.00.00.H49): tiếp nhận 23, giải quyết 14 (trễ 2),"
+            " đang giải quyết 13 (quá hạn 2); đúng hạn 75.0% [Đỏ]") in text
+    assert "3 đơn vị tụt hạng / units regressed:" in text
+    assert (f"  - {FORMULA_NAME} ({X2}): Đúng hạn Xanh → Cam; Trực tuyến Xanh → Vàng;"
+            " Chung Xanh → Cam") in text
+    shortened = regression_summary(weekly_run["conninfo"], R1, 1, max_units=1)
+    assert "… và 2 đơn vị khác" in shortened and X2 not in shortened

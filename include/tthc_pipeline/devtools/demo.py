@@ -1,7 +1,9 @@
-"""``make demo``: load four weeks of a generated province through the real DAGs and show what landed.
+"""``make demo``: load four weeks of a generated province through the real DAGs, publish their
+Directive 04 reports, and show what landed.
 
 A throwaway Postgres and the simulator start by themselves unless connections are configured
 (see ``local_stack``). The period is fixed so that the demo prints the same figures every time.
+Airflow's own log lines go to ``.airflow/demo.log``; the terminal gets progress and results.
 """
 
 from __future__ import annotations
@@ -9,24 +11,29 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 import psycopg
 
 from tthc_pipeline.devtools.backfill import backfill
 from tthc_pipeline.devtools.local_stack import ProvinceSpec, local_stack
+from tthc_pipeline.paths import PROJECT_ROOT
 
 DEMO_START = date(2026, 10, 23)  # a Friday: four full Directive 04 weeks follow
-DEMO_END = date(2026, 11, 19)    # a Thursday
+DEMO_END = date(2026, 11, 19)    # a Thursday; reports for 30/10, 6/11, 13/11 and 20/11
 LEAD_IN = timedelta(days=56)     # history before the period: carried-over dossiers
 DOSSIERS_PER_DAY = 120
+LOG_FILE = Path(os.environ.get("AIRFLOW_HOME", PROJECT_ROOT / ".airflow")) / "demo.log"
 
 TABLES = (
     "raw.don_vi", "raw.thu_tuc", "raw.ho_so", "raw.giao_dich",
     "dw.dim_unit", "dw.dim_procedure", "dw.dim_date",
     "dw.fact_dossier", "dw.fact_dossier_status", "dw.fact_dossier_supplement", "dw.fact_payment",
     "quarantine.don_vi", "quarantine.thu_tuc", "quarantine.ho_so", "quarantine.giao_dich",
-    "meta.load_batch", "meta.watermark",
+    "meta.load_batch", "meta.watermark", "mart.chi_thi_04_snapshot", "mart.chi_thi_04_weekly",
 )
 
 
@@ -50,17 +57,66 @@ def summary(conninfo: str) -> str:
     return "\n".join(lines)
 
 
+def latest_report(conninfo: str) -> str:
+    """The newest report's province summary, its regressed units and its workbook."""
+    from tthc_pipeline.report.summary import regression_summary
+    from tthc_pipeline.report.workbook import reports_dir
+
+    with psycopg.connect(conninfo) as conn:
+        row = conn.execute(
+            "select report_date, snapshot_version, report_file from mart.chi_thi_04_snapshot"
+            " order by report_date desc, snapshot_version desc limit 1").fetchone()
+    if row is None:
+        return "No Directive 04 report was published."
+    report_date, version, report_file = row
+    return (f"{regression_summary(conninfo, report_date, version, max_units=15)}\n"
+            f"Workbook: {reports_dir() / report_file}")
+
+
+@contextmanager
+def airflow_output_to(path: Path) -> Iterator[None]:
+    """Send this process's stdout and stderr (Airflow's task logs) to ``path`` meanwhile."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with path.open("w") as log_file:
+        os.dup2(log_file.fileno(), 1)
+        os.dup2(log_file.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     days = (DEMO_END - DEMO_START).days + 1
     province = ProvinceSpec(start=DEMO_START - LEAD_IN, end=DEMO_END + timedelta(days=1),
                             scale=DOSSIERS_PER_DAY * (days + LEAD_IN.days))
     with local_stack(province):
-        print(f"Loading {DEMO_START} .. {DEMO_END} through the daily DAGs "
-              f"(province of ~{province.scale:,} generated dossiers)...", flush=True)
-        backfill(DEMO_START, DEMO_END)
-        print(summary(os.environ["AIRFLOW_CONN_WAREHOUSE"]))
-    sys.stdout.flush()
+        print(f"Loading {DEMO_START} .. {DEMO_END} through the daily DAGs and publishing the"
+              f" Friday reports (province of ~{province.scale:,} generated dossiers);"
+              f" Airflow's log: {LOG_FILE}", flush=True)
+        try:
+            with airflow_output_to(LOG_FILE):
+                report_dates = backfill(DEMO_START, DEMO_END)
+        except Exception:
+            print(f"The demo failed; the end of {LOG_FILE} says why.", file=sys.stderr)
+            raise
+        conninfo = os.environ["AIRFLOW_CONN_WAREHOUSE"]
+        print(f"Reports published for {', '.join(d.isoformat() for d in report_dates)}.\n")
+        print(summary(conninfo))
+        print()
+        print(latest_report(conninfo))
+    print("\nThe runs are in Airflow's metadata DB (.airflow/): `make ui` serves the Airflow UI"
+          " on http://127.0.0.1:8080 (grid view: DAGs > weekly_chi_thi_04). The demo's"
+          " warehouse was throwaway; `docker compose up -d` keeps one, with Metabase.")
 
 
 if __name__ == "__main__":

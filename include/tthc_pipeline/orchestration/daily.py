@@ -2,6 +2,11 @@
 
 Each task is a thin call into the pipeline package; heavy modules (GX, pandas) are imported
 inside the task functions so that parsing a DAG file stays cheap.
+
+What an operator sees without opening a log: every stage returns its counts as its XCom
+(``return_value``, in the task's XCom tab); the load also attaches them to the event of the
+warehouse asset it updates (Assets view); a failed task e-mails ``tthc_smtp``'s recipients
+through ``plugins/tthc_alerts.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, task, task_group
+from tthc_alerts import task_failure_alert  # plugins/: on sys.path in every Airflow component
 
 from tthc_pipeline.orchestration import resources
 
@@ -25,12 +31,16 @@ ENTITY_ASSETS = {
     "ho_so": Asset("warehouse://dw/fact_dossier"),
     "giao_dich": Asset("warehouse://dw/fact_payment"),
 }
+# Retries absorb a source that is briefly down (2, 4 min later, capped); a task stuck longer
+# than an hour (a national day takes minutes) is killed so that the run fails loudly and alerts.
 DEFAULT_ARGS = {
     "owner": "data-engineering",
     "retries": 2,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
     "execution_timeout": timedelta(hours=1),
+    "on_failure_callback": task_failure_alert,
 }
 
 
@@ -74,28 +84,58 @@ def stage(batch: dict[str, Any]) -> dict[str, Any]:
 
 @task
 def validate(batch: dict[str, Any]) -> dict[str, Any]:
-    """Run the entity's Great Expectations suite; quarantine failing rows with their rule."""
+    """Run the entity's Great Expectations suite; quarantine failing rows with their rule.
+
+    The return value (XCom tab) is the gate's summary: rows checked, rows quarantined and the
+    count per rule. A rejected batch fails this task with the same figures in its error, and
+    ``meta.dq_run`` / ``meta.dq_result`` keep them for every batch.
+    """
     from tthc_pipeline.quality.gate import validate_batch
 
     result = validate_batch(resources.warehouse_conninfo(), batch["batch_id"],
                             resources.max_bad_share())
-    log.info("batch %d: %d checked, %d quarantined %s", batch["batch_id"],
-             result.n_checked, result.n_quarantined, dict(result.by_rule))
-    return {**batch, "n_quarantined": result.n_quarantined, "quarantined_by_rule": dict(result.by_rule)}
+    summary = quality_summary(result.n_checked, result.n_quarantined, result.by_rule)
+    log.info("batch %d: %s", batch["batch_id"], summary["quality"])
+    return {**batch, **summary}
+
+
+def quality_summary(n_checked: int, n_quarantined: int, by_rule: dict[str, int]) -> dict[str, Any]:
+    """The gate's figures as the validate task shows them, with a one-line reading first."""
+    rules = ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items(), key=lambda r: -r[1]))
+    return {
+        "quality": f"{n_checked} checked, {n_quarantined} quarantined"
+                   + (f" ({rules})" if rules else ""),
+        "n_checked": n_checked,
+        "n_quarantined": n_quarantined,
+        "quarantined_by_rule": dict(by_rule),
+    }
 
 
 def load_task(entity: str):
     """The load task of ``entity``, declaring the warehouse table it updates as its asset."""
 
-    @task(task_id="load", outlets=[ENTITY_ASSETS[entity]])
-    def load(batch: dict[str, Any]) -> dict[str, Any]:
-        """Load the batch's good rows into the star schema in one transaction; record the watermark."""
+    asset = ENTITY_ASSETS[entity]
+
+    @task(task_id="load", outlets=[asset])
+    def load(batch: dict[str, Any], **context: Any) -> dict[str, Any]:
+        """Load the batch's good rows into the star schema in one transaction; record the watermark.
+
+        The asset event it emits carries the window and the batch's counts, so the Assets view
+        (and the weekly DAG it triggers) can tell what each update brought.
+        """
         from tthc_pipeline.transform.load import load_batch
 
         loaded = load_batch(resources.warehouse_conninfo(), batch["batch_id"],
                             resources.hash_key())
         log.info("batch %d: %s", batch["batch_id"], loaded)
-        return {**batch, "n_loaded": loaded.n_loaded}
+        result = {**batch, "n_loaded": loaded.n_loaded}
+        window = resources.run_window(context)
+        context["outlet_events"][asset].extra = {
+            "window_start": window.start.isoformat(), "window_end": window.end.isoformat(),
+            **{key: result[key] for key in ("entity", "batch_id", "n_received", "n_loaded",
+                                            "n_quarantined") if key in result},
+        }
+        return result
 
     return load
 
@@ -121,9 +161,12 @@ def release_parked(entity: str) -> list[int]:
 def load_entity(entity: str):
     """Task group: extract → stage → validate → load for one entity and the run's window."""
 
-    @task_group(group_id=entity)
-    def pipeline():
-        landed = extract(entity)
-        return load_task(entity)(validate(stage(landed)))
+    @task_group(group_id=entity, tooltip=f"{entity}: extract → stage → validate → load")
+    def pipeline() -> None:
+        # No return value on purpose: then calling the group yields the TaskGroup, and
+        # chain(prepare_warehouse(), group) puts prepare_warehouse before its first task
+        # (returning the load's XComArg would chain only the load and let extract race ahead
+        # of the migrations).
+        load_task(entity)(validate(stage(extract(entity))))
 
     return pipeline()

@@ -33,11 +33,16 @@ def report_period(context: dict[str, Any]):
 def wait_for_daily_loads(**context: Any) -> PokeReturnValue:
     """Wait until meta.watermark covers every day of the period for every entity; at 16:00 on
     the report date give up with the list of missing day windows."""
-    from tthc_pipeline.report.period import coverage_verdict, missing_windows
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from tthc_pipeline.report.period import IncompleteData, coverage_verdict, missing_windows
 
     period = report_period(context)
     missing = missing_windows(resources.warehouse_conninfo(), period)
-    ready = coverage_verdict(period, missing, now=datetime.now(tz=period.cutoff.tzinfo))
+    try:
+        ready = coverage_verdict(period, missing, now=datetime.now(tz=period.cutoff.tzinfo))
+    except IncompleteData as too_late:  # retrying cannot bring the missing days: fail for good
+        raise AirflowFailException(str(too_late)) from too_late
     if not ready:
         log.info("report %s: waiting for %d day windows: %s", period.report_date, len(missing),
                  missing)

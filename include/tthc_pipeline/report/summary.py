@@ -11,8 +11,10 @@ from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.workbook import COLOUR_NAMES, INDICATOR_NAMES
 
 
-def regression_summary(conninfo: str, report_date: date, snapshot_version: int) -> str:
-    """Root units' figures and every regressed unit of a snapshot version, as plain text."""
+def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
+                       max_units: int | None = None) -> str:
+    """Root units' figures and the regressed units of a snapshot version (all of them, or the
+    first ``max_units`` in tree order), one line per unit, as plain text."""
     params = {"report_date": report_date, "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
         roots = conn.execute(
@@ -25,12 +27,23 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int) 
     if not regressions:
         lines.append("Không có đơn vị tụt hạng / no unit regressed.")
         return "\n".join(lines)
-    units = sorted({r["unit_code"] for r in regressions})
-    lines.append(f"{len(units)} đơn vị tụt hạng / units regressed:")
-    lines += [f"  - {r['unit_name']} ({r['unit_code']}): {INDICATOR_NAMES[r['indicator']]}"
-              f" {COLOUR_NAMES[r['previous_colour']]} → {COLOUR_NAMES[r['colour']]}"
-              for r in regressions]
+    by_unit: dict[str, list[dict]] = {}
+    for regression in regressions:  # in tree order, then indicator order
+        by_unit.setdefault(regression["unit_code"], []).append(regression)
+    lines.append(f"{len(by_unit)} đơn vị tụt hạng / units regressed:")
+    shown = list(by_unit.values())[:max_units]
+    lines += [_regression_line(unit_regressions) for unit_regressions in shown]
+    if len(shown) < len(by_unit):
+        lines.append(f"  … và {len(by_unit) - len(shown)} đơn vị khác (xem tệp báo cáo)"
+                     f" / and {len(by_unit) - len(shown)} more (see the workbook)")
     return "\n".join(lines)
+
+
+def _regression_line(regressions: list[dict]) -> str:
+    first = regressions[0]
+    changes = "; ".join(f"{INDICATOR_NAMES[r['indicator']]} {COLOUR_NAMES[r['previous_colour']]}"
+                        f" → {COLOUR_NAMES[r['colour']]}" for r in regressions)
+    return f"  - {first['unit_name']} ({first['unit_code']}): {changes}"
 
 
 def _unit_line(row: dict) -> str:

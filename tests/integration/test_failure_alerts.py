@@ -1,0 +1,133 @@
+"""A failing task of the daily DAGs alerts its operators by e-mail (plugins/tthc_alerts.py).
+
+A local SMTP sink (aiosmtpd) on a free loopback port stands in for the province's mail server.
+A real daily DAG fails inside ``dag.test()`` (its warehouse is down), so the callback is the
+one ``DEFAULT_ARGS`` wires and the context is the one Airflow builds.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import pendulum
+import pytest
+
+pytestmark = pytest.mark.integration
+
+RECIPIENTS = ("office@example.vn", "it-centre@example.vn")
+
+
+class Sink:
+    """What the SMTP sink received: one parsed message per delivery, with its envelope."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def smtp_uri(port: int) -> str:
+    """The tthc_smtp connection as an operator writes it, for a plain (test) mail server."""
+    extras = {"from_email": "etl@example.vn", "to": ",".join(RECIPIENTS),
+              "disable_ssl": "true", "disable_tls": "true", "timeout": "5", "retry_limit": "0"}
+    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in extras.items())
+    return f"smtp://127.0.0.1:{port}?{query}"
+
+
+@contextmanager
+def smtp_connection(port: int) -> Iterator[None]:
+    previous = os.environ.get("AIRFLOW_CONN_TTHC_SMTP")
+    os.environ["AIRFLOW_CONN_TTHC_SMTP"] = smtp_uri(port)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("AIRFLOW_CONN_TTHC_SMTP", None)
+        else:
+            os.environ["AIRFLOW_CONN_TTHC_SMTP"] = previous
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[Sink]:
+    from aiosmtpd.controller import Controller
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        with smtp_connection(controller.port):
+            yield sink
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def warehouse_down() -> Iterator[None]:
+    """The daily DAGs' connections, with the warehouse on a port where nothing listens."""
+    from helpers.dag_runs import TEST_HASH_KEY
+
+    values = {"AIRFLOW_CONN_WAREHOUSE": f"postgresql://etl:pw@127.0.0.1:{free_port()}/warehouse",
+              "AIRFLOW_CONN_PAYMENT_PLATFORM": f"http://:token@127.0.0.1:{free_port()}",
+              "TTHC_HASH_KEY": TEST_HASH_KEY}
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def test_a_failed_task_emails_the_recipients_of_tthc_smtp(smtp_sink):
+    from helpers.dag_runs import load_dags_without_retries
+
+    (dag,) = load_dags_without_retries(("daily_payments",))
+    with warehouse_down():
+        # A day no other test loads: dag.test() replaces any run of the same DAG and date.
+        run = dag.test(logical_date=pendulum.datetime(2026, 1, 21, tz="Asia/Ho_Chi_Minh"))
+
+    assert run.state == "failed"
+    # Only the task that failed alerts; the ones it kept from running (upstream_failed) do not.
+    assert len(smtp_sink.messages) == 1
+    recipients, message = smtp_sink.messages[0]
+    assert sorted(recipients) == sorted(RECIPIENTS)
+    assert message["From"] == "etl@example.vn"
+    assert message["Subject"] == f"[TTHC] daily_payments.prepare_warehouse failed ({run.run_id})"
+    body = message.get_body(("html", "plain")).get_content()
+    assert "OperationalError" in body and "Connection refused" in body
+    assert f"run {run.run_id}" in body
+
+
+def test_an_unreachable_mail_server_is_logged_not_raised(caplog):
+    from tthc_alerts import task_failure_alert
+
+    ti = SimpleNamespace(dag_id="daily_dossiers", task_id="ho_so.extract",
+                         run_id="scheduled__2026-03-10T17:00:00+00:00")
+    context = {"task_instance": ti, "ti": ti, "run_id": ti.run_id,
+               "exception": ConnectionError("source down")}
+    with smtp_connection(free_port()), caplog.at_level(logging.WARNING):  # nothing listens
+        task_failure_alert(context)
+
+    logged = caplog.text
+    assert "[TTHC] daily_dossiers.ho_so.extract failed" in logged
+    assert "could not e-mail" in logged and "office@example.vn" in logged

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 
 from simulator.config import FaultRates
 
@@ -18,13 +19,15 @@ class FaultInjector:
     """Draws at most one fault per request from an RNG seeded by ``rates.seed``.
 
     The kinds share one uniform draw (disjoint intervals of [0, 1)), so each happens at
-    exactly its configured rate and never two at once.
+    exactly its configured rate and never two at once. ``counts()`` tells how many of each
+    kind were drawn so far, so a test can show that the faults it asked for really happened.
     """
 
     def __init__(self, rates: FaultRates) -> None:
         self.rates = rates
         self._rng = random.Random(rates.seed)
         self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
         self._thresholds = []
         total = 0.0
         for kind in KINDS:
@@ -35,7 +38,11 @@ class FaultInjector:
         """The fault for the next request (or None) and a second draw to pick its variant."""
         with self._lock:
             value, variant = self._rng.random(), self._rng.randrange(1 << 30)
-        for threshold, kind in self._thresholds:
-            if value < threshold:
-                return kind, variant
-        return None, variant
+            kind = next((kind for threshold, kind in self._thresholds if value < threshold), None)
+            self._counts[kind or "none"] += 1
+        return kind, variant
+
+    def counts(self) -> dict[str, int]:
+        """Requests drawn so far per fault kind ("none": served normally)."""
+        with self._lock:
+            return dict(self._counts)

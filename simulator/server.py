@@ -202,6 +202,10 @@ class RunningSimulator:
     def source(self) -> DataSource:
         return self._server.source
 
+    def fault_counts(self) -> dict[str, int]:
+        """List requests answered so far per fault kind ("none": no fault)."""
+        return self._server.faults.counts()
+
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()

@@ -67,6 +67,42 @@ fee_problems as (
     where batch_id = %(batch_id)s
         and (amount < 0 or (amount is null and btrim(amount_raw) <> ''))
     group by record_no
+),
+
+-- the list fields as received. Staging reads anything but an array as an empty list, and an
+-- element that is not an object as a round or fee line of NULLs (a step of NULLs is an invalid
+-- status step already), so a list that arrives as another type, e.g. after a change at the
+-- source, would silently lose the dossier's history, supplement rounds or fees
+list_problems as (
+    select record_no, array_agg(list_name order by list_name) as malformed_lists
+    from (
+        select
+            record_no,
+            unnest(array[
+                case when jsonb_typeof(record -> 'TienDo') not in ('array', 'null')
+                    then 'TienDo' end,
+                case when jsonb_typeof(record -> 'DanhSachHoSoBoSung') not in ('array', 'null')
+                    then 'DanhSachHoSoBoSung' end,
+                case when jsonb_typeof(record -> 'DanhSachLePhi') not in ('array', 'null')
+                    then 'DanhSachLePhi' end
+            ]) as list_name
+        from raw.ho_so
+        where batch_id = %(batch_id)s
+        union
+        select record_no, 'DanhSachHoSoBoSung'
+        from staging.ho_so_bo_sung
+        where batch_id = %(batch_id)s
+            and requested_raw is null and received_raw is null
+            and previous_due_raw is null and new_due_raw is null
+        union
+        select record_no, 'DanhSachLePhi'
+        from staging.ho_so_le_phi
+        where batch_id = %(batch_id)s
+            and fee_code is null and fee_name_raw is null and fee_type_raw is null
+            and amount_raw is null
+    ) as problems
+    where list_name is not null
+    group by record_no
 )
 
 select
@@ -91,7 +127,8 @@ select
     status_step_problems.steps_out_of_order as status_steps_out_of_order,
     supplement_problems.unparseable_rounds as unparseable_supplement_rounds,
     fee_problems.negative_amounts as negative_fee_amounts,
-    fee_problems.non_integer_amounts as non_integer_fee_amounts
+    fee_problems.non_integer_amounts as non_integer_fee_amounts,
+    list_problems.malformed_lists
 from dossiers
 left join conflicting_versions
     on conflicting_versions.dossier_code = dossiers.dossier_code
@@ -99,3 +136,4 @@ left join conflicting_versions
 left join status_step_problems on status_step_problems.record_no = dossiers.record_no
 left join supplement_problems on supplement_problems.record_no = dossiers.record_no
 left join fee_problems on fee_problems.record_no = dossiers.record_no
+left join list_problems on list_problems.record_no = dossiers.record_no

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 from psycopg import sql
+
+from simulator import FaultRates, RunningSimulator, SimulatorConfig, start_simulator
 from tthc_pipeline.extract.client import SourceClient, SourceError
 from tthc_pipeline.extract.extract import client_from_uri, extract_to_raw
 from tthc_pipeline.extract.landing import LandedBatch
-
-from simulator import FaultRates, RunningSimulator, SimulatorConfig, start_simulator
 
 pytestmark = pytest.mark.integration
 

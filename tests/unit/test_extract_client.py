@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
+
 from tthc_pipeline.extract.client import (
     SourceClient,
     SourceError,

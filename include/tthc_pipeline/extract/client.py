@@ -5,14 +5,20 @@ Pages are fetched over one keep-alive session and every transient failure the re
 with exponential backoff and jitter. Requests the source refuses outright (400, 401, 403, 404…)
 fail at once: retrying them only delays the alert. The bearer token never appears in a log line
 or an error message.
+
+Timeouts, attempts, backoff and page size default to the ``TTHC_SOURCE_*`` environment variables
+below (then to the built-in values), so an operator can fit them to a slow or strict source
+without a code change; arguments passed to ``SourceClient`` win over both.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +47,59 @@ _REFUSAL_HINTS = {
     403: "the token is not allowed to read this endpoint",
     404: "no such endpoint; check the connection's host, port and scheme",
 }
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How patient a client is: its defaults, each overridable from the environment."""
+
+    timeout: tuple[float, float] = (5.0, 30.0)  # connect, read (seconds)
+    max_attempts: int = 8
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    page_limit: int = MAX_PAGE_LIMIT
+
+
+# Environment variable → (ClientSettings field, the form its value takes).
+SETTINGS_ENV = {
+    "TTHC_SOURCE_TIMEOUT": ("timeout", "seconds > 0, or 'connect,read' seconds, e.g. 5,30"),
+    "TTHC_SOURCE_MAX_ATTEMPTS": ("max_attempts", "a whole number >= 1"),
+    "TTHC_SOURCE_BACKOFF_BASE": ("backoff_base", "seconds >= 0"),
+    "TTHC_SOURCE_BACKOFF_MAX": ("backoff_max", "seconds >= 0"),
+    "TTHC_SOURCE_PAGE_LIMIT": ("page_limit", f"a whole number from 1 to {MAX_PAGE_LIMIT}"),
+}
+
+
+def settings_from_env(environ: Mapping[str, str] = os.environ) -> ClientSettings:
+    """The client defaults, with every ``TTHC_SOURCE_*`` variable that is set applied."""
+    values: dict[str, Any] = {}
+    for name, (field_name, form) in SETTINGS_ENV.items():
+        text = environ.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            values[field_name] = _parse_setting(field_name, text)
+        except ValueError:
+            raise ValueError(f"environment variable {name}={text!r} is not valid;"
+                             f" expected {form}") from None
+    return ClientSettings(**values)
+
+
+def _parse_setting(field_name: str, text: str) -> Any:
+    if field_name == "timeout":
+        parts = [float(part) for part in text.split(",")]
+        if len(parts) > 2 or not all(part > 0 for part in parts):  # nan too
+            raise ValueError(text)
+        return (parts[0], parts[-1])
+    if field_name in ("max_attempts", "page_limit"):
+        number = int(text)
+        if number < 1 or (field_name == "page_limit" and number > MAX_PAGE_LIMIT):
+            raise ValueError(text)
+        return number
+    seconds = float(text)
+    if not seconds >= 0:  # also refuses nan
+        raise ValueError(text)
+    return seconds
 
 
 class SourceError(RuntimeError):
@@ -90,15 +149,21 @@ class SourceClient:
         base_url: str,
         token: str,
         *,
-        timeout: tuple[float, float] = (5, 30),
-        max_attempts: int = 8,
-        backoff_base: float = 0.5,
-        backoff_max: float = 30.0,
-        page_limit: int = MAX_PAGE_LIMIT,
+        timeout: tuple[float, float] | None = None,
+        max_attempts: int | None = None,
+        backoff_base: float | None = None,
+        backoff_max: float | None = None,
+        page_limit: int | None = None,
         sleep: Callable[[float], Any] = time.sleep,
         session: requests.Session | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        defaults = settings_from_env()  # None = the environment's value, else the built-in one
+        timeout = defaults.timeout if timeout is None else timeout
+        max_attempts = defaults.max_attempts if max_attempts is None else max_attempts
+        backoff_base = defaults.backoff_base if backoff_base is None else backoff_base
+        backoff_max = defaults.backoff_max if backoff_max is None else backoff_max
+        page_limit = defaults.page_limit if page_limit is None else page_limit
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         if not 1 <= page_limit <= MAX_PAGE_LIMIT:

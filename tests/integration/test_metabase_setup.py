@@ -101,7 +101,10 @@ def bi_reader(empty_database, postgres_server):
         if not exists:
             conn.execute("create role bi_reader nologin")
     yield
-    if not exists:
+    if exists:  # the setup gave the server-wide role a login: give it back as it was
+        with psycopg.connect(postgres_server.admin_uri, autocommit=True) as conn:
+            conn.execute("alter role bi_reader nologin password null")
+    else:
         with psycopg.connect(empty_database, autocommit=True) as conn:
             conn.execute("drop owned by bi_reader")
         with psycopg.connect(postgres_server.admin_uri, autocommit=True) as conn:

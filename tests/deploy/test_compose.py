@@ -9,8 +9,11 @@ Compose does (``${VAR}``, ``${VAR:-default}``, ``${VAR:?error}``, nested) with t
 from __future__ import annotations
 
 import functools
+import os
 import re
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -301,6 +304,33 @@ def test_metabase_init_connects_the_warehouse_as_bi_reader():
     details = warehouse_details(settings.warehouse_uri, "x")
     assert (details["host"], details["ssl"]) == ("db.example.gov.vn", True)
     assert settings.warehouse_admin_uri == external["WAREHOUSE_ADMIN_CONN_URI"]
+
+
+# --- Compose itself ----------------------------------------------------------------------------
+
+def compose_command() -> list[str] | None:
+    """`docker compose` (the v2 plugin) or `docker-compose` (Debian's package), if installed."""
+    if shutil.which("docker") and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True).returncode == 0:
+        return ["docker", "compose"]
+    return ["docker-compose"] if shutil.which("docker-compose") else None
+
+
+def test_docker_compose_config_validates_the_file(tmp_path):
+    """Compose's own validation (no engine needed). CI installs Debian's docker-compose
+    (.ci/run) and must not skip; elsewhere it runs where a compose client is installed."""
+    command = compose_command()
+    if command is None:
+        if os.environ.get("CI"):
+            pytest.fail("no compose client in CI: .ci/run installs Debian's docker-compose")
+        pytest.skip("no compose client here (apt-get install docker-compose)")
+    env_file = tmp_path / ".env"
+    env_file.write_text("".join(f"{name}={value}\n" for name, value in filled_env().items()))
+    result = subprocess.run(
+        [*command, "--project-directory", str(ROOT), "-f", str(ROOT / "docker-compose.yaml"),
+         "--env-file", str(env_file), "config", "--quiet"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
 
 
 # --- Secrets -------------------------------------------------------------------------------

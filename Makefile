@@ -12,7 +12,8 @@ export AIRFLOW__CORE__LOAD_EXAMPLES      ?= False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(CURDIR)/.airflow/airflow.db
 export GX_ANALYTICS_ENABLED              ?= false
 
-.PHONY: install test lint demo backfill ui simulator data-dictionary screenshots clean
+.PHONY: install test lint demo backfill ui simulator data-dictionary screenshots clean \
+        bench bench-quick bench-friday bench-simulator bench-peers bench-report
 
 install: $(STAMP)
 
@@ -67,6 +68,30 @@ data-dictionary: $(STAMP)
 # runs the daily DAGs for that day.
 screenshots: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python docs/screenshots.py $(if $(DAY),--load-day $(DAY))
+
+# Benchmarks (bench/README.md), never part of `make test`. Results go to bench/out/.
+# bench: the ingest at 100k and 1M dossiers against the limit, dlt and pandas (long: about an
+# hour on 2 cores); bench-quick: 100k once; bench-friday: P5 at 1M, 2.5M and 5M dossiers.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py --scales 100000 1000000 --runs 3 1 $(BENCH_ARGS)
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/ingest.py --scales 100000 --runs 1 $(BENCH_ARGS)
+
+bench-friday: $(STAMP)
+	$(BIN)/python bench/friday.py --dossiers 1000000 2500000 5000000 --runs 3
+
+bench-simulator: $(STAMP)
+	$(BIN)/python bench/simulator_memory.py
+
+# bench/.venv-peers: dlt for the peer comparison, apart from the project's pins.
+bench-peers: $(STAMP)
+	$(BIN)/python -c 'import sys; sys.path.insert(0, "bench"); import common; common.ensure_peers_venv()'
+
+# Markdown tables of an ingest run: make bench-report RESULT=bench/out/ingest-<time>.json
+bench-report: $(STAMP)
+	$(BIN)/python bench/report.py $(or $(RESULT),$(lastword $(sort $(wildcard bench/out/ingest-*.json))))
 
 clean:
 	rm -rf $(VENV) .airflow .local .pytest_cache .ruff_cache reports

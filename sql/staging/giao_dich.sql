@@ -12,42 +12,81 @@ insert into staging.giao_dich (
 
 with
 
-batch_records as (
-    select record_no, record
+-- the hash of every record of the batch: identical copies (a paging quirk) share it. Only this
+-- narrow set is grouped; grouping the records themselves spilled the whole batch to disk.
+record_hashes as materialized (
+    select record_no, md5(record::text) as record_hash
     from raw.giao_dich
     where batch_id = %(batch_id)s
 ),
 
-distinct_records as (
-    select min(record_no) as record_no, record
-    from batch_records
-    group by record
+shared_hashes as (
+    select record_hash
+    from record_hashes
+    group by record_hash
+    having count(*) > 1
 ),
 
--- materialized: each field leaves the jsonb once; inlined, every reference that the parse
--- functions make to their argument would look the field up again
-source_fields as materialized (
+-- one row per distinct record: the lowest record_no of its identical copies. Records sharing
+-- a hash are compared in full, so only identical ones collapse.
+distinct_records as (
+    select h.record_no, h.record_hash
+    from record_hashes as h
+    where h.record_hash not in (select s.record_hash from shared_hashes as s)
+    union all
+    select min(h.record_no) as record_no, h.record_hash
+    from record_hashes as h
+    inner join raw.giao_dich as r on r.batch_id = %(batch_id)s and r.record_no = h.record_no
+    where h.record_hash in (select s.record_hash from shared_hashes as s)
+    group by h.record_hash, r.record
+),
+
+-- each field leaves the jsonb once (jsonb_to_record, the same text as ->>), however often the
+-- parse functions below refer to it; a record that is not an object has none of the fields
+source_fields as (
     select
-        record_no,
-        md5(record::text) as record_hash,
-        record ->> 'MaThamChieu' as payment_ref_raw,
-        record ->> 'MaGiaoDich' as transaction_code_raw,
-        record ->> 'MaHoSo' as dossier_code_raw,
-        record ->> 'MaTTHC' as procedure_code_raw,
-        record ->> 'MaDonVi' as unit_code_raw,
-        record ->> 'SoTien' as amount_raw,
-        record ->> 'Phi' as service_fee_raw,
-        record ->> 'LePhi' as levy_raw,
-        record ->> 'HinhThucThanhToan' as payment_method_raw,
-        record ->> 'MaKenhThanhToan' as payment_channel_code_raw,
-        record ->> 'MaNganHang' as bank_code_raw,
-        record ->> 'TrangThai' as payment_status_raw,
-        record ->> 'MaLoi' as error_code_raw,
-        record ->> 'ThoiGianGD' as initiated_raw,
-        record ->> 'ThoiGianGDThanhCong' as succeeded_raw,
-        record ->> 'ThoiGianHoanPhi' as refunded_raw,
-        record ->> 'NgayCapNhat' as source_updated_raw
-    from distinct_records
+        d.record_no,
+        d.record_hash,
+        f."MaThamChieu" as payment_ref_raw,
+        f."MaGiaoDich" as transaction_code_raw,
+        f."MaHoSo" as dossier_code_raw,
+        f."MaTTHC" as procedure_code_raw,
+        f."MaDonVi" as unit_code_raw,
+        f."SoTien" as amount_raw,
+        f."Phi" as service_fee_raw,
+        f."LePhi" as levy_raw,
+        f."HinhThucThanhToan" as payment_method_raw,
+        f."MaKenhThanhToan" as payment_channel_code_raw,
+        f."MaNganHang" as bank_code_raw,
+        f."TrangThai" as payment_status_raw,
+        f."MaLoi" as error_code_raw,
+        f."ThoiGianGD" as initiated_raw,
+        f."ThoiGianGDThanhCong" as succeeded_raw,
+        f."ThoiGianHoanPhi" as refunded_raw,
+        f."NgayCapNhat" as source_updated_raw
+    from distinct_records as d
+    inner join raw.giao_dich as r on r.batch_id = %(batch_id)s and r.record_no = d.record_no
+    cross join lateral jsonb_to_record(
+        case jsonb_typeof(r.record) when 'object' then r.record else '{}' end
+    ) as f (
+        "MaThamChieu" text,
+        "MaGiaoDich" text,
+        "MaHoSo" text,
+        "MaTTHC" text,
+        "MaDonVi" text,
+        "SoTien" text,
+        "Phi" text,
+        "LePhi" text,
+        "HinhThucThanhToan" text,
+        "MaKenhThanhToan" text,
+        "MaNganHang" text,
+        "TrangThai" text,
+        "MaLoi" text,
+        "ThoiGianGD" text,
+        "ThoiGianGDThanhCong" text,
+        "ThoiGianHoanPhi" text,
+        "NgayCapNhat" text
+    )
 )
 
 select

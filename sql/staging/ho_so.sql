@@ -15,42 +15,81 @@ insert into staging.ho_so (
 
 with
 
-batch_records as (
-    select record_no, record
+-- the hash of every record of the batch: identical copies (a paging quirk) share it. Only this
+-- narrow set is grouped; grouping the records themselves spilled the whole batch to disk.
+record_hashes as materialized (
+    select record_no, md5(record::text) as record_hash
     from raw.ho_so
     where batch_id = %(batch_id)s
 ),
 
-distinct_records as (
-    select min(record_no) as record_no, record
-    from batch_records
-    group by record
+shared_hashes as (
+    select record_hash
+    from record_hashes
+    group by record_hash
+    having count(*) > 1
 ),
 
--- materialized: each field leaves the jsonb once; inlined, every reference that the parse
--- functions make to their argument would look the field up again
-source_fields as materialized (
+-- one row per distinct record: the lowest record_no of its identical copies. Records sharing
+-- a hash are compared in full, so only identical ones collapse.
+distinct_records as (
+    select h.record_no, h.record_hash
+    from record_hashes as h
+    where h.record_hash not in (select s.record_hash from shared_hashes as s)
+    union all
+    select min(h.record_no) as record_no, h.record_hash
+    from record_hashes as h
+    inner join raw.ho_so as r on r.batch_id = %(batch_id)s and r.record_no = h.record_no
+    where h.record_hash in (select s.record_hash from shared_hashes as s)
+    group by h.record_hash, r.record
+),
+
+-- each field leaves the jsonb once (jsonb_to_record, the same text as ->>), however often the
+-- parse functions below refer to it; a record that is not an object has none of the fields
+source_fields as (
     select
-        record_no,
-        md5(record::text) as record_hash,
-        record ->> 'MaHoSo' as dossier_code_raw,
-        record ->> 'MaTTHC' as procedure_code_raw,
-        record ->> 'TenTTHC' as procedure_name_raw,
-        record ->> 'MaLinhVuc' as field_code_raw,
-        record ->> 'DonViXuLy' as unit_code_raw,
-        record ->> 'KenhThucHien' as channel_raw,
-        record ->> 'LoaiDoiTuong' as applicant_type_raw,
-        record ->> 'SoGiayToChuHoSo' as applicant_id_number_raw,
-        record ->> 'NgayNopHoSo' as submitted_raw,
-        record ->> 'NgayTiepNhan' as received_raw,
-        record ->> 'NgayHenTra' as due_raw,
-        record ->> 'NgayKetThucXuLy' as finished_raw,
-        record ->> 'NgayTra' as returned_raw,
-        record ->> 'TrangThaiHoSo' as status_raw,
-        record ->> 'DuocThanhToanTrucTuyen' as online_payment_raw,
-        record ->> 'HoSoCoThanhPhanSoHoa' as has_digitised_components_raw,
-        record ->> 'NgayCapNhat' as source_updated_raw
-    from distinct_records
+        d.record_no,
+        d.record_hash,
+        f."MaHoSo" as dossier_code_raw,
+        f."MaTTHC" as procedure_code_raw,
+        f."TenTTHC" as procedure_name_raw,
+        f."MaLinhVuc" as field_code_raw,
+        f."DonViXuLy" as unit_code_raw,
+        f."KenhThucHien" as channel_raw,
+        f."LoaiDoiTuong" as applicant_type_raw,
+        f."SoGiayToChuHoSo" as applicant_id_number_raw,
+        f."NgayNopHoSo" as submitted_raw,
+        f."NgayTiepNhan" as received_raw,
+        f."NgayHenTra" as due_raw,
+        f."NgayKetThucXuLy" as finished_raw,
+        f."NgayTra" as returned_raw,
+        f."TrangThaiHoSo" as status_raw,
+        f."DuocThanhToanTrucTuyen" as online_payment_raw,
+        f."HoSoCoThanhPhanSoHoa" as has_digitised_components_raw,
+        f."NgayCapNhat" as source_updated_raw
+    from distinct_records as d
+    inner join raw.ho_so as r on r.batch_id = %(batch_id)s and r.record_no = d.record_no
+    cross join lateral jsonb_to_record(
+        case jsonb_typeof(r.record) when 'object' then r.record else '{}' end
+    ) as f (
+        "MaHoSo" text,
+        "MaTTHC" text,
+        "TenTTHC" text,
+        "MaLinhVuc" text,
+        "DonViXuLy" text,
+        "KenhThucHien" text,
+        "LoaiDoiTuong" text,
+        "SoGiayToChuHoSo" text,
+        "NgayNopHoSo" text,
+        "NgayTiepNhan" text,
+        "NgayHenTra" text,
+        "NgayKetThucXuLy" text,
+        "NgayTra" text,
+        "TrangThaiHoSo" text,
+        "DuocThanhToanTrucTuyen" text,
+        "HoSoCoThanhPhanSoHoa" text,
+        "NgayCapNhat" text
+    )
 )
 
 select
@@ -68,7 +107,11 @@ select
     staging.parse_integer(applicant_type_raw) as applicant_type_code,
     applicant_type_raw,
     -- the same document written "0123 4567" or "abc123" hashes alike
-    upper(nullif(regexp_replace(normalize(applicant_id_number_raw, nfc), '\s', '', 'g'), ''))
+    upper(nullif(regexp_replace(
+        case
+            when applicant_id_number_raw is nfc normalized then applicant_id_number_raw
+            else normalize(applicant_id_number_raw, nfc)
+        end, '\s', '', 'g'), ''))
         as applicant_id_number,
     staging.parse_local_timestamp(submitted_raw) as submitted_at,
     submitted_raw,

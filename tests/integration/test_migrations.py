@@ -11,7 +11,8 @@ def test_migrations_apply_once_in_order(empty_database):
     assert first == [m.path.name for m in discover()]
     assert apply_migrations(empty_database) == []
     with psycopg.connect(empty_database) as conn:
-        versions = [v for (v,) in conn.execute("select version from meta.schema_migration order by 1")]
+        versions = [v for (v,) in conn.execute(
+            "select version from meta.schema_migration order by 1")]
     assert versions == [m.version for m in discover()]
 
 

@@ -31,6 +31,10 @@ def weekly_dag():
     return bag.dags["weekly_chi_thi_04"]
 
 
+def deadline_alerts(dag) -> list:
+    return dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]
+
+
 def scheduled_runs(dag, count: int):
     """The first ``count`` scheduled runs' (logical date, data interval) after 2026-03-01."""
     from airflow.serialization.decoders import decode_timetable
@@ -52,7 +56,7 @@ def scheduled_runs(dag, count: int):
 def test_r6_every_scheduled_run_has_its_deadline_at_friday_16_30(weekly_dag):
     from airflow.sdk import DeadlineReference
 
-    [alert] = weekly_dag.deadline if isinstance(weekly_dag.deadline, list) else [weekly_dag.deadline]
+    [alert] = deadline_alerts(weekly_dag)
     assert alert.reference == DeadlineReference.DAGRUN_LOGICAL_DATE
     runs = scheduled_runs(weekly_dag, 6)  # across the Tết-free March and a month boundary
     for info in runs:
@@ -74,7 +78,7 @@ def test_r6_the_run_gives_up_waiting_before_the_deadline(weekly_dag):
 
 
 def test_r6_the_deadline_callback_resolves_and_alerts(weekly_dag, caplog):
-    [alert] = weekly_dag.deadline if isinstance(weekly_dag.deadline, list) else [weekly_dag.deadline]
+    [alert] = deadline_alerts(weekly_dag)
     module_name, _, function_name = alert.callback.path.rpartition(".")
     callback = getattr(importlib.import_module(module_name), function_name)
     with caplog.at_level(logging.WARNING, logger="tthc_pipeline.notify"):

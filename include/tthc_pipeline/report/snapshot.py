@@ -48,6 +48,11 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
     with psycopg.connect(conninfo) as conn, conn.transaction():
         # Text forms (and so the content hash) must not depend on the session's time zone.
         conn.execute("set local timezone to 'Asia/Ho_Chi_Minh'")
+        # The report query is one large plan: over a million dossiers JIT compiling it took
+        # 2.0 s of its 3.2 s, and without JIT it runs in 2.3 s; its sorts and hashes over the
+        # candidate dossiers spilled to disk at 4 MB (bench/RESULTS.md).
+        conn.execute("set local jit = off")
+        conn.execute("set local work_mem = '256MB'")
         conn.execute("select pg_advisory_xact_lock(%s, %s)",
                      (_LOCK_CLASS, report_date.toordinal()))
         thresholds = read_thresholds(conn)

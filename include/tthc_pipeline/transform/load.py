@@ -18,6 +18,7 @@ from tthc_pipeline.calendar import HolidayOverride, calendar_exceptions
 from tthc_pipeline.extract.landing import ENTITIES
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.transform.batches import Batch, lock_batch
+from tthc_pipeline.transform.stage import SESSION_SETTINGS
 
 # The statements that load an entity, in order (files under sql/load/).
 LOAD_FILES = {
@@ -54,9 +55,14 @@ def load_batch(conninfo: str, batch_id: int, hash_key: str) -> LoadResult:
         _check_loadable(batch)
         conn.execute("select pg_advisory_xact_lock(%s, %s)",
                      (_LOCK_CLASS, ENTITIES.index(batch.entity)))
+        conn.execute(SESSION_SETTINGS)
         _cover_batch_dates(conn, batch_id)
         for load_file in LOAD_FILES[batch.entity]:
             conn.execute(read_sql(f"load/{load_file}.sql"), params)
+            if load_file == "fact_dossier":
+                # The status and supplement loads join the dossiers just written: with the
+                # temporary table's real size the planner hashes instead of probing row by row.
+                conn.execute("analyze written_dossier")
         result = LoadResult(*conn.execute(read_sql("load/batch_counts.sql"), params).fetchone())
         _check_reconciled(batch_id, result)
         conn.execute(read_sql("load/watermark.sql"), params)

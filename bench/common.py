@@ -1,0 +1,299 @@
+"""What every benchmark here shares: the data shape, the simulator and Postgres they run against,
+and how a stage is run and measured in its own process.
+
+Nothing here is imported by the pipeline or the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+OUT = BENCH / "out"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PEERS_VENV = BENCH / ".venv-peers"
+PEERS_PYTHON = str(PEERS_VENV / "bin" / "python")
+TIME = "/usr/bin/time"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TOKEN = "bench-token"
+ENTITIES = ("don_vi", "thu_tuc", "ho_so", "giao_dich")
+INCREMENTAL = ("ho_so", "giao_dich")
+LIFETIME_DAYS = 150  # simulator.dossiers.LIFETIME_DAYS
+LEAD_DAYS = 7  # simulator.dossiers.LEAD_DAYS
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One national day's batch: ``scale`` dossiers, each served once with its whole history.
+
+    The dossiers are received over four weeks (``start``..``end``, weekday seasonality, no
+    holiday in March 2026) and the clock stands past the last event any of them can have, so
+    one window [start − 7 days, now) holds every dossier exactly once in its final state (all
+    its status steps, supplement rounds and payments): one batch per entity, as one daily run
+    of a national warehouse receives it.
+    """
+
+    scale: int
+    seed: int = 2022
+    start: date = date(2026, 3, 2)  # a Monday
+    end: date = date(2026, 3, 30)
+    report_date: date = date(2026, 3, 27)  # a Friday: its week [03-20, 03-27) is inside the range
+
+    @property
+    def now(self) -> datetime:
+        return _midnight(self.end + timedelta(days=LIFETIME_DAYS + 1))
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        return _midnight(self.start - timedelta(days=LEAD_DAYS)), self.now
+
+    def window_text(self) -> tuple[str, str]:
+        return tuple(moment.strftime("%Y%m%d%H%M%S") for moment in self.window)
+
+    def simulator_args(self) -> list[str]:
+        return ["--seed", str(self.seed), "--scale", str(self.scale),
+                "--start", self.start.isoformat(), "--end", self.end.isoformat(),
+                "--now", self.now.strftime("%Y%m%d%H%M%S")]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=TZ)
+
+
+def ensure_peers_venv(log=print) -> str:
+    """bench/.venv-peers with bench/requirements-peers.txt installed; its python."""
+    requirements = BENCH / "requirements-peers.txt"
+    stamp = PEERS_VENV / ".installed"
+    if stamp.exists() and stamp.read_text() == requirements.read_text():
+        return PEERS_PYTHON
+    log(f"creating {PEERS_VENV} (dlt, pinned in {requirements.name})")
+    if not Path(PEERS_PYTHON).exists():
+        base = os.environ.get("PYTHON", "python3.11")
+        subprocess.run([base, "-m", "venv", str(PEERS_VENV)], check=True)
+    subprocess.run([PEERS_PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+                   check=True)
+    subprocess.run([PEERS_PYTHON, "-m", "pip", "install", "--quiet", "-r", str(requirements)],
+                   check=True)
+    stamp.write_text(requirements.read_text())
+    return PEERS_PYTHON
+
+
+def load_average() -> tuple[float, float, float]:
+    return os.getloadavg()
+
+
+def wait_for_quiet(threshold: float, max_wait: float, log=print) -> tuple[float, float, float]:
+    """Wait (up to ``max_wait`` s) for the 1-minute load average to drop below ``threshold``."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        load = load_average()
+        if load[0] < threshold or time.monotonic() >= deadline:
+            return load
+        log(f"  load average {load[0]:.2f} >= {threshold}: waiting")
+        time.sleep(30)
+
+
+@contextmanager
+def simulator(shape: Shape, *, python: str = PYTHON) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``python -m simulator`` serving ``shape`` on a free loopback port; yields (url, process)."""
+    command = [python, "-m", "simulator", "--port", "0", "--token", TOKEN,
+               *shape.simulator_args()]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        if "listening on" not in line:
+            raise RuntimeError(f"simulator did not start: {line!r}")
+        yield line.split()[-1], process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# Server settings of the benchmark cluster, the same for every contender: a warehouse on a
+# 24 GB machine (shared_buffers a sixth of it, a checkpoint distance that does not turn a
+# load of a few GB into a checkpoint storm). Durability stays on (fsync, synchronous commit).
+SERVER_SETTINGS = {"shared_buffers": "4GB", "max_wal_size": "8GB",
+                   "checkpoint_timeout": "30min"}
+
+
+@contextmanager
+def postgres(settings: dict[str, str] | None = None) -> Iterator[object]:
+    """A private Postgres cluster (the project's EmbeddedPostgres), removed on exit."""
+    sys.path.insert(0, str(ROOT / "include"))
+    import psycopg
+
+    from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+
+    settings = SERVER_SETTINGS if settings is None else settings
+    with EmbeddedPostgres(fast_unsafe=False) as pg:
+        with psycopg.connect(pg.uri_for("postgres"), autocommit=True) as conn:
+            for name, value in settings.items():
+                conn.execute(f"alter system set {name} = '{value}'")
+        # pg_ctl restart reuses the start's options (postmaster.opts); postgresql.auto.conf
+        # brings the settings, shared_buffers included.
+        pg._run(["pg_ctl", "-D", str(pg._workdir / "data"), "-l", str(pg._workdir / "server.log"),
+                 "-w", "-t", "60", "restart"])
+        yield pg
+
+
+def fresh_database(pg, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(pg.uri_for("postgres"), autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}"')
+    return pg.create_database(name)
+
+
+def drop_database(pg, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg.uri_for("postgres"), autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}"')
+
+
+def database_size_mb(conninfo: str) -> float:
+    import psycopg
+
+    with psycopg.connect(conninfo) as conn:
+        return conn.execute("select pg_database_size(current_database())").fetchone()[0] / 1e6
+
+
+@dataclass
+class Measured:
+    """One stage process: its own report (JSON on stdout's last line) and what time(1) saw."""
+
+    result: dict
+    wall_s: float  # the process, interpreter start included
+    user_s: float
+    sys_s: float
+    max_rss_mb: float  # time(1): the largest single process of the tree
+    tree_rss_mb: float = 0.0  # sampled: the whole process tree at its largest
+
+    @property
+    def seconds(self) -> float:
+        """The stage's own time (imports of the pipeline included, interpreter start not)."""
+        return float(self.result.get("seconds", self.wall_s))
+
+
+_TIME_FIELDS = {
+    "user_s": re.compile(r"User time \(seconds\): ([\d.]+)"),
+    "sys_s": re.compile(r"System time \(seconds\): ([\d.]+)"),
+    "max_rss_kb": re.compile(r"Maximum resident set size \(kbytes\): (\d+)"),
+    "wall": re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)"),
+}
+
+
+def _wall_seconds(text: str) -> float:
+    parts = [float(part) for part in text.split(":")]
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+class _TreeSampler:
+    """Samples the summed RSS of a process tree (for peers that fork workers: time(1) only
+    reports the largest single process)."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        import threading
+
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for process in [root, *root.children(recursive=True)]:
+                    try:
+                        if process.name() != "time":
+                            total += process.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        pass
+            except psutil.NoSuchProcess:
+                return
+            self.peak_kb = max(self.peak_kb, total // 1024)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb / 1024
+
+
+def run_measured(args: list[str], *, timeout: float, python: str = PYTHON,
+                 env: dict[str, str] | None = None, cwd: Path = ROOT) -> Measured:
+    """Run ``python <args>`` under ``/usr/bin/time -v``; its last stdout line must be JSON."""
+    command = [TIME, "-v", python, *args]
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "GX_ANALYTICS_ENABLED": "false",
+                **(env or {})}
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=full_env)
+    sampler = _TreeSampler(process.pid)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        _kill_tree(process.pid)
+        process.communicate()
+        raise RuntimeError(f"{' '.join(args[:3])} did not finish within {timeout:.0f} s") \
+            from expired
+    finally:
+        tree_mb = sampler.stop()
+    fields = {name: pattern.search(stderr) for name, pattern in _TIME_FIELDS.items()}
+    if process.returncode != 0 or not all(fields.values()):
+        tail = "\n".join(stderr.splitlines()[-40:])
+        raise RuntimeError(f"{' '.join(args[:3])} failed ({process.returncode}):\n{tail}")
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    result = json.loads(lines[-1]) if lines else {}
+    return Measured(result=result, wall_s=_wall_seconds(fields["wall"].group(1)),
+                    user_s=float(fields["user_s"].group(1)),
+                    sys_s=float(fields["sys_s"].group(1)),
+                    max_rss_mb=int(fields["max_rss_kb"].group(1)) / 1024,
+                    tree_rss_mb=tree_mb)
+
+
+def _kill_tree(pid: int) -> None:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        for process in [*root.children(recursive=True), root]:
+            process.kill()
+    except psutil.NoSuchProcess:
+        pass
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def write_json(path: Path, payload: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")

@@ -1,0 +1,203 @@
+"""One stage of a benchmark, in its own process, so that its peak RSS is its own.
+
+``bench/ingest.py`` runs each of these under ``/usr/bin/time -v``; the last line on stdout is
+the stage's JSON report, with ``seconds``: the stage's own time, from before the pipeline's
+modules are imported (as an Airflow task imports them inside the task function) to its end.
+
+Pipeline stages call exactly what the DAG tasks call (``tthc_pipeline.orchestration.daily``):
+
+    stage.py prepare  --conninfo C --window-start ISO --window-end ISO
+    stage.py extract  --conninfo C --url U --entity E --window-start ISO --window-end ISO
+    stage.py stage    --conninfo C --batch-id N
+    stage.py validate --conninfo C --batch-id N
+    stage.py load     --conninfo C --batch-id N
+    stage.py publish  --conninfo C --report-date YYYY-MM-DD
+
+and the reference points:
+
+    stage.py serve    --url U --entity E --window-start ISO --window-end ISO   # source only
+    stage.py limit    --conninfo C --url U --entity E --window-start ISO ...   # fetch + COPY
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date, datetime
+
+TOKEN = "bench-token"
+HASH_KEY = "bench-hash-key-0123456789abcdef"
+MAX_BAD_SHARE = 0.05  # tthc_pipeline.orchestration.resources.DEFAULT_MAX_BAD_SHARE
+ENDPOINTS = {"don_vi": "/api/v1/don-vi", "thu_tuc": "/api/v1/thu-tuc",
+             "ho_so": "/api/v1/ho-so", "giao_dich": "/api/v1/giao-dich"}
+PAGE_LIMIT = 5000
+
+
+def _window(args: argparse.Namespace) -> tuple[datetime, datetime]:
+    return datetime.fromisoformat(args.window_start), datetime.fromisoformat(args.window_end)
+
+
+def prepare(args: argparse.Namespace) -> dict:
+    """prepare_warehouse: migrations and the date dimension around the window."""
+    from datetime import timedelta
+
+    from tthc_pipeline.transform.load import refresh_dim_date
+    from tthc_pipeline.warehouse.migrations import apply_migrations
+
+    start, end = _window(args)
+    applied = apply_migrations(args.conninfo)
+    refresh_dim_date(args.conninfo, (start - timedelta(days=400)).date(),
+                     (end + timedelta(days=400)).date())
+    return {"migrations": applied}
+
+
+class _TimedPages:
+    """Wraps ``SourceClient.iter_pages`` to time the source side (HTTP + JSON parse) apart from
+    the landing side (serialise + COPY) of the single extract task."""
+
+    def __init__(self, iter_pages) -> None:
+        self._iter_pages = iter_pages
+        self.seconds = 0.0
+        self.pages = 0
+
+    def __call__(self, *args, **kwargs):
+        pages = self._iter_pages(*args, **kwargs)
+        while True:
+            began = time.perf_counter()
+            try:
+                page = next(pages)
+            except StopIteration:
+                self.seconds += time.perf_counter() - began
+                return
+            self.seconds += time.perf_counter() - began
+            self.pages += 1
+            yield page
+
+
+def extract(args: argparse.Namespace) -> dict:
+    """extract: page through the source for the window, stream every record into raw."""
+    from tthc_pipeline.extract.client import SourceClient
+    from tthc_pipeline.extract.extract import extract_to_raw
+
+    start, end = _window(args)
+    with SourceClient(args.url, TOKEN) as client:
+        timed = _TimedPages(client.iter_pages)
+        client.iter_pages = timed
+        landed = extract_to_raw(client, args.conninfo, args.entity, start, end,
+                                dag_id="bench", run_id="bench")
+    return {"batch_id": landed.batch_id, "n_received": landed.n_received,
+            "source_seconds": timed.seconds, "pages": timed.pages}
+
+
+def stage(args: argparse.Namespace) -> dict:
+    from tthc_pipeline.transform.stage import stage_batch
+
+    staged = stage_batch(args.conninfo, args.batch_id)
+    return {"n_staged": staged.n_staged, "n_duplicates": staged.n_duplicates}
+
+
+def validate(args: argparse.Namespace) -> dict:
+    from tthc_pipeline.quality.gate import validate_batch
+
+    result = validate_batch(args.conninfo, args.batch_id, MAX_BAD_SHARE)
+    return {"n_checked": result.n_checked, "n_quarantined": result.n_quarantined,
+            "by_rule": result.by_rule}
+
+
+def load(args: argparse.Namespace) -> dict:
+    from tthc_pipeline.transform.load import load_batch
+
+    loaded = load_batch(args.conninfo, args.batch_id, HASH_KEY)
+    return {"n_extracted": loaded.n_extracted, "n_loaded": loaded.n_loaded,
+            "n_quarantined": loaded.n_quarantined}
+
+
+def publish(args: argparse.Namespace) -> dict:
+    """publish_snapshot of the weekly DAG: indicators, colours, regressions, snapshot."""
+    from tthc_pipeline.report.snapshot import publish_snapshot
+
+    snapshot = publish_snapshot(args.conninfo, date.fromisoformat(args.report_date),
+                                dag_run_id="bench")
+    return {"snapshot_version": snapshot.snapshot_version, "is_new": snapshot.is_new,
+            "unit_count": snapshot.unit_count}
+
+
+def _pages(url: str, entity: str, start: datetime, end: datetime):
+    """The raw bodies of every page of the window, over one keep-alive session (the bench's
+    own minimal client: no retries, no parsing beyond the cursor at the end of the body)."""
+    import requests
+
+    from tthc_pipeline.extract.client import INCREMENTAL, window_params
+
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
+    query = {**(window_params(start, end) if entity in INCREMENTAL else {}), "limit": PAGE_LIMIT}
+    while True:
+        response = session.get(url + ENDPOINTS[entity], params=query, timeout=(5, 300))
+        response.raise_for_status()
+        body = response.content
+        yield body
+        # The envelope ends with "next_cursor":null} or "next_cursor":"..."}
+        tail = body[body.rindex(b'"next_cursor":') + len(b'"next_cursor":'):-1].strip()
+        if tail == b"null":
+            return
+        query["cursor"] = json.loads(tail)
+
+
+def serve(args: argparse.Namespace) -> dict:
+    """The simulator's own serving speed: every page fetched and thrown away."""
+    start, end = _window(args)
+    pages = size = 0
+    for body in _pages(args.url, args.entity, start, end):
+        pages += 1
+        size += len(body)
+    return {"pages": pages, "megabytes": size / 1e6}
+
+
+def limit(args: argparse.Namespace) -> dict:
+    """The physical limit: the same records fetched the same way and COPY'd, one jsonb row each,
+    into an unindexed table; no batch bookkeeping, no transform, no check."""
+    import orjson
+    import psycopg
+
+    start, end = _window(args)
+    table = f"bench_limit.{args.entity}"
+    records = 0
+    with psycopg.connect(args.conninfo) as conn:
+        conn.execute("create schema if not exists bench_limit")
+        conn.execute(f"drop table if exists {table}")
+        conn.execute(f"create table {table} (record jsonb not null)")
+        with conn.cursor() as cur, cur.copy(f"copy {table} (record) from stdin") as copy:
+            for body in _pages(args.url, args.entity, start, end):
+                data = orjson.loads(body)["data"]
+                if data:
+                    # One text-format COPY line per record: orjson escapes every control
+                    # character, so only the backslash needs COPY's escaping.
+                    lines = b"\n".join(orjson.dumps(record) for record in data)
+                    copy.write(lines.replace(b"\\", b"\\\\") + b"\n")
+                    records += len(data)
+    return {"n_records": records}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("stage", choices=["prepare", "extract", "stage", "validate", "load",
+                                          "publish", "serve", "limit"])
+    parser.add_argument("--conninfo")
+    parser.add_argument("--url")
+    parser.add_argument("--entity", choices=sorted(ENDPOINTS))
+    parser.add_argument("--window-start")
+    parser.add_argument("--window-end")
+    parser.add_argument("--batch-id", type=int)
+    parser.add_argument("--report-date")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    result = globals()[args.stage](args)
+    result["seconds"] = time.perf_counter() - began
+    sys.stdout.write(json.dumps(result, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

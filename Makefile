@@ -70,8 +70,8 @@ screenshots: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python docs/screenshots.py $(if $(DAY),--load-day $(DAY))
 
 # Benchmarks (bench/README.md), never part of `make test`. Results go to bench/out/.
-# bench: the ingest at 100k and 1M dossiers against the limit, dlt and pandas (long: about an
-# hour on 2 cores); bench-quick: 100k once; bench-friday: P5 at 1M, 2.5M and 5M dossiers.
+# bench: the ingest at 100k and 1M dossiers against the limit, dlt and pandas (long: about 45
+# min on 2 cores); bench-quick: 100k once; bench-friday: P5 at 1M, 2.5M and 5M dossiers.
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py --scales 100000 1000000 --runs 3 1 $(BENCH_ARGS)

@@ -89,12 +89,6 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
     return Snapshot(report_date, version, True, published_at, unit_count, report_file, content_hash)
 
 
-def latest_snapshot(conninfo: str, report_date: date) -> Snapshot | None:
-    """The latest published version of ``report_date``, or None."""
-    with psycopg.connect(conninfo) as conn:
-        return _latest(conn, report_date)
-
-
 def read_thresholds(conn: psycopg.Connection) -> dict[str, dict[str, float]]:
     """The colour cut-offs in force, checked: {indicator: {"xanh": x, "vang": v, "cam": c}}."""
     rows = conn.execute(

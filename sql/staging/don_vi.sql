@@ -26,7 +26,7 @@ distinct_records as (
 source_fields as materialized (
     select
         record_no,
-        md5(record::text) as record_hash,
+        jsonb_hash_extended(record, 0) as record_hash,
         record ->> 'MaDinhDanh' as unit_code_raw,
         record ->> 'TenDonVi' as unit_name_raw,
         record ->> 'CapDonVi' as unit_level_raw,

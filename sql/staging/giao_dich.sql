@@ -12,10 +12,11 @@ insert into staging.giao_dich (
 
 with
 
--- the hash of every record of the batch: identical copies (a paging quirk) share it. Only this
--- narrow set is grouped; grouping the records themselves spilled the whole batch to disk.
+-- the hash of every record of the batch (of the jsonb value, V009): identical copies (a paging
+-- quirk) share it. Only this narrow set is grouped; grouping the records themselves spilled the
+-- whole batch to disk.
 record_hashes as materialized (
-    select record_no, md5(record::text) as record_hash
+    select record_no, jsonb_hash_extended(record, 0) as record_hash
     from raw.giao_dich
     where batch_id = %(batch_id)s
 ),

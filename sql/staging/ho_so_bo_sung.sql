@@ -1,18 +1,15 @@
--- Stage the supplement rounds (DanhSachHoSoBoSung) of the batch's staged dossiers.
+-- Stage the supplement rounds (DanhSachHoSoBoSung) of every record of the batch.
 -- Grain: one row per round of a dossier, numbered from 1 in the source's order.
 -- A list that is not an array stages no rounds (the record keeps it in raw.ho_so).
+-- It runs beside staging/ho_so.sql, on its own connection (transform/stage.py), so it does not
+-- wait for the records' de-duplication: the rows of identical copies that collapsed there are
+-- removed afterwards by staging/ho_so_copies_children.sql.
 insert into staging.ho_so_bo_sung (
     batch_id, record_no, ordinal, requested_at, requested_raw, received_at, received_raw,
     previous_due_at, previous_due_raw, new_due_at, new_due_raw
 )
 
 with
-
-staged_dossiers as (
-    select record_no
-    from staging.ho_so
-    where batch_id = %(batch_id)s
-),
 
 batch_records as (
     select record_no, record -> 'DanhSachHoSoBoSung' as rounds
@@ -29,7 +26,6 @@ rounds as (
         element.round ->> 'NgayHenTraTruoc' as previous_due_raw,
         element.round ->> 'NgayHenTraMoi' as new_due_raw
     from batch_records as r
-    inner join staged_dossiers as d on r.record_no = d.record_no
     cross join lateral jsonb_array_elements(
         case jsonb_typeof(r.rounds) when 'array' then r.rounds else '[]' end
     ) with ordinality as element (round, ordinal)

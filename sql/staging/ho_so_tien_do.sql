@@ -1,18 +1,15 @@
--- Stage the status history (TienDo) of the batch's staged dossiers.
+-- Stage the status history (TienDo) of every record of the batch.
 -- Grain: one row per element of a dossier's TienDo, numbered from 1 in the source's order.
 -- A TienDo that is not an array stages no steps (the record keeps it in raw.ho_so).
+-- It runs beside staging/ho_so.sql, on its own connection (transform/stage.py), so it does not
+-- wait for the records' de-duplication: the rows of identical copies that collapsed there are
+-- removed afterwards by staging/ho_so_copies_children.sql.
 insert into staging.ho_so_tien_do (
     batch_id, record_no, ordinal, status_code, status_raw, processed_at, processed_raw,
     room_name, officer_code
 )
 
 with
-
-staged_dossiers as (
-    select record_no
-    from staging.ho_so
-    where batch_id = %(batch_id)s
-),
 
 batch_records as (
     select record_no, record -> 'TienDo' as steps
@@ -29,7 +26,6 @@ steps as (
         element.step ->> 'PhongBanXuLy' as room_name_raw,
         element.step ->> 'NguoiXuLy' as officer_code_raw
     from batch_records as r
-    inner join staged_dossiers as d on r.record_no = d.record_no
     cross join lateral jsonb_array_elements(
         case jsonb_typeof(r.steps) when 'array' then r.steps else '[]' end
     ) with ordinality as element (step, ordinal)

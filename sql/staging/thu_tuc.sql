@@ -28,7 +28,7 @@ distinct_records as (
 source_fields as materialized (
     select
         record_no,
-        md5(record::text) as record_hash,
+        jsonb_hash_extended(record, 0) as record_hash,
         record ->> 'MaTTHC' as procedure_code_raw,
         record ->> 'TenTTHC' as procedure_name_raw,
         record ->> 'MaLinhVuc' as field_code_raw,

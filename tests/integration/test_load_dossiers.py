@@ -107,6 +107,37 @@ def test_a_batch_with_two_versions_of_a_dossier_keeps_the_newest(warehouse):
     assert query(warehouse, "select count(*) from dw.fact_dossier_status") == [(6,)]
 
 
+def test_a_batch_of_new_and_known_dossiers_writes_both_histories(warehouse):
+    # HS1 has steps in dw (they are upserted), HS2 has none yet (they are inserted plainly)
+    ingest(warehouse, "ho_so", [AS_OF_DAY_1], DAY_1)
+    first_seen = dossier("HS2", "20250311100000", STEPS_BY_DAY_9[:3])
+    ingest(warehouse, "ho_so", [AS_OF_DAY_9, first_seen], DAY_9)
+    assert query(warehouse, "select d.dossier_code, s.step_no, s.status_key, s.status_date_key"
+                 " from dw.fact_dossier_status as s inner join dw.fact_dossier as d"
+                 " on s.dossier_key = d.dossier_key order by 1, 2") == [
+        ("HS1", 1, 2, 20250303), ("HS1", 2, 4, 20250303), ("HS1", 3, 5, 20250305),
+        ("HS1", 4, 4, 20250307), ("HS1", 5, 9, 20250311), ("HS1", 6, 10, 20250311),
+        ("HS2", 1, 2, 20250303), ("HS2", 2, 4, 20250303), ("HS2", 3, 5, 20250305)]
+
+
+def test_two_different_records_with_one_ngaycapnhat_settle_alike_in_any_order(
+        postgres_server, warehouse):
+    """A source defect: the tie is settled by the records' content, not by their order."""
+    from tthc_pipeline.warehouse.migrations import apply_migrations
+
+    one = dossier("HS1", "20250311160000", STEPS_BY_DAY_9, DonViXuLy="U1")
+    other = dossier("HS1", "20250311160000", STEPS_BY_DAY_9[:3], DonViXuLy="U2")
+    reversed_order = postgres_server.create_database()
+    try:
+        apply_migrations(reversed_order)
+        ingest(warehouse, "ho_so", [one, other], DAY_9)
+        ingest(reversed_order, "ho_so", [other, one], DAY_9)
+        assert dw_checksum(warehouse) == dw_checksum(reversed_order)
+        assert query(warehouse, "select count(*) from dw.fact_dossier") == [(1,)]
+    finally:
+        postgres_server.drop_database(reversed_order)
+
+
 def test_missing_codes_and_unknown_static_codes_map_to_the_unknown_member(warehouse):
     record = dossier("HS1", "20250303080000", [(2, "20250303080000"), (42, "20250303090000")],
                      DonViXuLy=" ", MaTTHC=None, KenhThucHien=7, LoaiDoiTuong="x", NgayTiepNhan="")

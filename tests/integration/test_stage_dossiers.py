@@ -3,10 +3,11 @@ from datetime import datetime
 
 import psycopg
 import pytest
-from helpers.pipeline import DEFAULT_DAY, VN, day_window, land_and_stage
+from helpers.pipeline import DEFAULT_DAY, HASH_KEY, VN, day_window, land_and_stage
 from helpers.records import dossier
 
 from tthc_pipeline.extract.landing import land_records
+from tthc_pipeline.transform.load import load_batch
 from tthc_pipeline.transform.stage import StageResult, stage_batch
 
 pytestmark = pytest.mark.integration
@@ -94,6 +95,10 @@ def test_identical_copies_collapse_into_the_first_and_are_counted(warehouse):
         (1, "HS1"), (2, "HS2"), (4, "HS1")]
     assert staged(warehouse, "select n_received, n_duplicates, n_extracted from meta.load_batch"
                   " where batch_id = %s", batch.batch_id) == [(6, 3, 3)]
+    # the status steps were staged beside the records; the copies' steps are gone
+    assert staged(warehouse, "select record_no, ordinal from staging.ho_so_tien_do"
+                  " where batch_id = %s order by record_no, ordinal", batch.batch_id) == [
+        (1, 1), (2, 1), (4, 1), (4, 2)]
 
 
 def test_child_collections_are_staged_in_source_order(warehouse):
@@ -138,6 +143,26 @@ def test_staging_a_batch_again_replaces_its_rows(warehouse):
     assert staged(warehouse, "select * from staging.ho_so where batch_id = %s", batch_id) == before
     assert staged(warehouse, "select count(*) from staging.ho_so_tien_do where batch_id = %s",
                   batch_id) == [(1,)]
+
+
+def test_a_staging_that_fails_half_way_leaves_the_batch_unstaged_until_staged_again(warehouse):
+    record = dossier("HS1", RECEIVED, [(2, RECEIVED)],
+                     DanhSachLePhi=[{"MaPhiLePhi": "LP1", "LoaiPhiLePhi": 2, "SoTien": 50000}])
+    batch_id = land_and_stage(warehouse, "ho_so", [record])
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        conn.execute("alter table staging.ho_so_le_phi"
+                     " add constraint refuse check (false) not valid")
+    # the other tables commit on their own connections; the fee lines fail
+    with pytest.raises(psycopg.errors.CheckViolation):
+        stage_batch(warehouse, batch_id)
+    assert staged(warehouse, "select n_extracted from meta.load_batch where batch_id = %s",
+                  batch_id) == [(None,)]
+    with pytest.raises(ValueError, match="not staged yet"):
+        load_batch(warehouse, batch_id, HASH_KEY)
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        conn.execute("alter table staging.ho_so_le_phi drop constraint refuse")
+    assert stage_batch(warehouse, batch_id) == StageResult(1, 0, 1)
+    assert load_batch(warehouse, batch_id, HASH_KEY).n_loaded == 1
 
 
 def test_staging_an_unknown_batch_fails(warehouse):

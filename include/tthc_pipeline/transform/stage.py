@@ -1,11 +1,15 @@
 """Step 2 of a batch: ``raw.<entity>`` → ``staging.<entity>``, typed and normalised, in SQL.
 
-One transaction: the batch's old staging rows go, the new ones come, and the batch row gets
-its counts (distinct records and identical copies), so re-staging a batch is harmless.
+Re-staging a batch is harmless: its old staging rows go first. The staging statements of an
+entity's tables (a dossier's records and their three child collections) run at the same time
+on two connections, one Postgres backend per core; while they run, the batch counts as not
+staged (``n_extracted`` is NULL), so the quality gate and the load refuse it instead of reading
+half-written rows. The counts (distinct records, identical copies) are recorded last.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -14,19 +18,25 @@ from psycopg import sql
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.transform.batches import lock_batch
 
-# Staging tables per entity, filled in this order by sql/staging/<table>.sql: the first holds
-# the records, the others their child collections, staged from the records' staged rows.
+# Staging tables per entity, filled by sql/staging/<table>.sql: the first holds the records,
+# the others their child collections, staged straight from raw beside the records.
 STAGING_TABLES = {
     "don_vi": ("don_vi",),
     "thu_tuc": ("thu_tuc",),
     "ho_so": ("ho_so", "ho_so_tien_do", "ho_so_bo_sung", "ho_so_le_phi"),
     "giao_dich": ("giao_dich",),
 }
-
+# The child rows of identical copies, which the records' statement collapses, go afterwards.
+COPIES_CLEANUP = {"ho_so": "staging/ho_so_copies_children.sql"}
+# Connections that stage one batch's tables at once, one Postgres backend each: two, since the
+# status steps take about as long as the other three tables together.
+STAGING_CONNECTIONS = 2
+_LOCK_CLASS = 0x7474_6873  # advisory lock namespace of staging; the batch is the second key
 
 # For this transaction only: a national day's batch is a few hundred thousand rows, and the
-# sorts and hashes over it spilled to disk at the default 4 MB (bench/RESULTS.md).
-SESSION_SETTINGS = "set local work_mem = '256MB'"
+# sorts and hashes over it spilled to disk at the default 4 MB; the CTE row estimates are far
+# off, so JIT compiled every large statement for about a second (bench/RESULTS.md).
+SESSION_SETTINGS = "set local work_mem = '256MB'; set local jit = off"
 
 
 @dataclass(frozen=True)
@@ -39,27 +49,44 @@ class StageResult:
 def stage_batch(conninfo: str, batch_id: int) -> StageResult:
     """Stage a landed batch; identical copies of a record collapse into one staged row."""
     params = {"batch_id": batch_id}
-    with psycopg.connect(conninfo) as conn, conn.transaction():
-        records_table, *child_tables = STAGING_TABLES[lock_batch(conn, batch_id).entity]
-        conn.execute(SESSION_SETTINGS)
-        conn.execute(read_sql("staging/delete_batch.sql"), params)
-        n_staged = conn.execute(read_sql(f"staging/{records_table}.sql"), params).rowcount
-        _analyze_batch_ids(conn, [records_table])
-        for child_table in child_tables:
-            conn.execute(read_sql(f"staging/{child_table}.sql"), params)
-        _analyze_batch_ids(conn, child_tables)
-        counts = conn.execute(
-            read_sql("staging/batch_counts.sql"), {**params, "n_staged": n_staged}
-        ).fetchone()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        # one stager per batch at a time; the lock goes with the session
+        conn.execute("select pg_advisory_lock(%s, %s)", (_LOCK_CLASS, batch_id))
+        with conn.transaction():
+            entity = lock_batch(conn, batch_id).entity
+            conn.execute(read_sql("staging/delete_batch.sql"), params)
+            conn.execute(read_sql("staging/unstage_batch.sql"), params)
+        with conn.transaction():
+            lock_batch(conn, batch_id)  # the gate and the load of this batch wait until the end
+            n_staged = _stage_tables(conninfo, STAGING_TABLES[entity], params)
+            if entity in COPIES_CLEANUP:
+                conn.execute(read_sql(COPIES_CLEANUP[entity]), params)
+            counts = conn.execute(
+                read_sql("staging/batch_counts.sql"), {**params, "n_staged": n_staged}
+            ).fetchone()
     return StageResult(*counts)
 
 
-def _analyze_batch_ids(conn: psycopg.Connection, tables: list[str]) -> None:
+def _stage_tables(conninfo: str, tables: tuple[str, ...], params: dict) -> int:
+    """Fill the tables at once, each in its own committed transaction, the longest first;
+    return the row count of the first (the records)."""
+    longest_first = sorted(tables, key=lambda table: table != "ho_so_tien_do")
+    with ThreadPoolExecutor(max_workers=STAGING_CONNECTIONS) as pool:
+        rows = pool.map(lambda table: _stage_table(conninfo, table, params), longest_first)
+        counts = dict(zip(longest_first, rows, strict=True))
+    return counts[tables[0]]
+
+
+def _stage_table(conninfo: str, table: str, params: dict) -> int:
+    with psycopg.connect(conninfo) as conn, conn.transaction():
+        conn.execute(SESSION_SETTINGS)
+        n_rows = conn.execute(read_sql(f"staging/{table}.sql"), params).rowcount
+        _analyze_batch_ids(conn, table)
+    return n_rows
+
+
+def _analyze_batch_ids(conn: psycopg.Connection, table: str) -> None:
     """Show the planner the new batch: with statistics from before it, a batch of 100,000 rows
-    looks like one, and the joins over it (child staging, quality gate, load) can turn into
-    nested loops over the whole batch."""
-    if tables:
-        targets = sql.SQL(", ").join(
-            sql.SQL("{} (batch_id)").format(sql.Identifier("staging", table)) for table in tables
-        )
-        conn.execute(sql.SQL("analyze {}").format(targets))
+    looks like one, and the joins over it (quality gate, load) can turn into nested loops over
+    the whole batch."""
+    conn.execute(sql.SQL("analyze {} (batch_id)").format(sql.Identifier("staging", table)))

@@ -1,0 +1,5 @@
+-- Mark a batch as not staged while it is being staged again: the quality gate and the load
+-- refuse a batch without n_extracted, so none of them runs on half-written staging rows.
+update meta.load_batch
+set n_extracted = null, n_duplicates = null
+where batch_id = %(batch_id)s

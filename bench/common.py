@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -132,6 +133,13 @@ def simulator(shape: Shape, *, python: str = PYTHON) -> Iterator[tuple[str, subp
 # load of a few GB into a checkpoint storm). Durability stays on (fsync, synchronous commit).
 SERVER_SETTINGS = {"shared_buffers": "4GB", "max_wal_size": "8GB",
                    "checkpoint_timeout": "30min"}
+
+
+def exit_on_sigterm() -> None:
+    """Let `kill` (SIGTERM) unwind the benchmark like Ctrl-C does, so that its Postgres cluster
+    and simulator are stopped and removed; by default SIGTERM ends Python without running any
+    `with` block's exit, and a benchmark started in the background ignores SIGINT."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 @contextmanager

@@ -324,6 +324,7 @@ def publish(conninfo: str, report_date: date, timeout: float) -> common.Measured
 
 
 def main() -> None:
+    common.exit_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, nargs="+",
                         default=[1_000_000, 2_500_000, 5_000_000])

@@ -183,6 +183,7 @@ def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
 
 
 def main() -> None:
+    common.exit_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, nargs="+", default=[3],

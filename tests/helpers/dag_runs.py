@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -11,6 +10,7 @@ from urllib.parse import quote
 from psycopg.conninfo import conninfo_to_dict
 
 from tthc_pipeline.devtools.backfill import DAILY_DAGS, load_dags, run_day
+from tthc_pipeline.devtools.local_stack import environment
 
 TEST_HASH_KEY = "e2e-test-applicant-hash-key-0001"
 
@@ -27,22 +27,13 @@ def conninfo_to_uri(conninfo: str) -> str:
 def pipeline_environment(warehouse: str, simulator_url: str, token: str) -> Iterator[None]:
     """Point the Airflow connections of this process at the test database and simulator."""
     source = f"http://:{quote(token, safe='')}@{simulator_url.split('://', 1)[1]}"
-    values = {
+    with environment({
         "AIRFLOW_CONN_WAREHOUSE": conninfo_to_uri(warehouse),
         "AIRFLOW_CONN_TTHC_SYSTEM": source,
         "AIRFLOW_CONN_PAYMENT_PLATFORM": source,
         "TTHC_HASH_KEY": TEST_HASH_KEY,
-    }
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
+    }):
         yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def load_dags_without_retries(dag_ids: tuple[str, ...]):

@@ -4,7 +4,6 @@ the real DAGs run over them against a fresh warehouse."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from simulator import SimulatorConfig, start_simulator
 from tthc_pipeline.devtools.backfill import DAILY_DAGS
+from tthc_pipeline.devtools.local_stack import environment
 
 from .dag_runs import pipeline_environment, run_daily_dags
 
@@ -28,16 +28,8 @@ def write_scenario(folder: Path, **records: list[dict]) -> Path:
 @contextmanager
 def bad_share_threshold(value: float) -> Iterator[None]:
     """The Airflow Variable ``tthc_max_bad_share``, set the way a deployment would (env)."""
-    name = "AIRFLOW_VAR_TTHC_MAX_BAD_SHARE"
-    previous = os.environ.get(name)
-    os.environ[name] = str(value)
-    try:
+    with environment({"AIRFLOW_VAR_TTHC_MAX_BAD_SHARE": str(value)}):
         yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
 
 
 def run_scenario(warehouse: str, folder: Path, days: list[date], now: datetime,

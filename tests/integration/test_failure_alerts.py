@@ -10,7 +10,6 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
-import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,8 @@ from urllib.parse import quote
 
 import pendulum
 import pytest
+
+from tthc_pipeline.devtools.local_stack import environment
 
 pytestmark = pytest.mark.integration
 
@@ -53,15 +54,8 @@ def smtp_uri(port: int) -> str:
 
 @contextmanager
 def smtp_connection(port: int) -> Iterator[None]:
-    previous = os.environ.get("AIRFLOW_CONN_TTHC_SMTP")
-    os.environ["AIRFLOW_CONN_TTHC_SMTP"] = smtp_uri(port)
-    try:
+    with environment({"AIRFLOW_CONN_TTHC_SMTP": smtp_uri(port)}):
         yield
-    finally:
-        if previous is None:
-            os.environ.pop("AIRFLOW_CONN_TTHC_SMTP", None)
-        else:
-            os.environ["AIRFLOW_CONN_TTHC_SMTP"] = previous
 
 
 @pytest.fixture
@@ -83,19 +77,12 @@ def warehouse_down() -> Iterator[None]:
     """The daily DAGs' connections, with the warehouse on a port where nothing listens."""
     from helpers.dag_runs import TEST_HASH_KEY
 
-    values = {"AIRFLOW_CONN_WAREHOUSE": f"postgresql://etl:pw@127.0.0.1:{free_port()}/warehouse",
-              "AIRFLOW_CONN_PAYMENT_PLATFORM": f"http://:token@127.0.0.1:{free_port()}",
-              "TTHC_HASH_KEY": TEST_HASH_KEY}
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
+    with environment({
+        "AIRFLOW_CONN_WAREHOUSE": f"postgresql://etl:pw@127.0.0.1:{free_port()}/warehouse",
+        "AIRFLOW_CONN_PAYMENT_PLATFORM": f"http://:token@127.0.0.1:{free_port()}",
+        "TTHC_HASH_KEY": TEST_HASH_KEY,
+    }):
         yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def test_a_failed_task_emails_the_recipients_of_tthc_smtp(smtp_sink):

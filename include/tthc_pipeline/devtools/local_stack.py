@@ -48,9 +48,7 @@ def local_stack(province: ProvinceSpec) -> Iterator[dict[str, str]]:
         if not os.environ.get("TTHC_HASH_KEY"):
             # A throwaway key: pseudonyms are stable within this run only, as a demo needs.
             exported["TTHC_HASH_KEY"] = secrets.token_hex(32)
-        previous = {name: os.environ.get(name) for name in exported}
-        os.environ.update(exported)
-        stack.callback(_restore, previous)
+        stack.enter_context(environment(exported))
         yield {name: os.environ[name] for name in ("AIRFLOW_CONN_WAREHOUSE", *SOURCE_CONNECTIONS)}
 
 
@@ -67,9 +65,16 @@ def _start_simulator(stack: ExitStack, province: ProvinceSpec) -> str:
     return f"http://:{token}@{host_port}"
 
 
-def _restore(previous: dict[str, str | None]) -> None:
-    for name, value in previous.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set these environment variables for the block; restore (or remove) them after it."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

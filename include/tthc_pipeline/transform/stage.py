@@ -19,15 +19,15 @@ from tthc_pipeline.paths import read_sql
 from tthc_pipeline.transform.batches import lock_batch
 
 # Staging tables per entity, filled by sql/staging/<table>.sql: the first holds the records,
-# the others their child collections, staged straight from raw beside the records.
+# the others their child collections, staged straight from raw beside the records; the
+# children of identical copies, which the records' statement collapses, are removed afterwards
+# by sql/staging/<records>_copies_children.sql.
 STAGING_TABLES = {
     "don_vi": ("don_vi",),
     "thu_tuc": ("thu_tuc",),
     "ho_so": ("ho_so", "ho_so_tien_do", "ho_so_bo_sung", "ho_so_le_phi"),
     "giao_dich": ("giao_dich",),
 }
-# The child rows of identical copies, which the records' statement collapses, go afterwards.
-COPIES_CLEANUP = {"ho_so": "staging/ho_so_copies_children.sql"}
 # Connections that stage one batch's tables at once, one Postgres backend each: two, since the
 # status steps take about as long as the other three tables together.
 STAGING_CONNECTIONS = 2
@@ -58,9 +58,11 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
             conn.execute(read_sql("staging/unstage_batch.sql"), params)
         with conn.transaction():
             lock_batch(conn, batch_id)  # the gate and the load of this batch wait until the end
+            records_table, *child_tables = STAGING_TABLES[entity]
             n_staged = _stage_tables(conninfo, STAGING_TABLES[entity], params)
-            if entity in COPIES_CLEANUP:
-                conn.execute(read_sql(COPIES_CLEANUP[entity]), params)
+            if child_tables:
+                conn.execute(SESSION_SETTINGS)
+                conn.execute(read_sql(f"staging/{records_table}_copies_children.sql"), params)
             counts = conn.execute(
                 read_sql("staging/batch_counts.sql"), {**params, "n_staged": n_staged}
             ).fetchone()
@@ -68,13 +70,16 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
 
 
 def _stage_tables(conninfo: str, tables: tuple[str, ...], params: dict) -> int:
-    """Fill the tables at once, each in its own committed transaction, the longest first;
-    return the row count of the first (the records)."""
-    longest_first = sorted(tables, key=lambda table: table != "ho_so_tien_do")
+    """Fill the tables at once, each in its own committed transaction; return the row count of
+    the first (the records). The children go first: the status steps take one connection,
+    while the other takes the smaller lists and then the records, which end at about the same
+    time (bench/RESULTS.md, change 10)."""
+    records_table, *child_tables = tables
+    order = (*child_tables, records_table)
     with ThreadPoolExecutor(max_workers=STAGING_CONNECTIONS) as pool:
-        rows = pool.map(lambda table: _stage_table(conninfo, table, params), longest_first)
-        counts = dict(zip(longest_first, rows, strict=True))
-    return counts[tables[0]]
+        rows = pool.map(lambda table: _stage_table(conninfo, table, params), order)
+        counts = dict(zip(order, rows, strict=True))
+    return counts[records_table]
 
 
 def _stage_table(conninfo: str, table: str, params: dict) -> int:

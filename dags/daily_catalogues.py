@@ -9,8 +9,8 @@ reorganisation or a procedure's new online level is kept as history.
 under [D, D+1); catalogues are not windowed at the source, so every run sees the current
 catalogue and unchanged entries add nothing.
 
-**Then** releases dossiers that were parked in quarantine because their unit or procedure was
-not yet known.
+Dossiers (and units) parked in quarantine because their unit, parent or procedure was not yet
+known are loaded inside the load that brings it.
 
 **Re-run / backfill**: idempotent: re-running a day, or loading days out of order, gives the
 same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:
@@ -38,7 +38,6 @@ from tthc_pipeline.orchestration.daily import (
     DEFAULT_ARGS,
     load_entity,
     prepare_warehouse,
-    release_parked,
 )
 
 
@@ -53,7 +52,6 @@ from tthc_pipeline.orchestration.daily import (
     doc_md=__doc__,
 )
 def daily_catalogues():
-    chain(prepare_warehouse(), [load_entity("don_vi"), load_entity("thu_tuc")],
-          release_parked("ho_so"))
+    chain(prepare_warehouse(), [load_entity("don_vi"), load_entity("thu_tuc")])
 
 daily_catalogues()

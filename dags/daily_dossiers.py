@@ -10,8 +10,10 @@ a moment") and `dw.fact_dossier_supplement`. Applicant identifiers are replaced 
 updated in [D 00:00, D+1 00:00). `meta.watermark` records each loaded window.
 
 **Stages**: extract (HTTP → `raw.ho_so`), stage (typed, NFC), validate (Great Expectations;
-bad rows → `quarantine.ho_so` with their rule), load (one transaction). Then payments parked
-because their dossier was not yet known are released.
+bad rows → `quarantine.ho_so` with their rule), load (one transaction, which also loads the
+payments parked because their dossier was not yet known). Then `scrub_personal_data` removes
+clear-text applicant fields from `raw` and `quarantine` once they are older than the Variable
+`tthc_raw_pii_retention_days` (default 30) days.
 
 **Re-run / backfill**: idempotent: re-running a day, or loading days out of order, gives the
 same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:
@@ -39,7 +41,7 @@ from tthc_pipeline.orchestration.daily import (
     DEFAULT_ARGS,
     load_entity,
     prepare_warehouse,
-    release_parked,
+    scrub_personal_data,
 )
 
 
@@ -54,6 +56,6 @@ from tthc_pipeline.orchestration.daily import (
     doc_md=__doc__,
 )
 def daily_dossiers():
-    chain(prepare_warehouse(), load_entity("ho_so"), release_parked("giao_dich"))
+    chain(prepare_warehouse(), load_entity("ho_so"), scrub_personal_data())
 
 daily_dossiers()

@@ -9,7 +9,8 @@
 updated in [D 00:00, D+1 00:00).
 
 A payment whose dossier is not yet in the warehouse is parked in `quarantine.giao_dich` and
-loaded automatically by the dossier DAG once the dossier arrives.
+loaded inside the dossier load that brings the dossier (or by this load, if the dossier arrived
+between validation and load).
 
 **Re-run / backfill**: idempotent: re-running a day, or loading days out of order, gives the
 same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:

@@ -1,6 +1,7 @@
 -- Record a loaded batch's reconciliation counts on meta.load_batch and return them; the caller
--- checks n_extracted = n_loaded + n_quarantined. Loaded = staged, not quarantined and carrying
--- its keys (the *_loadable views), whether or not a newer version already in dw outranked it.
+-- checks n_extracted = n_loaded + n_quarantined. Loaded = staged, not (or no longer)
+-- quarantined and carrying its keys (the *_loadable views), whether or not a newer version
+-- already in dw outranked it.
 with
 
 loadable_rows as (
@@ -14,13 +15,13 @@ loadable_rows as (
 ),
 
 quarantined_records as (
-    select record_no from quarantine.don_vi where batch_id = %(batch_id)s
+    select record_no from quarantine.don_vi where batch_id = %(batch_id)s and released_at is null
     union
-    select record_no from quarantine.thu_tuc where batch_id = %(batch_id)s
+    select record_no from quarantine.thu_tuc where batch_id = %(batch_id)s and released_at is null
     union
-    select record_no from quarantine.ho_so where batch_id = %(batch_id)s
+    select record_no from quarantine.ho_so where batch_id = %(batch_id)s and released_at is null
     union
-    select record_no from quarantine.giao_dich where batch_id = %(batch_id)s
+    select record_no from quarantine.giao_dich where batch_id = %(batch_id)s and released_at is null
 )
 
 update meta.load_batch

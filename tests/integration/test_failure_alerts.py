@@ -1,75 +1,30 @@
 """A failing task of the daily DAGs alerts its operators by e-mail (plugins/tthc_alerts.py).
 
-A local SMTP sink (aiosmtpd) on a free loopback port stands in for the province's mail server.
+A local SMTP sink (``helpers.smtp``) stands in for the province's mail server.
 A real daily DAG fails inside ``dag.test()`` (its warehouse is down), so the callback is the
 one ``DEFAULT_ARGS`` wires and the context is the one Airflow builds.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
-from urllib.parse import quote
 
 import pendulum
 import pytest
+from helpers.smtp import RECIPIENTS, Sink, free_port, running_sink, smtp_connection
 
 from tthc_pipeline.devtools.local_stack import environment
 
 pytestmark = pytest.mark.integration
 
-RECIPIENTS = ("office@example.vn", "it-centre@example.vn")
-
-
-class Sink:
-    """What the SMTP sink received: one parsed message per delivery, with its envelope."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def smtp_uri(port: int) -> str:
-    """The tthc_smtp connection as an operator writes it, for a plain (test) mail server."""
-    extras = {"from_email": "etl@example.vn", "to": ",".join(RECIPIENTS),
-              "disable_ssl": "true", "disable_tls": "true", "timeout": "5", "retry_limit": "0"}
-    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in extras.items())
-    return f"smtp://127.0.0.1:{port}?{query}"
-
-
-@contextmanager
-def smtp_connection(port: int) -> Iterator[None]:
-    with environment({"AIRFLOW_CONN_TTHC_SMTP": smtp_uri(port)}):
-        yield
-
 
 @pytest.fixture
 def smtp_sink() -> Iterator[Sink]:
-    from aiosmtpd.controller import Controller
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        with smtp_connection(controller.port):
-            yield sink
-    finally:
-        controller.stop()
+    with running_sink() as sink:
+        yield sink
 
 
 @contextmanager

@@ -102,9 +102,13 @@ def test_every_dimension_has_its_unknown_member(warehouse):
 
 def test_two_loads_at_once_end_as_one_after_the_other(warehouse, postgres_server):
     """R5: the per-entity lock serialises overlapping runs (without it, both would open a
-    current version of U1 and one commit would fail on the one-current-version constraint)."""
+    current version of U1 and one commit would fail on the one-current-version constraint).
+    The runs are of two days: two extractions of one window would not both load, the newer
+    supersedes the older (tests/integration/test_batch_states.py)."""
     snapshots = [[unit("U1", "A", JAN)], [unit("U1", "B", MAR)]]
-    batch_ids = [land_and_stage(warehouse, "don_vi", records) for records in snapshots]
+    days = [date(2025, 3, 3), date(2025, 3, 4)]
+    batch_ids = [land_and_stage(warehouse, "don_vi", records, day)
+                 for records, day in zip(snapshots, days, strict=True)]
     start = threading.Barrier(len(batch_ids))
 
     def load(batch_id: int) -> LoadResult:
@@ -114,6 +118,6 @@ def test_two_loads_at_once_end_as_one_after_the_other(warehouse, postgres_server
     with ThreadPoolExecutor(max_workers=len(batch_ids)) as pool:
         assert list(pool.map(load, batch_ids)) == [LoadResult(1, 1, 0)] * 2
     with fresh_warehouse(postgres_server) as other:
-        for records in snapshots:
-            ingest(other, "don_vi", records)
+        for records, day in zip(snapshots, days, strict=True):
+            ingest(other, "don_vi", records, day)
         assert dw_checksum(other) == dw_checksum(warehouse)

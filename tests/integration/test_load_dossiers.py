@@ -8,6 +8,7 @@ from helpers.records import dossier
 
 from tthc_pipeline.extract.landing import land_records
 from tthc_pipeline.transform.load import LoadResult, ReconciliationError, load_batch
+from tthc_pipeline.transform.stage import stage_batch
 
 pytestmark = pytest.mark.integration
 
@@ -178,6 +179,7 @@ def test_a_batch_must_be_staged_and_not_rejected(warehouse):
     batch = land_records(warehouse, "ho_so", *day_window(DAY_1), [AS_OF_DAY_1])
     with pytest.raises(ValueError, match="not staged"):
         load_batch(warehouse, batch.batch_id, HASH_KEY)
+    stage_batch(warehouse, batch.batch_id)
     with psycopg.connect(warehouse) as conn:
         conn.execute("update meta.load_batch set status = 'rejected' where batch_id = %s",
                      (batch.batch_id,))

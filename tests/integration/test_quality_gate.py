@@ -1,5 +1,5 @@
 """The quality gate over real staged batches: quarantine, threshold, results, idempotency, and
-the release of rows parked for a reference that arrives later."""
+rows parked for a reference that arrives later, loaded by the load that brings it."""
 
 from datetime import date
 
@@ -9,7 +9,7 @@ from helpers.checksums import dw_checksum
 from helpers.pipeline import HASH_KEY, day_window, fresh_warehouse, land_and_stage
 from helpers.records import dossier, payment, procedure, unit
 
-from tthc_pipeline.quality.gate import BatchRejected, GateResult, release_parked, validate_batch
+from tthc_pipeline.quality.gate import BatchRejected, GateResult, validate_batch
 from tthc_pipeline.quality.suites import suite_rules
 from tthc_pipeline.transform.load import LoadResult, load_batch
 
@@ -219,7 +219,7 @@ def test_running_the_gate_again_over_a_batch_changes_nothing(catalogued):
     assert state() == before
 
 
-# -- late references: parked rows come back once what they point at has arrived ----------------
+# -- late references: parked rows load inside the load that brings what they wait for ---------
 
 def released(conninfo: str, entity: str) -> set[tuple[str, int | None]]:
     with psycopg.connect(conninfo) as conn:
@@ -228,46 +228,67 @@ def released(conninfo: str, entity: str) -> set[tuple[str, int | None]]:
             f" from quarantine.{entity} where released_at is not null"))
 
 
-def stage_validate_load(conninfo: str, batch_ids: list[int]) -> None:
-    from tthc_pipeline.transform.stage import stage_batch
-
-    for batch_id in batch_ids:
-        stage_batch(conninfo, batch_id)
-        validate_batch(conninfo, batch_id, 1.0)
-        load_batch(conninfo, batch_id, HASH_KEY)
+def batch_counts(conninfo: str, batch_id: int) -> tuple:
+    return query(conninfo, "select status, n_extracted, n_loaded, n_quarantined"
+                 " from meta.load_batch where batch_id = %s", (batch_id,))[0]
 
 
-def test_a_payment_parked_for_its_dossier_is_released_once_the_dossier_arrives(catalogued):
+def staged_payments(conninfo: str) -> list[tuple]:
+    return query(conninfo, "select payment_ref from staging.giao_dich order by 1")
+
+
+def test_a_payment_parked_for_its_dossier_loads_in_the_load_that_brings_the_dossier(catalogued):
     payments = [good_payment("T-LATE", "HS-LATE"), good_payment("T-NEVER", "HS-NEVER"),
                 good_payment("T-BAD", "HS-LATE", SoTien=-1)]  # also bad: never parkable
-    batch_id, _ = gate(catalogued, "giao_dich", payments)
-    load_batch(catalogued, batch_id, HASH_KEY)
-    assert release_parked(catalogued, "giao_dich") == []  # nothing has arrived yet
+    payment_batch, _ = gate(catalogued, "giao_dich", payments)
+    load_batch(catalogued, payment_batch, HASH_KEY)
+    assert query(catalogued, "select payment_ref from dw.fact_payment") == []
+    assert batch_counts(catalogued, payment_batch) == ("loaded", 3, 0, 3)
+    # staging keeps the parked records only: the bad one waits for nothing
+    assert staged_payments(catalogued) == [("T-LATE",), ("T-NEVER",)]
 
-    gate_and_load(catalogued, "ho_so", [good_dossier("HS-LATE")])
-    new_batch_ids = release_parked(catalogued, "giao_dich")
+    dossier_batch, _ = gate(catalogued, "ho_so", [good_dossier("HS-LATE")])
+    load_batch(catalogued, dossier_batch, HASH_KEY)
 
-    assert len(new_batch_ids) == 1
-    assert released(catalogued, "giao_dich") == {("T-LATE", new_batch_ids[0])}
-    assert query(catalogued, "select window_start, window_end, n_received from meta.load_batch"
-                 " where batch_id = %s", (new_batch_ids[0],)) == [
-        (*day_window(date(2025, 3, 3)), 1)]
-    stage_validate_load(catalogued, new_batch_ids)
+    assert released(catalogued, "giao_dich") == {("T-LATE", dossier_batch)}
     assert query(catalogued, "select payment_ref from dw.fact_payment") == [("T-LATE",)]
-    assert release_parked(catalogued, "giao_dich") == []  # released once only
+    assert batch_counts(catalogued, payment_batch) == ("loaded", 3, 1, 2)
+    assert staged_payments(catalogued) == [("T-NEVER",)]
+    assert query(catalogued, "select entity, batch_id, record_no, rules from meta.parked_record") \
+        == [("giao_dich", payment_batch, 2, ["giao_dich.unknown_dossier"])]
+    # loading either batch again changes nothing: released once only
+    before = dw_checksum(catalogued)
+    load_batch(catalogued, dossier_batch, HASH_KEY)
+    load_batch(catalogued, payment_batch, HASH_KEY)
+    assert dw_checksum(catalogued) == before
+    assert batch_counts(catalogued, payment_batch) == ("loaded", 3, 1, 2)
 
 
-def test_a_dossier_parked_for_its_unit_is_released_once_the_catalogue_has_it(catalogued):
+def test_a_payment_whose_dossier_arrives_between_its_gate_and_its_load_loads(catalogued):
+    payment_batch, result = gate(catalogued, "giao_dich", [good_payment("T-1", "HS-1")])
+    assert result.by_rule == {"giao_dich.unknown_dossier": 1}
+    gate_and_load(catalogued, "ho_so", [good_dossier("HS-1")])  # nothing of it loaded yet
+    assert load_batch(catalogued, payment_batch, HASH_KEY) == LoadResult(1, 1, 0)
+    assert query(catalogued, "select payment_ref from dw.fact_payment") == [("T-1",)]
+
+
+def test_a_unit_releases_its_parked_dossiers_and_they_their_parked_payments(catalogued):
     new_unit = "000.00.03.H49"
-    batch_id, result = gate(catalogued, "ho_so", [good_dossier("HS-1", DonViXuLy=new_unit)])
+    payment_batch, _ = gate(catalogued, "giao_dich", [good_payment("T-1", "HS-1")])
+    load_batch(catalogued, payment_batch, HASH_KEY)
+    dossier_batch, result = gate(catalogued, "ho_so", [good_dossier("HS-1", DonViXuLy=new_unit)])
     assert result.by_rule == {"ho_so.unknown_unit": 1}
-    load_batch(catalogued, batch_id, HASH_KEY)
+    load_batch(catalogued, dossier_batch, HASH_KEY)
+    assert query(catalogued, "select count(*) from dw.fact_dossier") == [(0,)]
 
-    gate_and_load(catalogued, "don_vi", [unit(new_unit, "Sở Tư pháp", "20250303080000",
-                                              MaDonViCha="000.00.00.H49")])
-    new_batch_ids = release_parked(catalogued, "ho_so")
-    stage_validate_load(catalogued, new_batch_ids)
+    unit_batch, _ = gate(catalogued, "don_vi", [unit(new_unit, "Sở Tư pháp", "20250303080000",
+                                                     MaDonViCha="000.00.00.H49")])
+    load_batch(catalogued, unit_batch, HASH_KEY)
     assert query(catalogued, "select dossier_code from dw.fact_dossier") == [("HS-1",)]
+    assert query(catalogued, "select payment_ref from dw.fact_payment") == [("T-1",)]
+    assert released(catalogued, "ho_so") == {("HS-1", unit_batch)}
+    assert released(catalogued, "giao_dich") == {("T-1", unit_batch)}
+    assert query(catalogued, "select count(*) from meta.parked_record") == [(0,)]
 
 
 def test_payments_loaded_before_their_dossiers_end_in_the_same_warehouse(catalogued,
@@ -279,6 +300,5 @@ def test_payments_loaded_before_their_dossiers_end_in_the_same_warehouse(catalog
     with fresh_warehouse(postgres_server) as shuffled:
         shuffled_catalogued = catalogued_warehouse(shuffled)
         gate_and_load(shuffled_catalogued, "giao_dich", payments)  # both parked
-        gate_and_load(shuffled_catalogued, "ho_so", dossiers)
-        stage_validate_load(shuffled_catalogued, release_parked(shuffled_catalogued, "giao_dich"))
+        gate_and_load(shuffled_catalogued, "ho_so", dossiers)  # releases both
         assert dw_checksum(shuffled_catalogued) == dw_checksum(catalogued)

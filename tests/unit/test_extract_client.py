@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
+from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.extract.client import (
     SourceClient,
     SourceError,
@@ -208,6 +209,7 @@ TRANSIENT_FAILURES = {
     "502": (Reply(502), "HTTP 502"),
     "503": (Reply(503), "HTTP 503"),
     "504": (Reply(504), "HTTP 504"),
+    "408": (Reply(408), "HTTP 408"),
     "error_code": (page([], error_code="99"), "error_code '99': Lỗi hệ thống"),
     "error_code without data": (Reply(body=orjson.dumps({"error_code": "-1", "message": "Lỗi"})),
                                 "error_code '-1': Lỗi"),
@@ -251,6 +253,7 @@ def test_refusals_fail_at_once_with_the_reason(serve, status, hint):
     sleeps: list[float] = []
     with pytest.raises(SourceError) as caught:
         list(make_client(server, sleeps).iter_pages("/api/v1/ho-so"))
+    assert isinstance(caught.value, PermanentError)  # the task fails without Airflow retries
     message = str(caught.value)
     assert f"HTTP {status} (not retried)" in message and hint in message
     assert f"{server.url}/api/v1/ho-so" in message and TOKEN not in message
@@ -266,6 +269,7 @@ def test_giving_up_names_endpoint_window_page_attempts_and_last_failure(serve, c
     assert str(caught.value) == (
         f"GET {server.url}/api/v1/ho-so (window [20260302000000, 20260303000000)) page 2:"
         " gave up after 3 attempts; last failure: HTTP 502")
+    assert not isinstance(caught.value, PermanentError)  # a source down: Airflow retries later
     assert len(server.seen) == 4 and len(sleeps) == 2
     assert TOKEN not in caplog.text
 

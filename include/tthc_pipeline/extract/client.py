@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 import orjson
 import requests
 
+from tthc_pipeline.errors import PermanentError
+
 log = logging.getLogger(__name__)
 
 ENDPOINTS = {
@@ -39,7 +41,7 @@ INCREMENTAL = frozenset({"ho_so", "giao_dich"})
 
 SOURCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_PAGE_LIMIT = 5000
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 _REFUSAL_HINTS = {
     400: "the source rejected the request parameters",
@@ -104,6 +106,11 @@ def _parse_setting(field_name: str, text: str) -> Any:
 
 class SourceError(RuntimeError):
     """The source refused a request, or kept failing until the attempts ran out."""
+
+
+class SourceRefused(PermanentError, SourceError):
+    """The source answered a request with a refusal (4xx other than 408 and 429): asking again
+    gets the same answer."""
 
 
 class _TransientFailure(Exception):
@@ -253,7 +260,7 @@ class SourceClient:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise _TransientFailure(f"HTTP {response.status_code}", retry_after)
         if response.status_code != 200:
-            raise SourceError(_refusal_message(self.base_url + path, response))
+            raise SourceRefused(_refusal_message(self.base_url + path, response))
         return _parse_envelope(response.content)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.extract.client import SourceClient
 from tthc_pipeline.extract.landing import LandedBatch, land_records
 
@@ -25,6 +26,8 @@ def extract_to_raw(
     """Stream the window's records into a new raw batch; a failure mid-way lands nothing."""
     records = client.iter_records(entity, window_start, window_end)
     batch = land_records(conninfo, entity, window_start, window_end, records, dag_id, run_id)
+    # A retry lands a new batch; its load supersedes this one.
+    crash_point("extract.after_land", entity)
     log.info("landed batch %d: %d %s records for [%s, %s)", batch.batch_id, batch.n_received,
              entity, window_start.isoformat(), window_end.isoformat())
     return batch

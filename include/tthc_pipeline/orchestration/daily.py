@@ -12,6 +12,8 @@ through ``plugins/tthc_alerts.py``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -44,6 +46,20 @@ DEFAULT_ARGS = {
 }
 
 
+@contextmanager
+def failing_fast() -> Iterator[None]:
+    """Turn a failure no retry can fix (``PermanentError``) into ``AirflowFailException``, so
+    the task fails and alerts at once instead of after the whole retry schedule."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from tthc_pipeline.errors import PermanentError
+
+    try:
+        yield
+    except PermanentError as error:
+        raise AirflowFailException(f"{type(error).__name__}: {error}") from error
+
+
 @task
 def prepare_warehouse(**context: Any) -> None:
     """Apply pending schema migrations and make sure the date dimension covers the window."""
@@ -54,7 +70,8 @@ def prepare_warehouse(**context: Any) -> None:
     applied = apply_migrations(conninfo)
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
-    first, last = resources.calendar_span(resources.run_window(context))
+    with failing_fast():
+        first, last = resources.calendar_span(resources.run_window(context))
     refresh_dim_date(conninfo, first.date(), last.date())
 
 
@@ -63,10 +80,12 @@ def extract(entity: str, **context: Any) -> dict[str, Any]:
     """Page through the source for the run's window and land every record in raw, as received."""
     from tthc_pipeline.extract.extract import extract_to_raw
 
-    window = resources.run_window(context)
-    with resources.source_client(entity) as client:
-        landed = extract_to_raw(client, resources.warehouse_conninfo(), entity, window.start,
-                                window.end, dag_id=context["dag"].dag_id, run_id=context["run_id"])
+    with failing_fast():
+        window = resources.run_window(context)
+        with resources.source_client(entity) as client:
+            landed = extract_to_raw(client, resources.warehouse_conninfo(), entity, window.start,
+                                    window.end, dag_id=context["dag"].dag_id,
+                                    run_id=context["run_id"])
     log.info("%s %s: landed %d records as batch %d",
              entity, window, landed.n_received, landed.batch_id)
     return {"entity": entity, "batch_id": landed.batch_id, "n_received": landed.n_received}
@@ -77,7 +96,8 @@ def stage(batch: dict[str, Any]) -> dict[str, Any]:
     """Type and normalise the batch's raw records into staging (identical copies collapse)."""
     from tthc_pipeline.transform.stage import stage_batch
 
-    staged = stage_batch(resources.warehouse_conninfo(), batch["batch_id"])
+    with failing_fast():
+        staged = stage_batch(resources.warehouse_conninfo(), batch["batch_id"])
     log.info("batch %d: %s", batch["batch_id"], staged)
     return {**batch, "n_staged": staged.n_staged, "n_duplicates": staged.n_duplicates}
 
@@ -92,8 +112,9 @@ def validate(batch: dict[str, Any]) -> dict[str, Any]:
     """
     from tthc_pipeline.quality.gate import validate_batch
 
-    result = validate_batch(resources.warehouse_conninfo(), batch["batch_id"],
-                            resources.max_bad_share())
+    with failing_fast():  # a rejected batch is not retried: the same rows fail again
+        result = validate_batch(resources.warehouse_conninfo(), batch["batch_id"],
+                                resources.max_bad_share())
     summary = quality_summary(result.n_checked, result.n_quarantined, result.by_rule)
     log.info("batch %d: %s", batch["batch_id"], summary["quality"])
     return {**batch, **summary}
@@ -120,13 +141,18 @@ def load_task(entity: str):
     def load(batch: dict[str, Any], **context: Any) -> dict[str, Any]:
         """Load the batch's good rows into the star schema in one transaction; record the watermark.
 
+        The same transaction loads parked records (of any entity) whose missing reference this
+        batch brings, supersedes older extractions of the window and empties the batch's
+        staging. Re-running it on a loaded batch only repeats that release.
+
         The asset event it emits carries the window and the batch's counts, so the Assets view
         (and the weekly DAG it triggers) can tell what each update brought.
         """
         from tthc_pipeline.transform.load import load_batch
 
-        loaded = load_batch(resources.warehouse_conninfo(), batch["batch_id"],
-                            resources.hash_key())
+        with failing_fast():
+            loaded = load_batch(resources.warehouse_conninfo(), batch["batch_id"],
+                                resources.hash_key())
         log.info("batch %d: %s", batch["batch_id"], loaded)
         result = {**batch, "n_loaded": loaded.n_loaded}
         window = resources.run_window(context)
@@ -141,21 +167,17 @@ def load_task(entity: str):
 
 
 @task
-def release_parked(entity: str) -> list[int]:
-    """Load rows parked for a reference that has arrived since (e.g. a payment's dossier)."""
-    from tthc_pipeline.quality.gate import release_parked as find_and_reland
-    from tthc_pipeline.quality.gate import validate_batch
-    from tthc_pipeline.transform.load import load_batch
-    from tthc_pipeline.transform.stage import stage_batch
+def scrub_personal_data(**context: Any) -> dict[str, int]:
+    """Remove clear-text applicant fields from raw and quarantine records whose window ended
+    more than ``tthc_raw_pii_retention_days`` days before this run's window did."""
+    from tthc_pipeline.transform.retention import scrub_personal_data as scrub
 
-    conninfo = resources.warehouse_conninfo()
-    batch_ids = find_and_reland(conninfo, entity)
-    for batch_id in batch_ids:
-        stage_batch(conninfo, batch_id)
-        validate_batch(conninfo, batch_id, resources.max_bad_share())
-        load_batch(conninfo, batch_id, resources.hash_key())
-    log.info("%s: released %d parked batches %s", entity, len(batch_ids), batch_ids)
-    return batch_ids
+    window = resources.run_window(context)
+    with failing_fast():
+        scrubbed = scrub(resources.warehouse_conninfo(),
+                         window.end - timedelta(days=resources.raw_pii_retention_days()))
+    log.info("personal data removed from %s", scrubbed)
+    return scrubbed
 
 
 def load_entity(entity: str):

@@ -9,6 +9,8 @@ from typing import Any
 
 import pendulum
 
+from tthc_pipeline.errors import PermanentError
+
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 WAREHOUSE_CONN_ID = "warehouse"
 SOURCE_CONN_IDS = {
@@ -18,6 +20,11 @@ SOURCE_CONN_IDS = {
     "giao_dich": "payment_platform",
 }
 DEFAULT_MAX_BAD_SHARE = 0.05
+DEFAULT_PII_RETENTION_DAYS = 30
+
+
+class NoDataInterval(PermanentError, ValueError):
+    """The run has no data interval to load."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ def run_window(context: dict[str, Any]) -> Window:
     """
     start, end = context.get("data_interval_start"), context.get("data_interval_end")
     if start is None or end is None or start >= end:
-        raise ValueError(
+        raise NoDataInterval(
             "this run has no data interval (asset-triggered or manual without a logical date); "
             "trigger it with a logical date, e.g. `airflow dags test <dag_id> 2026-03-03`, "
             "which loads the day before that date"
@@ -83,6 +90,17 @@ def hash_key() -> str:
             "Airflow worker: it pseudonymises applicant identifiers before they reach dw"
         )
     return key
+
+
+def raw_pii_retention_days() -> int:
+    """Days clear-text personal fields stay in raw and quarantine (Airflow Variable)."""
+    from airflow.sdk import Variable
+
+    text = str(Variable.get("tthc_raw_pii_retention_days", default=DEFAULT_PII_RETENTION_DAYS))
+    if not text.isdigit():
+        raise ValueError(f"Variable tthc_raw_pii_retention_days must be a whole number of days,"
+                         f" got {text!r}")
+    return int(text)
 
 
 def max_bad_share() -> float:

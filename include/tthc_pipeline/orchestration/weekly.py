@@ -13,7 +13,7 @@ from typing import Any
 from airflow.sdk import Asset, PokeReturnValue, task
 
 from tthc_pipeline.orchestration import resources
-from tthc_pipeline.orchestration.daily import ENTITY_ASSETS
+from tthc_pipeline.orchestration.daily import ENTITY_ASSETS, failing_fast
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +31,30 @@ def report_period(context: dict[str, Any]):
 @task.sensor(poke_interval=POKE_INTERVAL.total_seconds(), timeout=timedelta(hours=17),
              mode="reschedule", inlets=list(ENTITY_ASSETS.values()))
 def wait_for_daily_loads(**context: Any) -> PokeReturnValue:
-    """Wait until meta.watermark covers every day of the period for every entity; at 16:00 on
-    the report date give up with the list of missing day windows."""
+    """Wait until meta.watermark covers every day of the period for every entity and no parked
+    record whose reference is present still waits; at 16:00 on the report date give up with
+    the list of missing day windows."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from tthc_pipeline.report.period import IncompleteData, coverage_verdict, missing_windows
+    from tthc_pipeline.report.period import (
+        IncompleteData,
+        coverage_verdict,
+        missing_windows,
+        releasable_parked,
+    )
 
     period = report_period(context)
-    missing = missing_windows(resources.warehouse_conninfo(), period)
+    conninfo = resources.warehouse_conninfo()
+    missing = missing_windows(conninfo, period)
+    unreleased = releasable_parked(conninfo)
     try:
-        ready = coverage_verdict(period, missing, now=datetime.now(tz=period.cutoff.tzinfo))
+        ready = coverage_verdict(period, missing, now=datetime.now(tz=period.cutoff.tzinfo),
+                                 unreleased=unreleased)
     except IncompleteData as too_late:  # retrying cannot bring the missing days: fail for good
         raise AirflowFailException(str(too_late)) from too_late
     if not ready:
-        log.info("report %s: waiting for %d day windows: %s", period.report_date, len(missing),
-                 missing)
+        log.info("report %s: waiting for %d day windows %s and parked records %s",
+                 period.report_date, len(missing), missing, unreleased)
     return PokeReturnValue(is_done=ready, xcom_value=period.report_date.isoformat())
 
 
@@ -55,9 +64,10 @@ def publish_snapshot(**context: Any) -> dict[str, Any]:
     if they differ from the latest version (a re-run on unchanged data writes nothing)."""
     from tthc_pipeline.report.snapshot import publish_snapshot as publish
 
-    period = report_period(context)
-    snapshot = publish(resources.warehouse_conninfo(), period.report_date,
-                       dag_run_id=context["run_id"])
+    with failing_fast():  # e.g. unusable colour thresholds: the same on every attempt
+        period = report_period(context)
+        snapshot = publish(resources.warehouse_conninfo(), period.report_date,
+                           dag_run_id=context["run_id"])
     return {"report_date": period.report_date.isoformat(),
             "snapshot_version": snapshot.snapshot_version, "is_new": snapshot.is_new,
             "unit_count": snapshot.unit_count}
@@ -79,20 +89,22 @@ def export_workbook(snapshot: dict[str, Any]) -> str:
 
 @task
 def send_summary(snapshot: dict[str, Any], workbook_path: str) -> str:
-    """Log the province summary and the regressed units, and send them through the notifier."""
+    """Send the province summary and the regressed units of the published version through the
+    notifier, once per version: a retried or cleared run finds it recorded in
+    ``meta.report_delivery`` and sends nothing."""
     from datetime import date
 
-    from tthc_pipeline.notify import notify
+    from tthc_pipeline.report.delivery import deliver_once
     from tthc_pipeline.report.summary import regression_summary
 
     report_date = date.fromisoformat(snapshot["report_date"])
-    text = regression_summary(resources.warehouse_conninfo(), report_date,
-                              snapshot["snapshot_version"])
-    if not snapshot["is_new"]:
-        log.info("report %s unchanged (version %d): summary not sent again\n%s",
-                 report_date, snapshot["snapshot_version"], text)
-        return text
+    version = snapshot["snapshot_version"]
+    conninfo = resources.warehouse_conninfo()
+    text = regression_summary(conninfo, report_date, version)
     subject = (f"[TTHC] Báo cáo Chỉ thị 04 ngày {report_date:%d/%m/%Y}"
-               f" (phiên bản {snapshot['snapshot_version']})")
-    notify(subject, f"{text}\n\nTệp báo cáo: {workbook_path}")
+               f" (phiên bản {version})")
+    if not deliver_once(conninfo, report_date, version, subject,
+                        f"{text}\n\nTệp báo cáo: {workbook_path}"):
+        log.info("report %s version %d: summary sent before, not again\n%s",
+                 report_date, version, text)
     return text

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.quality.gx_runner import run_suite
 from tthc_pipeline.quality.suites import Rule, suite_rules
 
@@ -32,7 +33,7 @@ COUNTS_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0}
 _OBSERVED_FIELDS = ("missing_count", "unexpected_percent_total")
 
 
-class QualityCheckMismatch(RuntimeError):
+class QualityCheckMismatch(PermanentError, RuntimeError):
     """The rows named for a rule are not as many as GX counted: the gate cannot trust them."""
 
 

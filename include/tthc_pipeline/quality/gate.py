@@ -3,15 +3,14 @@
 ``validate_batch`` runs the entity's GX suite over the staged batch, has GX name every failing
 row (``failures``), and in one transaction replaces the batch's quarantine rows (one per record
 and rule, with the raw record), its ``meta.dq_run`` / ``meta.dq_result`` summaries and its
-status. A row that fails any rule is quarantined and does not load
+status (validated or rejected). A row that fails any rule is quarantined and does not load
 (``staging.<entity>_loadable``). If the share of distinct bad rows passes ``max_bad_share`` the
 batch is marked ``rejected`` and ``BatchRejected`` is raised after the commit, so the evidence
-stays for the data engineer.
+stays for the data engineer. A batch already loaded or superseded is past the gate: validating
+it again returns the figures recorded then and changes nothing.
 
-``release_parked`` gives rows parked for a missing reference (a unit, procedure or dossier that
-had not arrived) a second chance once the reference resolves: the reference rules run again
-through GX over those rows, and the ones that pass are landed again as a new batch of the same
-window, so loading days out of order ends in the same warehouse.
+Rows that fail only a reference rule (a unit, procedure or dossier that has not arrived) are
+parked: ``transform.release`` loads them inside the load that brings what they wait for.
 """
 
 from __future__ import annotations
@@ -27,7 +26,8 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from tthc_pipeline.extract.landing import ENTITIES, land_records
+from tthc_pipeline.crashpoints import crash_point
+from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.quality.failures import (
     COUNTS_FORMAT,
@@ -40,14 +40,13 @@ from tthc_pipeline.quality.failures import (
 )
 from tthc_pipeline.quality.gx_runner import run_suite
 from tthc_pipeline.quality.suites import load_suite, suite_rules
-from tthc_pipeline.transform.batches import lock_batch
+from tthc_pipeline.transform.batches import Batch, lock_batch, read_batch
 
 __all__ = [
     "BatchRejected",
     "GateResult",
     "QualityCheckMismatch",
     "RuleExecutionError",
-    "release_parked",
     "validate_batch",
 ]
 
@@ -63,7 +62,6 @@ create temporary table dq_failure (
 """
 _SAMPLE_SIZE = 5  # failing rows shown per rule in meta.dq_result.observed
 _TOP_RULES = 3  # rules named in a rejection message
-_RELEASE_LOCK_CLASS = 0x7474_6871  # advisory lock namespace of release_parked; key 2 = entity
 _LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # windows are reported as the province reads them
 
 
@@ -75,7 +73,7 @@ class GateResult:
     success: bool  # every rule passed: nothing quarantined
 
 
-class BatchRejected(RuntimeError):
+class BatchRejected(PermanentError, RuntimeError):
     """Too many bad rows: the whole batch stays out of the warehouse."""
 
 
@@ -115,6 +113,10 @@ def validate_batch(conninfo: str, batch_id: int, max_bad_share: float) -> GateRe
     """
     if not 0 <= max_bad_share <= 1:
         raise ValueError(f"max_bad_share must be a fraction in [0, 1], not {max_bad_share}")
+    recorded = read_batch(conninfo, batch_id)
+    if recorded.is_finished:
+        log.info("%s: its gate figures stand as recorded", recorded.describe())
+        return _recorded_result(conninfo, recorded)
     started = time.perf_counter()
     batch = _staged_batch(conninfo, batch_id)
     rules = {rule.name: rule for rule in suite_rules(batch.entity)}
@@ -127,43 +129,30 @@ def validate_batch(conninfo: str, batch_id: int, max_bad_share: float) -> GateRe
         parameters=batch.parameters,
     )
     with psycopg.connect(conninfo) as conn, conn.transaction():
-        lock_batch(conn, batch_id)
+        if lock_batch(conn, batch_id).is_finished:  # loaded by another run meanwhile
+            raise RuntimeError(f"batch {batch_id} was loaded while it was being validated;"
+                               " validating it again returns the recorded figures")
         _load_failures(conn, failures)
         verdict = _verdict(conn, batch, max_bad_share,
                            [name for name, rule in rules.items() if rule.is_reference])
         _record_run(conn, batch, outcomes, verdict,
                     elapsed_ms=round((time.perf_counter() - started) * 1000))
+    crash_point("validate.after_commit", batch.entity)
     if verdict.rejected:
         raise BatchRejected(_rejection_message(batch, verdict))
     return GateResult(batch.n_staged, verdict.n_bad, verdict.by_rule, success=not failures)
 
 
-def release_parked(conninfo: str, entity: str, dag_id: str | None = None,
-                   run_id: str | None = None) -> list[int]:
-    """Re-land parked records whose missing references now resolve; return the new batch ids.
-
-    A record qualifies when all its open quarantine rows are reference rules and GX, running
-    the entity's reference rules again over its staged row, finds none failing. Its raw record
-    is landed again as a new batch with the original batch's window, one new batch per
-    original batch; the caller stages, validates and loads it like any other.
-    """
-    reference_rules = [rule.name for rule in suite_rules(entity) if rule.is_reference]
-    if not reference_rules:
-        return []
-    lock_key = (_RELEASE_LOCK_CLASS, ENTITIES.index(entity))
-    new_batch_ids = []
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        # Two releases at once would land the same records twice.
-        conn.execute("select pg_advisory_lock(%s, %s)", lock_key)
-        try:
-            for batch_id, record_nos in _parked_records(conn, entity, reference_rules).items():
-                resolved = _resolved(conninfo, entity, batch_id, record_nos, reference_rules)
-                if resolved:
-                    new_batch_ids.append(
-                        _reland(conn, conninfo, entity, batch_id, resolved, dag_id, run_id))
-        finally:
-            conn.execute("select pg_advisory_unlock(%s, %s)", lock_key)
-    return new_batch_ids
+def _recorded_result(conninfo: str, batch: Batch) -> GateResult:
+    """The gate's figures of a finished batch, as its last validation recorded them."""
+    with psycopg.connect(conninfo) as conn:
+        run = conn.execute("select n_checked, n_bad_rows from meta.dq_run where batch_id = %s",
+                           (batch.batch_id,)).fetchone()
+        by_rule = dict(conn.execute(
+            "select rule, unexpected_count from meta.dq_result"
+            " where batch_id = %s and unexpected_count > 0", (batch.batch_id,)).fetchall())
+    n_checked, n_bad = run if run else (batch.n_extracted or 0, 0)
+    return GateResult(n_checked, n_bad, by_rule, success=not by_rule)
 
 
 def _staged_batch(conninfo: str, batch_id: int) -> _StagedBatch:
@@ -178,8 +167,6 @@ def _staged_batch(conninfo: str, batch_id: int) -> _StagedBatch:
         entity, window_start, window_end, status, n_extracted = row
         if n_extracted is None:
             raise ValueError(f"batch {batch_id} is not staged yet (run stage_batch first)")
-        if status == "superseded":
-            raise ValueError(f"batch {batch_id} is superseded by a later run of its window")
         (n_staged,) = conn.execute(
             sql.SQL("select count(*) from staging.{} where batch_id = %s")
             .format(sql.Identifier(entity)),
@@ -253,11 +240,9 @@ def _record_run(conn: psycopg.Connection, batch: _StagedBatch, outcomes: list[Ru
             " observed) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [_result_row(batch.batch_id, o, verdict.samples.get(o.rule.name)) for o in outcomes],
         )
-    # A loaded batch validated again stays loaded: its rows are in dw until it loads again.
     conn.execute(
         "update meta.load_batch set n_quarantined = %(n_bad)s, status = case"
-        " when %(rejected)s then 'rejected' when status = 'loaded' then 'loaded'"
-        " else 'validated' end where batch_id = %(batch_id)s",
+        " when %(rejected)s then 'rejected' else 'validated' end where batch_id = %(batch_id)s",
         {"batch_id": batch.batch_id, "n_bad": verdict.n_bad, "rejected": verdict.rejected},
     )
 
@@ -281,60 +266,3 @@ def _rejection_message(batch: _StagedBatch, verdict: _Verdict) -> str:
         f" Nothing of this batch is loaded. See quarantine.{batch.entity} and meta.dq_result"
         f" where batch_id = {batch.batch_id}."
     )
-
-
-def _parked_records(conn: psycopg.Connection, entity: str,
-                    reference_rules: list[str]) -> dict[int, list[int]]:
-    statement = sql.SQL(read_sql("quality/parked_records.sql")).format(**_entity_tables(entity))
-    parked: dict[int, list[int]] = {}
-    for batch_id, record_no in conn.execute(statement, {"reference_rules": reference_rules}):
-        parked.setdefault(batch_id, []).append(record_no)
-    return parked
-
-
-def _resolved(conninfo: str, entity: str, batch_id: int, record_nos: list[int],
-              reference_rules: list[str]) -> list[int]:
-    """The parked records of a batch that no reference rule rejects any more."""
-    _check_staged(conninfo, entity, batch_id, record_nos)
-    still_failing = failing_rows(
-        conninfo, entity, batch_id, dict.fromkeys(reference_rules, len(record_nos)),
-        record_nos=record_nos,
-    )
-    unresolved = {failure.record_no for failure in still_failing}
-    return [n for n in record_nos if n not in unresolved]
-
-
-def _check_staged(conninfo: str, entity: str, batch_id: int, record_nos: list[int]) -> None:
-    # The rules read the staged rows: a record no longer staged would look resolved.
-    with psycopg.connect(conninfo) as conn:
-        (n_staged,) = conn.execute(
-            sql.SQL("select count(*) from staging.{} where batch_id = %s and record_no = any(%s)")
-            .format(sql.Identifier(entity)),
-            (batch_id, record_nos),
-        ).fetchone()
-    if n_staged != len(record_nos):
-        raise LookupError(
-            f"{entity} batch {batch_id}: {len(record_nos) - n_staged} parked records are no"
-            " longer staged, so their references cannot be checked; stage the batch again"
-        )
-
-
-def _reland(conn: psycopg.Connection, conninfo: str, entity: str, batch_id: int,
-            record_nos: list[int], dag_id: str | None, run_id: str | None) -> int:
-    tables = _entity_tables(entity)
-    window_start, window_end = conn.execute(
-        "select window_start, window_end from meta.load_batch where batch_id = %s", (batch_id,)
-    ).fetchone()
-    records = [record for (record,) in conn.execute(
-        sql.SQL("select record from {raw} where batch_id = %s and record_no = any(%s)"
-                " order by record_no").format(**tables),
-        (batch_id, record_nos),
-    )]
-    landed = land_records(conninfo, entity, window_start, window_end, records,
-                          dag_id=dag_id, run_id=run_id)
-    conn.execute(sql.SQL(read_sql("quality/mark_released.sql")).format(**tables),
-                 {"released_batch_id": landed.batch_id, "batch_id": batch_id,
-                  "record_nos": record_nos})
-    log.info("%s: released %d parked records of batch %d as batch %d", entity,
-             len(record_nos), batch_id, landed.batch_id)
-    return landed.batch_id

@@ -11,12 +11,15 @@ from child tables, the batch itself and ``dw``. Reading the catalogue needs no G
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from tthc_pipeline.extract.landing import ENTITIES
 from tthc_pipeline.paths import EXPECTATIONS_DIR, read_sql
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,38 @@ def batch_rows_sql(entity: str, batch_id: int, record_nos: Collection[int] | Non
     if record_nos is None:
         return query
     return f"{query} where record_no in ({', '.join(str(int(n)) for n in record_nos)})"
+
+
+def reference_columns(entity: str) -> list[str]:
+    """The check columns of the entity's reference rules, each a boolean that must be true.
+
+    Reference rules are written one way only (``expect_column_values_to_be_in_set`` over a
+    boolean check column, value set ``[true]``) so that the load can evaluate them in SQL
+    inside its own transaction, where it sees the references it has just written.
+    """
+    columns = []
+    for rule in suite_rules(entity):
+        if not rule.is_reference:
+            continue
+        if (rule.expectation != "expect_column_values_to_be_in_set"
+                or list(rule.kwargs.get("value_set", ())) != [True]
+                or set(rule.kwargs) - {"column", "value_set"}
+                or not _IDENTIFIER.fullmatch(rule.kwargs.get("column", ""))):
+            raise ValueError(
+                f"reference rule {rule.name} must be expect_column_values_to_be_in_set over a"
+                " boolean check column with value_set [true]")
+        columns.append(rule.kwargs["column"])
+    return columns
+
+
+def resolved_records_sql(entity: str, batch_id: int, record_nos: Collection[int]) -> str:
+    """The SELECT of those ``record_nos`` of a batch that pass every reference rule now.
+
+    Like GX's ``expect_column_values_to_be_in_set``, a NULL check column passes.
+    """
+    passes = " and ".join(f"coalesce({column}, true)" for column in reference_columns(entity))
+    return (f"select record_no from ({batch_rows_sql(entity, batch_id, record_nos)})"
+            f" as parked where {passes or 'true'}")
 
 
 def _check_entity(entity: str) -> None:

@@ -78,20 +78,44 @@ def missing_windows(conninfo: str, period: ReportPeriod) -> list[tuple[str, date
     return [(entity, day) for entity, day in rows]
 
 
-def coverage_verdict(period: ReportPeriod, missing: list[tuple[str, date]], now: datetime) -> bool:
-    """True when the period is covered; False to wait; raise once waiting is pointless."""
-    if not missing:
+def releasable_parked(conninfo: str) -> dict[str, int]:
+    """Parked records whose references are present, per entity: none, since every load
+    releases them in its own transaction; the wait checks it rather than trusting it."""
+    from tthc_pipeline.transform.release import parked_records, resolved_records
+
+    waiting: dict[str, int] = {}
+    with psycopg.connect(conninfo) as conn:
+        for entity in ENTITIES:
+            for batch_id, record_nos in parked_records(conn, entity).items():
+                if n := len(resolved_records(conn, entity, batch_id, record_nos)):
+                    waiting[entity] = waiting.get(entity, 0) + n
+    return waiting
+
+
+def coverage_verdict(period: ReportPeriod, missing: list[tuple[str, date]], now: datetime,
+                     unreleased: dict[str, int] | None = None) -> bool:
+    """True when the period is loaded and nothing releasable still waits; False to wait; raise
+    once waiting is pointless."""
+    if not missing and not unreleased:
         return True
     if now < period.stop_waiting_at:
         return False
     by_entity: dict[str, list[str]] = {}
     for entity, day in missing:
         by_entity.setdefault(entity, []).append(day.isoformat())
-    details = "; ".join(f"{entity}: {', '.join(days)}"
-                        for entity, days in sorted(by_entity.items()))
+    problems = []
+    if missing:
+        details = "; ".join(f"{entity}: {', '.join(days)}"
+                            for entity, days in sorted(by_entity.items()))
+        problems.append(f"missing day windows (Asia/Ho_Chi_Minh) — {details}. Run the daily"
+                        " DAGs for those days (make backfill START=… END=…)")
+    if unreleased:
+        details = ", ".join(f"{entity}: {n}" for entity, n in sorted(unreleased.items()))
+        problems.append(f"parked records whose reference is present were not released —"
+                        f" {details}. Clear the load task of any daily run (every load"
+                        " releases them)")
     raise IncompleteData(
         f"Directive 04 report {period.report_date}: the daily loads do not cover the period"
         f" [{period.start.isoformat()}, {period.cutoff.isoformat()}) at"
-        f" {now.astimezone(LOCAL_TZ).isoformat(timespec='minutes')}; missing day windows"
-        f" (Asia/Ho_Chi_Minh) — {details}. Run the daily DAGs for those days"
-        f" (make backfill START=… END=…), then clear this run.")
+        f" {now.astimezone(LOCAL_TZ).isoformat(timespec='minutes')}; "
+        + "; ".join(problems) + ", then clear this run.")

@@ -17,6 +17,8 @@ from datetime import date, datetime
 import psycopg
 from psycopg.types.json import Jsonb
 
+from tthc_pipeline.crashpoints import crash_point
+from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.period import ReportPeriod
 
@@ -27,7 +29,7 @@ RANKED_COLOURS = ("xanh", "vang", "cam", "do")  # best first
 _LOCK_CLASS = 0x7474_6872  # advisory lock namespace of report publishing; key 2 = the date
 
 
-class InvalidThresholds(ValueError):
+class InvalidThresholds(PermanentError, ValueError):
     """meta.colour_threshold does not define a usable scale for every indicator."""
 
 
@@ -72,6 +74,7 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
             return latest
         version = 1 if latest is None else latest.snapshot_version + 1
         report_file = f"chi_thi_04_{report_date.isoformat()}_v{version}.xlsx"
+        (parked_by_rule,) = conn.execute(read_sql("report/parked_by_rule.sql")).fetchone()
         (published_at,) = conn.execute(read_sql("report/publish_snapshot.sql"), {
             "report_date": report_date,
             "snapshot_version": version,
@@ -82,9 +85,12 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
             "unit_count": unit_count,
             "report_file": report_file,
             "dag_run_id": dag_run_id,
+            "parked_by_rule": Jsonb(parked_by_rule),
         }).fetchone()
         conn.execute(read_sql("report/publish_rows.sql"),
                      {"snapshot_version": version, "published_at": published_at})
+        crash_point("publish.before_commit")
+    crash_point("publish.after_commit")
     log.info("report %s: published version %d (%d units)", report_date, version, unit_count)
     return Snapshot(report_date, version, True, published_at, unit_count, report_file, content_hash)
 

@@ -19,6 +19,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from tthc_pipeline.paths import read_sql
+from tthc_pipeline.report.parked import parked_lines
 
 COLOUR_NAMES = {"xanh": "Xanh", "vang": "Vàng", "cam": "Cam", "do": "Đỏ", "trang": "Trắng"}
 COLOUR_FILLS = {"xanh": "63BE7B", "vang": "FFEB84", "cam": "F8A45C", "do": "F8696B",
@@ -153,6 +154,9 @@ def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
     for indicator, cuts in snapshot["thresholds"].items():
         lines.append((names.get(indicator, indicator), ", ".join(
             f"{COLOUR_NAMES[c]} ≥ {v:.0%}" for c, v in cuts.items())))
+    parked = parked_lines(snapshot["parked_by_rule"])
+    lines.append(("Bản ghi chờ dữ liệu tham chiếu (chưa tính)",
+                  "\n".join(parked) if parked else "Không có / none"))
     for row_no, (label, value) in enumerate(lines, start=1):
         _text(sheet.cell(row_no, 1), label).font = _bold()
         _text(sheet.cell(row_no, 2), value)

@@ -2,36 +2,56 @@
 
 One transaction per batch: dimensions get SCD2 versions, facts are upserted when the incoming
 NgayCapNhat is newer, the window's watermark and the batch's counts are recorded, and
-``n_extracted = n_loaded + n_quarantined`` is checked before anything commits. A transaction-
-scoped advisory lock per entity makes overlapping runs wait for each other. ``dw.dim_date`` is
-kept here too: ``refresh_dim_date`` for a span, and every load adds the years its facts need.
+``n_extracted = n_loaded + n_quarantined`` is checked before anything commits. In the same
+transaction older extractions of the window are superseded, parked records whose references
+have now arrived are loaded (``transform.release``), and the batch leaves staging (its parked
+records stay until released). A transaction-scoped advisory lock per entity makes overlapping
+runs wait for each other. Loading a batch that is already loaded only runs the release again.
+``dw.dim_date`` is kept here too: ``refresh_dim_date`` for a span, and every load adds the
+years its facts need.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 import psycopg
 
 from tthc_pipeline.calendar import HolidayOverride, calendar_exceptions
+from tthc_pipeline.crashpoints import crash_point
+from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.extract.landing import ENTITIES
 from tthc_pipeline.paths import read_sql
-from tthc_pipeline.transform.batches import Batch, lock_batch
+from tthc_pipeline.transform.batches import (
+    LANDED,
+    LOADED,
+    STAGED,
+    SUPERSEDED,
+    VALIDATED,
+    Batch,
+    lock_batch,
+)
+from tthc_pipeline.transform.release import release_parked
 from tthc_pipeline.transform.stage import SESSION_SETTINGS
+
+log = logging.getLogger(__name__)
 
 # The statements that load an entity, in order (files under sql/load/).
 LOAD_FILES = {
     "don_vi": ("dim_unit",),
     "thu_tuc": ("dim_procedure", "bridge_procedure_unit"),
-    "ho_so": ("written_dossier", "fact_dossier", "fact_dossier_status", "fact_dossier_supplement"),
+    "ho_so": ("reset_written_dossier", "written_dossier", "fact_dossier", "fact_dossier_status",
+              "fact_dossier_supplement"),
     "giao_dich": ("fact_payment",),
 }
 _LOCK_CLASS = 0x7474_6864  # advisory lock namespace of the loads; the entity is the second key
-_LOADABLE_STATUSES = ("landed", "validated", "loaded")
+# The gate is the orchestration's business: a staged batch may load without it (tests do).
+_LOADABLE_STATUSES = (STAGED, VALIDATED)
 
 
-class ReconciliationError(RuntimeError):
+class ReconciliationError(PermanentError, RuntimeError):
     """The batch's counts do not add up: extracted != loaded + quarantined."""
 
 
@@ -52,20 +72,28 @@ def load_batch(conninfo: str, batch_id: int, hash_key: str) -> LoadResult:
     params = {"batch_id": batch_id, "hash_key": hash_key}
     with psycopg.connect(conninfo) as conn, conn.transaction():
         batch = lock_batch(conn, batch_id)
-        _check_loadable(batch)
-        conn.execute("select pg_advisory_xact_lock(%s, %s)",
-                     (_LOCK_CLASS, ENTITIES.index(batch.entity)))
         conn.execute(SESSION_SETTINGS)
-        _cover_batch_dates(conn, batch_id)
-        for load_file in LOAD_FILES[batch.entity]:
-            conn.execute(read_sql(f"load/{load_file}.sql"), params)
-            if load_file == "fact_dossier":
-                # The status and supplement loads join the dossiers just written: with the
-                # temporary table's real size the planner hashes instead of probing row by row.
-                conn.execute("analyze written_dossier")
+        if batch.status in (LOADED, SUPERSEDED):
+            log.info("%s: nothing to load; releasing what may wait for it", batch.describe())
+            _release(conn, batch, hash_key)
+            return LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
+        _check_loadable(batch)
+        _lock_entity(conn, batch.entity)
+        _load_statements(conn, batch.entity, batch_id, hash_key)
         result = LoadResult(*conn.execute(read_sql("load/batch_counts.sql"), params).fetchone())
         _check_reconciled(batch_id, result)
         conn.execute(read_sql("load/watermark.sql"), params)
+        superseded = [b for (b,) in conn.execute(read_sql("load/supersede_older_batches.sql"),
+                                                 params)]
+        released = _release(conn, batch, hash_key)
+        if released.get(batch.entity):  # some of its own parked records were released
+            result = LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
+        conn.execute(read_sql("load/clean_staging.sql"), {"batch_ids": [batch_id, *superseded]})
+        crash_point("load.before_commit", batch.entity)
+    crash_point("load.after_commit", batch.entity)
+    if superseded:
+        log.info("batch %d supersedes the older extractions %s of its window",
+                 batch_id, superseded)
     return result
 
 
@@ -79,11 +107,40 @@ def refresh_dim_date(conninfo: str, first_day: date, last_day: date) -> int:
         return _upsert_dim_date(conn, first_day, last_day)
 
 
+_RECORDED_COUNTS = ("select n_extracted, n_loaded, n_quarantined from meta.load_batch"
+                    " where batch_id = %(batch_id)s")
+
+
+def _load_statements(conn: psycopg.Connection, entity: str, batch_id: int,
+                     hash_key: str) -> None:
+    """Run the entity's load statements over the loadable staged rows of ``batch_id``."""
+    params = {"batch_id": batch_id, "hash_key": hash_key}
+    _cover_batch_dates(conn, batch_id)
+    for load_file in LOAD_FILES[entity]:
+        conn.execute(read_sql(f"load/{load_file}.sql"), params)
+        if load_file == "fact_dossier":
+            # The status and supplement loads join the dossiers just written: with the
+            # temporary table's real size the planner hashes instead of probing row by row.
+            conn.execute("analyze written_dossier")
+
+
+def _lock_entity(conn: psycopg.Connection, entity: str) -> None:
+    """Loads of one entity wait for each other until commit (re-entrant within a transaction)."""
+    conn.execute("select pg_advisory_xact_lock(%s, %s)", (_LOCK_CLASS, ENTITIES.index(entity)))
+
+
+def _release(conn: psycopg.Connection, batch: Batch, hash_key: str) -> dict[str, int]:
+    return release_parked(
+        conn, batch.batch_id,
+        load_statements=lambda c, entity, b: _load_statements(c, entity, b, hash_key),
+        entity_lock=_lock_entity)
+
+
 def _check_loadable(batch: Batch) -> None:
-    if batch.status not in _LOADABLE_STATUSES:
-        raise ValueError(f"batch {batch.batch_id} is {batch.status}; it cannot be loaded")
-    if batch.n_extracted is None:
+    if batch.status == LANDED or batch.n_extracted is None:
         raise ValueError(f"batch {batch.batch_id} is not staged yet (run stage_batch first)")
+    if batch.status not in _LOADABLE_STATUSES:
+        raise ValueError(f"{batch.describe()}; it cannot be loaded")
 
 
 def _check_reconciled(batch_id: int, result: LoadResult) -> None:

@@ -1,6 +1,8 @@
 """Step 2 of a batch: ``raw.<entity>`` → ``staging.<entity>``, typed and normalised, in SQL.
 
-Re-staging a batch is harmless: its old staging rows go first. The staging statements of an
+Re-staging a batch is harmless: its old staging rows go first, and the batch is landed again
+until its counts are recorded (then it is staged). A batch that is already loaded or superseded
+is left alone: its staging rows were removed with its load. The staging statements of an
 entity's tables (a dossier's records and their three child collections) run at the same time
 on two connections, one Postgres backend per core; while they run, the batch counts as not
 staged (``n_extracted`` is NULL), so the quality gate and the load refuse it instead of reading
@@ -9,12 +11,14 @@ half-written rows. The counts (distinct records, identical copies) are recorded 
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
+from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.transform.batches import lock_batch
 
@@ -31,6 +35,9 @@ STAGING_TABLES = {
 # Connections that stage one batch's tables at once, one Postgres backend each: two, since the
 # status steps take about as long as the other three tables together.
 STAGING_CONNECTIONS = 2
+log = logging.getLogger(__name__)
+_RECORDED_COUNTS = ("select n_received, n_duplicates, n_extracted from meta.load_batch"
+                    " where batch_id = %(batch_id)s")
 _LOCK_CLASS = 0x7474_6873  # advisory lock namespace of staging; the batch is the second key
 
 # For this transaction only: a national day's batch is a few hundred thousand rows, and the
@@ -47,19 +54,29 @@ class StageResult:
 
 
 def stage_batch(conninfo: str, batch_id: int) -> StageResult:
-    """Stage a landed batch; identical copies of a record collapse into one staged row."""
+    """Stage a landed batch; identical copies of a record collapse into one staged row.
+
+    A loaded or superseded batch is past staging: nothing is done and its recorded counts are
+    returned.
+    """
     params = {"batch_id": batch_id}
     with psycopg.connect(conninfo, autocommit=True) as conn:
         # one stager per batch at a time; the lock goes with the session
         conn.execute("select pg_advisory_lock(%s, %s)", (_LOCK_CLASS, batch_id))
         with conn.transaction():
-            entity = lock_batch(conn, batch_id).entity
+            batch = lock_batch(conn, batch_id)
+            if batch.is_finished:
+                log.info("%s: staging it again would change nothing", batch.describe())
+                return StageResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
+            entity = batch.entity
             conn.execute(read_sql("staging/delete_batch.sql"), params)
             conn.execute(read_sql("staging/unstage_batch.sql"), params)
+        crash_point("stage.after_unstage", entity)
         with conn.transaction():
             lock_batch(conn, batch_id)  # the gate and the load of this batch wait until the end
             records_table, *child_tables = STAGING_TABLES[entity]
             n_staged = _stage_tables(conninfo, STAGING_TABLES[entity], params)
+            crash_point("stage.before_counts", entity)
             if child_tables:
                 conn.execute(SESSION_SETTINGS)
                 conn.execute(read_sql(f"staging/{records_table}_copies_children.sql"), params)

@@ -1,0 +1,31 @@
+"""How a report says what was still parked when it was published: records quarantined only
+because the unit, procedure or dossier they refer to had not arrived (``meta.parked_record``).
+They are not in the report's figures; the information sheet and the summary give their count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from tthc_pipeline.quality.suites import suite_rules
+
+NOUNS = {"don_vi": ("đơn vị", "units"), "thu_tuc": ("thủ tục", "procedures"),
+         "ho_so": ("hồ sơ", "dossiers"), "giao_dich": ("giao dịch", "payments")}
+
+
+def parked_lines(parked_by_rule: Mapping[str, int]) -> list[str]:
+    """One line per reference rule with parked records, e.g. "3 giao dịch / payments: Giao dịch
+    cho hồ sơ chưa có trong kho … (giao_dich.unknown_dossier)"."""
+    lines = []
+    for rule, count in sorted(parked_by_rule.items()):
+        entity = rule.split(".", 1)[0]
+        noun_vi, noun_en = NOUNS.get(entity, (entity, entity))
+        lines.append(f"{count} {noun_vi} / {noun_en}: {_description(entity, rule)} ({rule})")
+    return lines
+
+
+def _description(entity: str, rule: str) -> str:
+    if entity not in NOUNS:
+        return "chờ dữ liệu tham chiếu"
+    return next((r.description_vi for r in suite_rules(entity) if r.name == rule),
+                "chờ dữ liệu tham chiếu")

@@ -1,0 +1,9 @@
+-- Records still parked for a missing reference, per rule, as one JSON object
+-- ({"giao_dich.unknown_dossier": 3}); a record waiting for two references counts under both.
+select coalesce(jsonb_object_agg(rule, n_records order by rule), '{}'::jsonb)
+from (
+    select rule, count(*) as n_records
+    from meta.parked_record
+    cross join unnest(parked_record.rules) as rule
+    group by rule
+) as by_rule

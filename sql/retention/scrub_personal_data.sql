@@ -1,0 +1,48 @@
+-- Remove the applicant's clear-text fields (shared/spec/source-api.md: ChuHoSo,
+-- SoGiayToChuHoSo, SoDienThoai, Email, DiaChi) from the raw and quarantined dossier records of
+-- batches whose window ended before %(older_than)s, keeping the rest of each record for replay.
+-- Records still parked keep them until they are released (their load hashes the identity
+-- number); a batch is marked scrubbed once none of its records is parked.
+-- Grain: one row per batch marked scrubbed now, with its status (the caller empties the
+-- staging of rejected ones).
+with
+
+due_batches as (
+    select batch_id, status
+    from meta.load_batch
+    where entity = 'ho_so'
+        and window_end <= %(older_than)s
+        and pii_scrubbed_at is null
+        and status in ('loaded', 'rejected', 'superseded')
+),
+
+parked as (
+    select batch_id, record_no
+    from meta.parked_record
+    where entity = 'ho_so' and batch_id in (select batch_id from due_batches)
+),
+
+scrubbed_raw as (
+    update raw.ho_so as r
+    set record = r.record - %(personal_fields)s::text []
+    where r.batch_id in (select batch_id from due_batches)
+        and r.record ?| %(personal_fields)s::text []
+        and not exists (select from parked as p
+                        where p.batch_id = r.batch_id and p.record_no = r.record_no)
+),
+
+scrubbed_quarantine as (
+    update quarantine.ho_so as q
+    set record = q.record - %(personal_fields)s::text []
+    where q.batch_id in (select batch_id from due_batches)
+        and q.record ?| %(personal_fields)s::text []
+        and not exists (select from parked as p
+                        where p.batch_id = q.batch_id and p.record_no = q.record_no)
+)
+
+update meta.load_batch as b
+set pii_scrubbed_at = now()
+from due_batches
+where b.batch_id = due_batches.batch_id
+    and not exists (select from parked where parked.batch_id = b.batch_id)
+returning b.batch_id, b.status

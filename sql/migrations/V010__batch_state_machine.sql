@@ -158,22 +158,45 @@ where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
                         and q.released_at is null and b.status = 'loaded');
 
 -- The records still waiting for a reference: open quarantine rows, all of reference rules, of
--- loaded batches (a rejected batch's window is extracted again; a superseded one was).
+-- loaded batches (a rejected batch's window is extracted again; a superseded one was). Only
+-- batches whose gate found a reference failure are read, so the open rows of other rules,
+-- which accumulate for ever, cost nothing here.
+create index dq_result_reference_failure_idx on meta.dq_result (batch_id)
+where is_reference and unexpected_count > 0;
+
 create view meta.parked_record as
 with
 
+waiting_batches as (
+    select distinct batch.entity, batch.batch_id
+    from meta.dq_result as result
+    inner join meta.load_batch as batch
+        on batch.batch_id = result.batch_id
+    where result.is_reference
+        and result.unexpected_count > 0
+        and batch.status = 'loaded'
+),
+
 open_rows as (
-    select 'don_vi' as entity, batch_id, record_no, rule, quarantined_at
-    from quarantine.don_vi where released_at is null
+    select 'don_vi' as entity, q.batch_id, q.record_no, q.rule, q.quarantined_at
+    from quarantine.don_vi as q
+    where q.released_at is null
+        and q.batch_id in (select batch_id from waiting_batches where entity = 'don_vi')
     union all
-    select 'thu_tuc', batch_id, record_no, rule, quarantined_at
-    from quarantine.thu_tuc where released_at is null
+    select 'thu_tuc', q.batch_id, q.record_no, q.rule, q.quarantined_at
+    from quarantine.thu_tuc as q
+    where q.released_at is null
+        and q.batch_id in (select batch_id from waiting_batches where entity = 'thu_tuc')
     union all
-    select 'ho_so', batch_id, record_no, rule, quarantined_at
-    from quarantine.ho_so where released_at is null
+    select 'ho_so', q.batch_id, q.record_no, q.rule, q.quarantined_at
+    from quarantine.ho_so as q
+    where q.released_at is null
+        and q.batch_id in (select batch_id from waiting_batches where entity = 'ho_so')
     union all
-    select 'giao_dich', batch_id, record_no, rule, quarantined_at
-    from quarantine.giao_dich where released_at is null
+    select 'giao_dich', q.batch_id, q.record_no, q.rule, q.quarantined_at
+    from quarantine.giao_dich as q
+    where q.released_at is null
+        and q.batch_id in (select batch_id from waiting_batches where entity = 'giao_dich')
 )
 
 select
@@ -183,14 +206,10 @@ select
     array_agg(open_rows.rule order by open_rows.rule) as rules,
     min(open_rows.quarantined_at) as parked_at
 from open_rows
-inner join meta.load_batch as batch
-    on batch.batch_id = open_rows.batch_id
 inner join meta.dq_result as result
     on result.batch_id = open_rows.batch_id and result.rule = open_rows.rule
-where batch.status = 'loaded'
 group by open_rows.entity, open_rows.batch_id, open_rows.record_no
-having bool_and(result.is_reference)
-;
+having bool_and(result.is_reference);
 
 comment on view meta.parked_record is
     'Bản ghi chờ tham chiếu / records parked only because what they refer to (a unit, procedure '

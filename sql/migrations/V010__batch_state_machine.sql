@@ -120,42 +120,8 @@ comment on column quarantine.giao_dich.released_at is
 comment on column quarantine.giao_dich.released_batch_id is
     'Lô giải phóng bản ghi / the batch whose load brought the reference and loaded the record';
 
--- Staging holds only what is still in flight: batches not loaded yet, and parked records.
-delete from staging.don_vi as s using meta.load_batch as b
-where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
-    and not exists (select from quarantine.don_vi as q
-                    where q.batch_id = s.batch_id and q.record_no = s.record_no
-                        and q.released_at is null and b.status = 'loaded');
-delete from staging.thu_tuc as s using meta.load_batch as b
-where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
-    and not exists (select from quarantine.thu_tuc as q
-                    where q.batch_id = s.batch_id and q.record_no = s.record_no
-                        and q.released_at is null and b.status = 'loaded');
-delete from staging.giao_dich as s using meta.load_batch as b
-where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
-    and not exists (select from quarantine.giao_dich as q
-                    where q.batch_id = s.batch_id and q.record_no = s.record_no
-                        and q.released_at is null and b.status = 'loaded');
-delete from staging.ho_so_tien_do as s using meta.load_batch as b
-where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
-    and not exists (select from quarantine.ho_so as q
-                    where q.batch_id = s.batch_id and q.record_no = s.record_no
-                        and q.released_at is null and b.status = 'loaded');
-delete from staging.ho_so_bo_sung as s using meta.load_batch as b
-where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
-    and not exists (select from quarantine.ho_so as q
-                    where q.batch_id = s.batch_id and q.record_no = s.record_no
-                        and q.released_at is null and b.status = 'loaded');
-delete from staging.ho_so_le_phi as s using meta.load_batch as b
-where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
-    and not exists (select from quarantine.ho_so as q
-                    where q.batch_id = s.batch_id and q.record_no = s.record_no
-                        and q.released_at is null and b.status = 'loaded');
-delete from staging.ho_so as s using meta.load_batch as b
-where b.batch_id = s.batch_id and b.status in ('loaded', 'superseded')
-    and not exists (select from quarantine.ho_so as q
-                    where q.batch_id = s.batch_id and q.record_no = s.record_no
-                        and q.released_at is null and b.status = 'loaded');
+-- Staging rows of batches loaded before V010 leave with the retention step
+-- (transform/retention.py) once their window is past the retention period.
 
 -- The records still waiting for a reference: open quarantine rows, all of reference rules, of
 -- loaded batches (a rejected batch's window is extracted again; a superseded one was). Only

@@ -1,17 +1,17 @@
 -- Remove the applicant's clear-text fields (shared/spec/source-api.md: ChuHoSo,
 -- SoGiayToChuHoSo, SoDienThoai, Email, DiaChi) from the raw and quarantined dossier records of
--- batches whose window ended before %(older_than)s, keeping the rest of each record for replay.
+-- batches whose window ended by the given moment, keeping the rest of each record for replay;
+-- batches of the other entities (no personal data) are marked too, for their staging.
 -- Records still parked keep them until they are released (their load hashes the identity
 -- number); a batch is marked scrubbed once none of its records is parked.
--- Grain: one row per batch marked scrubbed now, with its status (the caller empties the
--- staging of rejected ones).
+-- Grain: one row per batch marked scrubbed now, with its status (the caller empties their
+-- staging, which also clears batches loaded before staging was emptied by the load).
 with
 
 due_batches as (
     select batch_id, status
     from meta.load_batch
-    where entity = 'ho_so'
-        and window_end <= %(older_than)s
+    where window_end <= %(older_than)s
         and pii_scrubbed_at is null
         and status in ('loaded', 'rejected', 'superseded')
 ),
@@ -19,7 +19,7 @@ due_batches as (
 parked as (
     select batch_id, record_no
     from meta.parked_record
-    where entity = 'ho_so' and batch_id in (select batch_id from due_batches)
+    where batch_id in (select batch_id from due_batches)
 ),
 
 scrubbed_raw as (

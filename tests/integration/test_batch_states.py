@@ -172,8 +172,9 @@ def test_personal_fields_leave_raw_and_quarantine_after_the_retention_period(cat
     dw_before = dw_checksum(catalogued)
     cutoff = datetime(2025, 4, 1, tzinfo=VN)
 
-    # the old batch has a parked record: the others are scrubbed, the batch is not marked yet
-    assert scrub_personal_data(catalogued, cutoff) == {"batches": 0, "rejected_batches": 0}
+    # the two catalogue batches are past the period; the old dossier batch has a parked
+    # record: its other records are scrubbed, the batch is not marked yet
+    assert scrub_personal_data(catalogued, cutoff) == {"batches": 2, "rejected_batches": 0}
     # HS-3 still waits for its unit: it keeps what its load will need
     assert personal_fields_left(catalogued, "raw.ho_so") == [(old, 1), (recent, 1)]
     assert personal_fields_left(catalogued, "quarantine.ho_so") == [(old, 1)]
@@ -190,8 +191,14 @@ def test_personal_fields_leave_raw_and_quarantine_after_the_retention_period(cat
         HASH_KEY)
     assert query(catalogued, "select applicant_hash is not null from dw.fact_dossier"
                              " where dossier_code = 'HS-3'") == [(True,)]
-    assert scrub_personal_data(catalogued, cutoff) == {"batches": 1, "rejected_batches": 0}
+    # the old dossier batch, and the unit batch (of the same old day)
+    assert scrub_personal_data(catalogued, cutoff) == {"batches": 2, "rejected_batches": 0}
+    assert query(catalogued, "select pii_scrubbed_at is not null from meta.load_batch"
+                             " where batch_id in (%s, %s) order by batch_id", (old, recent)) \
+        == [(True,), (False,)]
     assert personal_fields_left(catalogued, "raw.ho_so") == [(recent, 1)]
     assert personal_fields_left(catalogued, "quarantine.ho_so") == []
     assert scrub_personal_data(catalogued, cutoff) == {"batches": 0, "rejected_batches": 0}
     assert APPLICANT["SoGiayToChuHoSo"] not in str(query(catalogued, "select * from staging.ho_so"))
+    assert query(catalogued, "select count(*) from staging.ho_so where batch_id = %s",
+                 (old,)) == [(0,)]

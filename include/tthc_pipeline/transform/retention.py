@@ -24,8 +24,9 @@ PERSONAL_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email", "DiaChi
 
 
 def scrub_personal_data(conninfo: str, older_than: datetime) -> dict[str, int]:
-    """Scrub the dossier batches whose window ended at or before ``older_than``; return how
-    many batches were scrubbed, and how many of them were rejected (their staging emptied)."""
+    """Scrub the batches whose window ended at or before ``older_than`` and empty their
+    staging (a rejected batch's too: its window is extracted again, never re-staged after
+    this); return how many batches were scrubbed, and how many of them were rejected."""
     if older_than.tzinfo is None:
         raise ValueError("older_than must be timezone-aware")
     with psycopg.connect(conninfo) as conn, conn.transaction():
@@ -33,8 +34,8 @@ def scrub_personal_data(conninfo: str, older_than: datetime) -> dict[str, int]:
                                 {"older_than": older_than,
                                  "personal_fields": list(PERSONAL_FIELDS)}).fetchall()
         rejected = [batch_id for batch_id, status in scrubbed if status == REJECTED]
-        if rejected:  # a rejected batch is extracted again, never re-staged after this
-            conn.execute(read_sql("load/clean_staging.sql"), {"batch_ids": rejected})
+        conn.execute(read_sql("load/clean_staging.sql"),
+                     {"batch_ids": [batch_id for batch_id, _ in scrubbed]})
     if scrubbed:
         log.info("personal data removed from %d dossier batches up to %s",
                  len(scrubbed), older_than.isoformat())

@@ -3,7 +3,8 @@
 -- Newest NgayCapNhat wins; on a tie the row in dw stays and nothing is written, so re-running a
 -- batch or loading an older one changes nothing. Keys to units and procedures are durable keys
 -- (hash of the code), valid whether or not the catalogue has been loaded yet. The applicant's
--- identity number becomes a keyed HMAC; the key is a query parameter and is never stored.
+-- identity number becomes its keyed HMAC from applicant_hash, which the load fills beforehand
+-- (computed in Python: the key never reaches the server, its statements or its logs).
 -- The dossiers written are recorded in written_dossier for the child-table loads.
 with
 
@@ -74,7 +75,7 @@ dossiers as (
         coalesce(c.channel_key, -1) as channel_key,
         coalesce(a.applicant_type_key, -1) as applicant_type_key,
         coalesce(s.status_key, -1) as current_status_key,
-        hmac(d.applicant_id_number, %(hash_key)s::text, 'sha256') as applicant_hash,
+        h.applicant_hash,
         d.submitted_at,
         d.received_at,
         d.due_at,
@@ -99,6 +100,7 @@ dossiers as (
     left join statuses as s on d.status_code = s.status_code
     left join channels as c on d.channel_code = c.channel_code
     left join applicant_types as a on d.applicant_type_code = a.applicant_type_code
+    left join applicant_hash as h on d.applicant_id_number = h.id_number
 ),
 
 written as (

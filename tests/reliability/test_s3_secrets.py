@@ -213,3 +213,41 @@ def test_s3_without_the_hash_key_nothing_loads(warehouse, simulator_url, capfd):
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from dw.dim_unit where unit_key <> -1"
                             ).fetchone() == (0,)
+
+
+@pytest.mark.integration
+def test_s3_the_hash_key_never_reaches_the_server_log_with_statement_logging_on():
+    """Production servers often log every statement (``log_statement``,
+    ``log_min_duration_statement``): the applicant hash key must not be among what they log."""
+    from helpers.pipeline import land_and_stage
+
+    from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+    from tthc_pipeline.transform.load import load_batch
+    from tthc_pipeline.warehouse.migrations import apply_migrations
+
+    unit_code, procedure_code, day = "000.00.01.H49", "1.000001", date(2025, 3, 3)
+    steps = [(2, "20250303080000"), (4, "20250303090000")]
+    with EmbeddedPostgres() as server:
+        with psycopg.connect(server.uri, autocommit=True) as conn:
+            for setting in ("log_statement = 'all'", "log_min_duration_statement = 0",
+                            "log_parameter_max_length = -1"):
+                conn.execute(f"alter system set {setting}")
+            conn.execute("select pg_reload_conf()")
+        apply_migrations(server.uri)
+        for entity, records in (("don_vi", [unit(unit_code, "Sở", "20250101080000")]),
+                                ("thu_tuc", [procedure(procedure_code, "20250101080000",
+                                                       [unit_code])]),
+                                ("ho_so", [dossier("HS-1", steps[-1][1], steps,
+                                                   DonViXuLy=unit_code,
+                                                   MaTTHC=procedure_code)])):
+            load_batch(server.uri, land_and_stage(server.uri, entity, records, day),
+                       TEST_HASH_KEY)
+        logged = server.server_log.read_text(encoding="utf-8", errors="replace")
+        with psycopg.connect(server.uri) as conn:
+            (stored,) = conn.execute("select applicant_hash from dw.fact_dossier").fetchone()
+    assert "insert into dw.fact_dossier" in logged  # statements are being logged
+    assert TEST_HASH_KEY not in logged
+    # the same digest pgcrypto's hmac(id, key, 'sha256') gave before: stored hashes still match
+    assert bytes(stored) == hmac.new(TEST_HASH_KEY.encode(),
+                                     APPLICANT["SoGiayToChuHoSo"].encode(),
+                                     hashlib.sha256).digest()

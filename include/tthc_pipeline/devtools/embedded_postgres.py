@@ -104,6 +104,13 @@ class EmbeddedPostgres:
     def uri(self) -> str:
         return self.uri_for(self.database)
 
+    @property
+    def server_log(self) -> Path:
+        """The server's log file (what ``log_statement`` and friends write to)."""
+        if self._workdir is None:
+            raise RuntimeError("the server is not running")
+        return self._workdir / "server.log"
+
     def uri_for(self, database: str, user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
@@ -120,7 +127,7 @@ class EmbeddedPostgres:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self._workdir}"
         if self.fast_unsafe:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run(["pg_ctl", "-D", str(datadir), "-l", str(self._workdir / "server.log"),
+        self._run(["pg_ctl", "-D", str(datadir), "-l", str(self.server_log),
                    "-o", options, "-w", "-t", "60", "start"])
         self._create_database(self.database)
         log.info("embedded Postgres ready at 127.0.0.1:%s (%s)", self.port, self.bindir)

@@ -129,8 +129,9 @@ def validate_batch(conninfo: str, batch_id: int, max_bad_share: float) -> GateRe
         parameters=batch.parameters,
     )
     with psycopg.connect(conninfo) as conn, conn.transaction():
-        if lock_batch(conn, batch_id).is_finished:  # loaded by another run meanwhile
-            raise RuntimeError(f"batch {batch_id} was loaded while it was being validated;"
+        locked = lock_batch(conn, batch_id)
+        if locked.is_finished:  # loaded or superseded by another run meanwhile
+            raise RuntimeError(f"{locked.describe()} now, after this validation started;"
                                " validating it again returns the recorded figures")
         _load_failures(conn, failures)
         verdict = _verdict(conn, batch, max_bad_share,

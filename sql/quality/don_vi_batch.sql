@@ -29,10 +29,14 @@ known_unit_codes as (
 
 select
     units.*,
+    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     units.parent_unit_code in (select known.unit_code from known_unit_codes as known)
         as is_parent_known
 from units
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
+left join raw.don_vi as unparsed
+    on unparsed.batch_id = units.batch_id and unparsed.record_no = units.record_no
 left join conflicting_versions
     on conflicting_versions.unit_code = units.unit_code
     and conflicting_versions.source_updated_at = units.source_updated_at

@@ -22,6 +22,7 @@ conflicting_versions as (
 
 select
     payments.*,
+    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     payments.dossier_code in (select fact_dossier.dossier_code from dw.fact_dossier)
         as is_dossier_known,
@@ -42,6 +43,9 @@ select
             then 'ThoiGianHoanPhi' end
     ], null), '{}') as unparseable_date_fields
 from payments
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
+left join raw.giao_dich as unparsed
+    on unparsed.batch_id = payments.batch_id and unparsed.record_no = payments.record_no
 left join conflicting_versions
     on conflicting_versions.payment_ref = payments.payment_ref
     and conflicting_versions.source_updated_at = payments.source_updated_at

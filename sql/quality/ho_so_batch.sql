@@ -107,6 +107,7 @@ list_problems as (
 
 select
     dossiers.*,
+    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     dossiers.unit_code in (select dim_unit.unit_code from dw.dim_unit) as is_unit_known,
     dossiers.procedure_code in (select dim_procedure.procedure_code from dw.dim_procedure)
@@ -130,6 +131,9 @@ select
     fee_problems.non_integer_amounts as non_integer_fee_amounts,
     list_problems.malformed_lists
 from dossiers
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
+left join raw.ho_so as unparsed
+    on unparsed.batch_id = dossiers.batch_id and unparsed.record_no = dossiers.record_no
 left join conflicting_versions
     on conflicting_versions.dossier_code = dossiers.dossier_code
     and conflicting_versions.source_updated_at = dossiers.source_updated_at

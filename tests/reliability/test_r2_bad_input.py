@@ -174,6 +174,19 @@ BAD = {
                                         good_unit("000.00.06.H49", MaDonViCha="000.00.98.H49")),
     "oversized unit name": kind("don_vi", "000.00.07.H49", {"don_vi.oversized_name"},
                                 good_unit("000.00.07.H49", name=LONG_NAME)),
+    # the unit tree: a parent chain that never reaches the root (issue 13, item 2)
+    "unit that is its own parent": kind("don_vi", "000.00.08.H49", {"don_vi.parent_cycle"},
+                                        good_unit("000.00.08.H49", MaDonViCha="000.00.08.H49")),
+    "units in a two-unit cycle (a)": kind("don_vi", "000.00.09.H49", {"don_vi.parent_cycle"},
+                                          good_unit("000.00.09.H49", MaDonViCha="000.00.10.H49")),
+    "units in a two-unit cycle (b)": kind("don_vi", "000.00.10.H49", {"don_vi.parent_cycle"},
+                                          good_unit("000.00.10.H49", MaDonViCha="000.00.09.H49")),
+    "unit whose parent chain runs into a cycle": kind(
+        "don_vi", "000.00.11.H49", {"don_vi.parent_cycle"},
+        good_unit("000.00.11.H49", CapDonVi="phong", MaDonViCha="000.00.09.H49")),
+    "unit whose grandparent is unknown": kind(
+        "don_vi", "000.00.12.H49", {"don_vi.unknown_ancestor"},
+        good_unit("000.00.12.H49", CapDonVi="phong", MaDonViCha="000.00.06.H49")),
     "negative legal duration": kind("thu_tuc", "1.000155", {"thu_tuc.negative_duration"},
                                     good_procedure("1.000155", ThoiHanGiaiQuyet=-5)),
     "unknown online level": kind("thu_tuc", "1.000156", {"thu_tuc.unknown_online_level"},

@@ -37,6 +37,7 @@ def test_reference_rules_are_the_parkable_lookups():
                   for rule in suite_rules(entity) if rule.is_reference}
     assert references == {
         "don_vi.unknown_parent": {"column": "is_parent_known", "value_set": [True]},
+        "don_vi.unknown_ancestor": {"column": "unknown_ancestor"},
         "ho_so.unknown_unit": {"column": "is_unit_known", "value_set": [True]},
         "ho_so.unknown_procedure": {"column": "is_procedure_known", "value_set": [True]},
         "giao_dich.unknown_dossier": {"column": "is_dossier_known", "value_set": [True]},

@@ -16,7 +16,7 @@ from helpers.hostile import hostile_proxy
 from helpers.pipeline import fresh_warehouse
 from helpers.reconcile import batch_counts
 from helpers.scenario import bad_share_threshold, write_scenario
-from test_r2_bad_input import DAY, GOOD, NOW, good_dossier, good_payment
+from test_r2_bad_input import DAY, GOOD, NOW, good_dossier, good_payment, good_unit
 
 from simulator import SimulatorConfig, start_simulator
 
@@ -55,6 +55,11 @@ HOSTILE_DOSSIERS = {
         "HS-UTF8", with_raw_field(good_dossier("HS-UTF8"), "GhiChu", b'"Nguy\xe1\xbb n"'),
         "invalid UTF-8 at byte"),
 }
+HOSTILE_UNITS = {
+    "NaN in the unit catalogue": (
+        "000.00.20.H49", with_raw_field(good_unit("000.00.20.H49"), "SoBienChe", b"NaN"),
+        "NaN is not JSON"),
+}
 HOSTILE_PAYMENTS = {
     "NaN amount": ("T-NAN", with_raw_field(good_payment("T-NAN"), "PhiDichVu", b"NaN"),
                    "NaN is not JSON"),
@@ -68,6 +73,7 @@ def loaded(postgres_server, tmp_path_factory):
     injected = {
         "/api/v1/ho-so": [raw for _, raw, _ in HOSTILE_DOSSIERS.values()] + EXACT_DOSSIERS,
         "/api/v1/giao-dich": [raw for _, raw, _ in HOSTILE_PAYMENTS.values()],
+        "/api/v1/don-vi": [raw for _, raw, _ in HOSTILE_UNITS.values()],
     }
     config = SimulatorConfig(token=TOKEN, scenario_dir=folder, now=NOW)
     with (fresh_warehouse(postgres_server) as warehouse, bad_share_threshold(1.0),
@@ -84,10 +90,11 @@ def query(conninfo: str, sql: str, params: tuple = ()) -> list[tuple]:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(("entity", "name"), [("ho_so", name) for name in HOSTILE_DOSSIERS]
-                         + [("giao_dich", name) for name in HOSTILE_PAYMENTS])
+                         + [("giao_dich", name) for name in HOSTILE_PAYMENTS]
+                         + [("don_vi", name) for name in HOSTILE_UNITS])
 def test_an_unparseable_record_is_quarantined_under_its_key_with_the_reason(loaded, entity, name):
-    key_field = {"ho_so": "MaHoSo", "giao_dich": "MaThamChieu"}[entity]
-    key, raw, reason = {**HOSTILE_DOSSIERS, **HOSTILE_PAYMENTS}[name]
+    key_field = {"ho_so": "MaHoSo", "giao_dich": "MaThamChieu", "don_vi": "MaDinhDanh"}[entity]
+    key, raw, reason = {**HOSTILE_DOSSIERS, **HOSTILE_PAYMENTS, **HOSTILE_UNITS}[name]
     rows = query(loaded, f"select rule, details ->> 'unparseable_reason' from quarantine.{entity}"
                  f" where record ->> '{key_field}' = %s", (key,))
     rules = dict(rows)
@@ -127,10 +134,34 @@ def test_every_batch_reconciles_and_nothing_else_is_quarantined(loaded):
         assert status == "loaded", entity
         assert received == extracted + duplicates, entity
         assert extracted == n_loaded + quarantined, entity
-        assert quarantined == {"ho_so": len(HOSTILE_DOSSIERS),
+        assert quarantined == {"ho_so": len(HOSTILE_DOSSIERS), "don_vi": len(HOSTILE_UNITS),
                                "giao_dich": len(HOSTILE_PAYMENTS)}.get(entity, 0), entity
     keys = {key for key, *_ in HOSTILE_DOSSIERS.values()}
     assert {key for (key,) in query(loaded, "select distinct record ->> 'MaHoSo'"
                                     " from quarantine.ho_so")} == keys
-    assert query(loaded, "select count(*) from quarantine.don_vi") == [(0,)]
+    assert query(loaded, "select rule from quarantine.don_vi") == [("don_vi.unparseable_record",)]
     assert query(loaded, "select count(*) from quarantine.thu_tuc") == [(0,)]
+
+
+@pytest.mark.e2e
+def test_a_cursor_that_loops_fails_the_extract_at_once_and_lands_nothing(postgres_server,
+                                                                         tmp_path, capfd):
+    """A next_cursor leading back to the first page: the old client paged for ever and filled
+    the disk with uncommitted raw rows. Now the second visit fails the extract as a contract
+    violation naming the window and the cursor; the catalogues of the same day still load."""
+    from tthc_pipeline.devtools.backfill import BackfillFailed
+
+    folder = write_scenario(tmp_path / "loop", **GOOD)
+    config = SimulatorConfig(token=TOKEN, scenario_dir=folder, now=NOW)
+    with (fresh_warehouse(postgres_server) as warehouse, bad_share_threshold(1.0),
+          start_simulator(config) as sim,
+          hostile_proxy(sim.url, {}, frozenset({"/api/v1/ho-so"})) as url,
+          pipeline_environment(warehouse, url, TOKEN)):
+        with pytest.raises(BackfillFailed, match=r"daily_dossiers .* failed: \['ho_so.extract'"):
+            run_daily_dags([DAY], ("daily_catalogues", "daily_dossiers"))
+        assert query(warehouse, "select entity from meta.load_batch order by 1") == [
+            ("don_vi",), ("thu_tuc",)]
+        assert query(warehouse, "select count(*) from raw.ho_so") == [(0,)]
+    logged = capfd.readouterr()
+    assert ("(window [20260406000000, 20260407000000)) page 2: next_cursor 'back-to-page-1' was"
+            " already followed to page 2 of this window") in logged.out + logged.err

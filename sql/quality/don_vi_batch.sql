@@ -3,7 +3,7 @@
 -- idea). A check column is NULL when there is nothing to report. No percent sign besides the
 -- batch placeholder: GX doubles it.
 -- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
-with
+with recursive
 
 units as (
     select *
@@ -25,14 +25,74 @@ known_unit_codes as (
     select unit_code from staging.don_vi where batch_id = %(batch_id)s
     union
     select unit_code from dw.dim_unit
+),
+
+-- the unit tree as this catalogue makes it: each unit's parent in this batch (its newest
+-- record), else in dw's current version
+tree as (
+    select distinct on (unit_code) unit_code, parent_unit_code
+    from staging.don_vi
+    where batch_id = %(batch_id)s and unit_code is not null
+    order by unit_code, source_updated_at desc nulls last, record_no desc
+),
+
+known_tree as (
+    select unit_code, parent_unit_code
+    from tree
+    union all
+    select distinct on (dim.unit_code) dim.unit_code, dim.parent_unit_code
+    from dw.dim_unit as dim
+    where dim.is_current and dim.unit_key <> -1
+        and dim.unit_code not in (select tree.unit_code from tree)
+),
+
+-- every unit of the batch walks up its parents, one step per iteration, and stops at the root
+-- (no parent), at a unit already on its path (a cycle) or at a parent nobody knows
+parent_chains (unit_code, at_code, parent_code, path) as (
+    select unit_code, unit_code, parent_unit_code, array[unit_code]
+    from tree
+    union all
+    select chain.unit_code, parent.unit_code, parent.parent_unit_code, chain.path || parent.unit_code
+    from parent_chains as chain
+    inner join known_tree as parent on parent.unit_code = chain.parent_code
+    where parent.unit_code <> all(chain.path)
+),
+
+chain_ends as (
+    select
+        chain.unit_code,
+        chain.path,
+        chain.parent_code,
+        chain.parent_code = any(chain.path) as is_cycle
+    from parent_chains as chain
+    where chain.parent_code is not null
+        and (
+            chain.parent_code = any(chain.path)
+            or chain.parent_code not in (select known.unit_code from known_tree as known)
+        )
 )
 
 select
     units.*,
+    (
+        select array_to_string(chain_ends.path || chain_ends.parent_code, ' → ')
+        from chain_ends
+        where chain_ends.unit_code = units.unit_code and chain_ends.is_cycle
+    ) as parent_cycle,
+    (
+        select array_to_string(chain_ends.path || chain_ends.parent_code, ' → ')
+        from chain_ends
+        where chain_ends.unit_code = units.unit_code and not chain_ends.is_cycle
+            and cardinality(chain_ends.path) > 1
+    ) as unknown_ancestor,
+    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     units.parent_unit_code in (select known.unit_code from known_unit_codes as known)
         as is_parent_known
 from units
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
+left join raw.don_vi as unparsed
+    on unparsed.batch_id = units.batch_id and unparsed.record_no = units.record_no
 left join conflicting_versions
     on conflicting_versions.unit_code = units.unit_code
     and conflicting_versions.source_updated_at = units.source_updated_at

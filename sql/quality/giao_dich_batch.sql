@@ -22,17 +22,35 @@ conflicting_versions as (
 
 select
     payments.*,
+    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     payments.dossier_code in (select fact_dossier.dossier_code from dw.fact_dossier)
         as is_dossier_known,
     nullif(array_remove(array[
         case when payments.amount is null and btrim(payments.amount_raw) <> ''
-            then 'SoTien' end,
+            and btrim(payments.amount_raw) !~ '^[+-]?[0-9]+$' then 'SoTien' end,
         case when payments.service_fee_amount is null and btrim(payments.service_fee_raw) <> ''
-            then 'Phi' end,
+            and btrim(payments.service_fee_raw) !~ '^[+-]?[0-9]+$' then 'Phi' end,
         case when payments.levy_amount is null and btrim(payments.levy_raw) <> ''
-            then 'LePhi' end
+            and btrim(payments.levy_raw) !~ '^[+-]?[0-9]+$' then 'LePhi' end
     ], null), '{}') as non_integer_amount_fields,
+    -- whole numbers the warehouse's bigint cannot hold
+    nullif(array_remove(array[
+        case when payments.amount is null and btrim(payments.amount_raw) ~ '^[+-]?[0-9]+$'
+            then 'SoTien' end,
+        case when payments.service_fee_amount is null
+            and btrim(payments.service_fee_raw) ~ '^[+-]?[0-9]+$' then 'Phi' end,
+        case when payments.levy_amount is null and btrim(payments.levy_raw) ~ '^[+-]?[0-9]+$'
+            then 'LePhi' end
+    ], null), '{}') as out_of_range_amount_fields,
+    extract(year from least(
+        payments.initiated_at, payments.succeeded_at, payments.refunded_at,
+        payments.source_updated_at
+    ) at time zone 'Asia/Ho_Chi_Minh')::integer as earliest_year,
+    extract(year from greatest(
+        payments.initiated_at, payments.succeeded_at, payments.refunded_at,
+        payments.source_updated_at
+    ) at time zone 'Asia/Ho_Chi_Minh')::integer as latest_year,
     nullif(array_remove(array[
         case when payments.initiated_at is null and btrim(payments.initiated_raw) <> ''
             then 'ThoiGianGD' end,
@@ -42,6 +60,9 @@ select
             then 'ThoiGianHoanPhi' end
     ], null), '{}') as unparseable_date_fields
 from payments
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
+left join raw.giao_dich as unparsed
+    on unparsed.batch_id = payments.batch_id and unparsed.record_no = payments.record_no
 left join conflicting_versions
     on conflicting_versions.payment_ref = payments.payment_ref
     and conflicting_versions.source_updated_at = payments.source_updated_at

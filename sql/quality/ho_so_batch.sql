@@ -57,16 +57,73 @@ supplement_problems as (
     group by record_no
 ),
 
+-- a whole number the warehouse's bigint cannot hold is out of range, not "not an integer"
 fee_problems as (
     select
         record_no,
         array_agg(amount order by ordinal) filter (where amount < 0) as negative_amounts,
         array_agg(amount_raw order by ordinal)
-            filter (where amount is null and btrim(amount_raw) <> '') as non_integer_amounts
+            filter (where amount is null and btrim(amount_raw) !~ '^[+-]?[0-9]+$')
+            as non_integer_amounts,
+        array_agg(amount_raw order by ordinal)
+            filter (where amount is null and btrim(amount_raw) ~ '^[+-]?[0-9]+$')
+            as out_of_range_amounts
     from staging.ho_so_le_phi
     where batch_id = %(batch_id)s
         and (amount < 0 or (amount is null and btrim(amount_raw) <> ''))
     group by record_no
+),
+
+-- per dossier: its fee lines' total (numeric: a bigint sum would overflow) and longest texts
+fee_summary as (
+    select
+        record_no,
+        sum(amount::numeric) as fee_total,
+        max(length(fee_name)) as longest_fee_name,
+        max(length(fee_code)) as longest_fee_code
+    from staging.ho_so_le_phi
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
+-- per dossier: the last step's status, the steps' longest texts and their years
+step_summary as (
+    select
+        record_no,
+        (array_agg(status_code order by ordinal desc))[1] as last_step_status,
+        max(length(room_name)) as longest_room_name,
+        max(length(officer_code)) as longest_officer_code,
+        min(processed_at) as earliest_at,
+        max(processed_at) as latest_at
+    from staging.ho_so_tien_do
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
+supplement_extent as (
+    select
+        record_no,
+        least(min(requested_at), min(received_at), min(previous_due_at), min(new_due_at))
+            as earliest_at,
+        greatest(max(requested_at), max(received_at), max(previous_due_at), max(new_due_at))
+            as latest_at
+    from staging.ho_so_bo_sung
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
+-- TienDo absent, null or []: a dossier with no history vanishes from every report. Only a
+-- dossier submitted and not yet received (status 1) has no step yet.
+status_history_shapes as (
+    select
+        record_no,
+        case
+            when coalesce(jsonb_typeof(record -> 'TienDo'), 'null') = 'null' then 'null'
+            when jsonb_typeof(record -> 'TienDo') = 'array'
+                and jsonb_array_length(record -> 'TienDo') = 0 then '[]'
+        end as shape
+    from raw.ho_so
+    where batch_id = %(batch_id)s
 ),
 
 -- the list fields as received. Staging reads anything but an array as an empty list, and an
@@ -107,6 +164,7 @@ list_problems as (
 
 select
     dossiers.*,
+    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     dossiers.unit_code in (select dim_unit.unit_code from dw.dim_unit) as is_unit_known,
     dossiers.procedure_code in (select dim_procedure.procedure_code from dw.dim_procedure)
@@ -128,8 +186,33 @@ select
     supplement_problems.unparseable_rounds as unparseable_supplement_rounds,
     fee_problems.negative_amounts as negative_fee_amounts,
     fee_problems.non_integer_amounts as non_integer_fee_amounts,
+    fee_problems.out_of_range_amounts as out_of_range_fee_amounts,
+    fee_summary.fee_total,
+    fee_summary.longest_fee_name,
+    fee_summary.longest_fee_code,
+    step_summary.longest_room_name,
+    step_summary.longest_officer_code,
+    case when dossiers.status_code is distinct from 1 then status_history_shapes.shape end
+        as empty_status_history,
+    -- both valid statuses (an unknown one has its own rule), and not the same
+    case when step_summary.last_step_status <> dossiers.status_code
+        and step_summary.last_step_status between 1 and 10 and dossiers.status_code between 1 and 10
+        then step_summary.last_step_status end as contradicting_last_step_status,
+    extract(year from least(
+        dossiers.submitted_at, dossiers.received_at, dossiers.due_at, dossiers.finished_at,
+        dossiers.returned_at, dossiers.source_updated_at, step_summary.earliest_at,
+        supplement_extent.earliest_at
+    ) at time zone 'Asia/Ho_Chi_Minh')::integer as earliest_year,
+    extract(year from greatest(
+        dossiers.submitted_at, dossiers.received_at, dossiers.due_at, dossiers.finished_at,
+        dossiers.returned_at, dossiers.source_updated_at, step_summary.latest_at,
+        supplement_extent.latest_at
+    ) at time zone 'Asia/Ho_Chi_Minh')::integer as latest_year,
     list_problems.malformed_lists
 from dossiers
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
+left join raw.ho_so as unparsed
+    on unparsed.batch_id = dossiers.batch_id and unparsed.record_no = dossiers.record_no
 left join conflicting_versions
     on conflicting_versions.dossier_code = dossiers.dossier_code
     and conflicting_versions.source_updated_at = dossiers.source_updated_at
@@ -137,3 +220,7 @@ left join status_step_problems on status_step_problems.record_no = dossiers.reco
 left join supplement_problems on supplement_problems.record_no = dossiers.record_no
 left join fee_problems on fee_problems.record_no = dossiers.record_no
 left join list_problems on list_problems.record_no = dossiers.record_no
+left join fee_summary on fee_summary.record_no = dossiers.record_no
+left join step_summary on step_summary.record_no = dossiers.record_no
+left join supplement_extent on supplement_extent.record_no = dossiers.record_no
+left join status_history_shapes on status_history_shapes.record_no = dossiers.record_no

@@ -22,6 +22,7 @@ conflicting_versions as (
 
 select
     procedures.*,
+    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     (
         select array_agg(handling_unit.code)
@@ -29,6 +30,9 @@ select
         where handling_unit.code !~ '^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$'
     ) as malformed_handling_unit_codes
 from procedures
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
+left join raw.thu_tuc as unparsed
+    on unparsed.batch_id = procedures.batch_id and unparsed.record_no = procedures.record_no
 left join conflicting_versions
     on conflicting_versions.procedure_code = procedures.procedure_code
     and conflicting_versions.source_updated_at = procedures.source_updated_at

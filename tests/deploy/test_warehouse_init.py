@@ -64,6 +64,17 @@ def test_the_pipeline_role_owns_the_database_and_applies_the_migrations(empty_da
                 " where d.datname = current_database() and r.rolname = current_user"
             ).fetchone()
         assert (owner, superuser, can_login) == (role, False, True)
+        # V011 holds although the pipeline is no superuser: the script did the rest
+        with psycopg.connect(pipeline) as conn:
+            assert conn.execute(
+                "select has_function_privilege('bi_reader', 'lo_create(oid)', 'execute'),"
+                " has_database_privilege('bi_reader', current_database(), 'temporary'),"
+                " has_database_privilege('bi_reader', 'postgres', 'connect'),"
+                " (select setconfig from pg_db_role_setting where setdatabase = 0"
+                "  and setrole = 'bi_reader'::regrole)").fetchone() == (
+                False, False, False, ["statement_timeout=2min",
+                                      "idle_in_transaction_session_timeout=5min",
+                                      "idle_session_timeout=1h"])
     finally:
         with psycopg.connect(empty_database, autocommit=True) as conn:
             name = sql.Identifier(role)

@@ -122,8 +122,11 @@ def test_two_different_records_of_one_dossier_at_one_moment_are_both_quarantined
 
 def test_a_newer_version_of_a_dossier_in_the_same_batch_is_no_duplicate(catalogued):
     later = "20250303110000"
-    records = [good_dossier("HS-1"),
-               good_dossier("HS-1", NgayCapNhat=later, TrangThaiHoSo=9, NgayKetThucXuLy=later)]
+    first = good_dossier("HS-1")
+    finished_step = {**first["TienDo"][-1], "TrangThai": 9, "ThoiDiemXuLy": later}
+    records = [first, good_dossier("HS-1", NgayCapNhat=later, TrangThaiHoSo=9,
+                                   NgayKetThucXuLy=later,
+                                   TienDo=[*first["TienDo"], finished_step])]
     _, result = gate(catalogued, "ho_so", records)
     assert result.success and result.n_quarantined == 0
 

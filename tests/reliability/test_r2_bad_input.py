@@ -150,6 +150,32 @@ BAD = {
     "drift: type change (list of objects → list of numbers)": kind(
         "ho_so", "HS-FEES-NUMBERS", {"ho_so.malformed_list"},
         good_dossier("HS-FEES-NUMBERS", DanhSachLePhi=[30000])),
+    # consistency (issue 13, items 3, 9 and the minor ones)
+    "empty status history": kind("ho_so", "HS-NO-HISTORY", {"ho_so.missing_status_history"},
+                                 good_dossier("HS-NO-HISTORY", TienDo=[])),
+    "null status history": kind("ho_so", "HS-NULL-HISTORY", {"ho_so.missing_status_history"},
+                                good_dossier("HS-NULL-HISTORY", TienDo=None)),
+    "status contradicting the last step": kind(
+        "ho_so", "HS-CONTRADICTS", {"ho_so.status_contradicts_history"},
+        good_dossier("HS-CONTRADICTS", TrangThaiHoSo=10)),
+    "fee lines whose sum overflows bigint": kind(
+        "ho_so", "HS-FEE-OVERFLOW", {"ho_so.fee_total_out_of_range"},
+        good_dossier("HS-FEE-OVERFLOW", DanhSachLePhi=[
+            {"MaPhiLePhi": f"LP{i}", "LoaiPhiLePhi": 2, "SoTien": 999_999_999_999_999_999}
+            for i in range(10)])),
+    "fee amount beyond bigint": kind("ho_so", "HS-FEE-HUGE", {"ho_so.fee_out_of_range"},
+                                     good_dossier("HS-FEE-HUGE", DanhSachLePhi=[
+                                         {"MaPhiLePhi": "LP1", "LoaiPhiLePhi": 2,
+                                          "SoTien": 1e20}])),
+    "oversized room name (PhongBanXuLy)": kind(
+        "ho_so", "HS-LONG-ROOM", {"ho_so.oversized_room_name"},
+        good_dossier("HS-LONG-ROOM", TienDo=[{**step, "PhongBanXuLy": "Phòng " * 60}
+                                             for step in steps((1, at("0800")),
+                                                               (4, at("1000")))])),
+    "date in year 0001": kind("ho_so", "HS-YEAR-1", {"ho_so.date_too_early"},
+                              good_dossier("HS-YEAR-1", NgayTra="00010101000000")),
+    "date in year 9999": kind("ho_so", "HS-YEAR-9999", {"ho_so.date_too_late"},
+                              good_dossier("HS-YEAR-9999", NgayHenTra="99991231170000")),
     # -- payments ---------------------------------------------------------------------------
     "payment for an unknown dossier": kind("giao_dich", "T-ORPHAN", {"giao_dich.unknown_dossier"},
                                            good_payment("T-ORPHAN", "HS-NEVER-SEEN")),
@@ -164,6 +190,13 @@ BAD = {
     "success before initiation": kind(
         "giao_dich", "T-EARLY", {"giao_dich.success_before_initiation"},
         good_payment("T-EARLY", ThoiGianGDThanhCong=at("1030"))),
+    "amount beyond bigint": kind("giao_dich", "T-HUGE", {"giao_dich.amount_out_of_range"},
+                                 good_payment("T-HUGE", SoTien=1e20)),
+    "oversized error code (MaLoi)": kind("giao_dich", "T-LONG-ERROR",
+                                         {"giao_dich.oversized_error_code"},
+                                         good_payment("T-LONG-ERROR", MaLoi="E" * 100)),
+    "payment initiated in year 0001": kind("giao_dich", "T-YEAR-1", {"giao_dich.date_too_early"},
+                                           good_payment("T-YEAR-1", ThoiGianGD="00010101000000")),
     # -- catalogues -------------------------------------------------------------------------
     "malformed unit code in the catalogue": kind("don_vi", "00.02.H49",
                                                  {"don_vi.malformed_unit_code"},
@@ -174,6 +207,21 @@ BAD = {
                                         good_unit("000.00.06.H49", MaDonViCha="000.00.98.H49")),
     "oversized unit name": kind("don_vi", "000.00.07.H49", {"don_vi.oversized_name"},
                                 good_unit("000.00.07.H49", name=LONG_NAME)),
+    # the unit tree: a parent chain that never reaches the root (issue 13, item 2)
+    "unit that is its own parent": kind("don_vi", "000.00.08.H49", {"don_vi.parent_cycle"},
+                                        good_unit("000.00.08.H49", MaDonViCha="000.00.08.H49")),
+    "units in a two-unit cycle (a)": kind("don_vi", "000.00.09.H49", {"don_vi.parent_cycle"},
+                                          good_unit("000.00.09.H49", MaDonViCha="000.00.10.H49")),
+    "units in a two-unit cycle (b)": kind("don_vi", "000.00.10.H49", {"don_vi.parent_cycle"},
+                                          good_unit("000.00.10.H49", MaDonViCha="000.00.09.H49")),
+    "unit whose parent chain runs into a cycle": kind(
+        "don_vi", "000.00.11.H49", {"don_vi.parent_cycle"},
+        good_unit("000.00.11.H49", CapDonVi="phong", MaDonViCha="000.00.09.H49")),
+    "unit whose grandparent is unknown": kind(
+        "don_vi", "000.00.12.H49", {"don_vi.unknown_ancestor"},
+        good_unit("000.00.12.H49", CapDonVi="phong", MaDonViCha="000.00.06.H49")),
+    "oversized field name": kind("thu_tuc", "1.000157", {"thu_tuc.oversized_field_name"},
+                                 good_procedure("1.000157", TenLinhVuc=LONG_NAME)),
     "negative legal duration": kind("thu_tuc", "1.000155", {"thu_tuc.negative_duration"},
                                     good_procedure("1.000155", ThoiHanGiaiQuyet=-5)),
     "unknown online level": kind("thu_tuc", "1.000156", {"thu_tuc.unknown_online_level"},

@@ -139,6 +139,71 @@ def test_s2_bi_reader_creates_nothing_in_any_schema(warehouse, schema):
             sql.Identifier(schema, "bi_reader_was_here"))) == "refused"
         assert attempt(conn, sql.SQL("create view {} as select 1 as a").format(
             sql.Identifier(schema, "bi_reader_view"))) == "refused"
+        assert attempt(conn, sql.SQL("create function {}() returns int language sql"
+                                     " as 'select 1'").format(
+            sql.Identifier(schema, "bi_reader_function"))) == "refused"
+
+
+# -- V011: nothing left behind, no session holding the server, no other database ----------------
+
+def test_s2_bi_reader_creates_no_large_object(warehouse):
+    """Large objects outlive the session and no quota bounds them."""
+    with as_bi_reader(warehouse) as conn:
+        assert attempt(conn, sql.SQL("select lo_create(0)")) == "refused"
+        assert attempt(conn, sql.SQL("select lo_creat(-1)")) == "refused"
+        assert attempt(conn, sql.SQL("select lo_from_bytea(0, 'x')")) == "refused"
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from pg_largeobject_metadata").fetchone() == (0,)
+
+
+def test_s2_bi_reader_creates_no_temporary_object(warehouse):
+    with as_bi_reader(warehouse) as conn:
+        assert attempt(conn, sql.SQL("create temporary table bi_reader_temp (a int)")) == (
+            "refused")
+        assert attempt(conn, sql.SQL("create temporary view bi_reader_temp_view as select 1")
+                       ) == "refused"
+        assert attempt(conn, sql.SQL("create function pg_temp.bi_reader_f() returns int"
+                                     " language sql as 'select 1'")) == "refused"
+
+
+def test_s2_the_pipeline_keeps_its_temporary_tables(warehouse):
+    """The role that applies the migrations (the pipeline) still gets TEMPORARY: the gate and
+    the weekly report need it."""
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select has_database_privilege(current_user, current_database(),"
+                            " 'temporary')").fetchone() == (True,)
+
+
+@contextmanager
+def bi_reader_login(conninfo: str) -> Iterator[str]:
+    """bi_reader with a login for the test, given back its login state afterwards."""
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        can_login, password = admin.execute(
+            "select rolcanlogin, rolpassword from pg_authid where rolname = 'bi_reader'"
+        ).fetchone()
+        admin.execute("alter role bi_reader login password 'bi-reader-test-secret'")
+    try:
+        yield make_conninfo(conninfo, user="bi_reader", password="bi-reader-test-secret")
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute(sql.SQL("alter role bi_reader {} password {}").format(
+                sql.SQL("login" if can_login else "nologin"), sql.Literal(password)))
+
+
+def test_s2_bi_reader_sessions_have_a_statement_and_idle_timeouts(warehouse):
+    with bi_reader_login(warehouse) as login, psycopg.connect(login) as conn:
+        settings = [conn.execute(f"show {name}").fetchone()[0] for name in (
+            "statement_timeout", "idle_in_transaction_session_timeout", "idle_session_timeout")]
+    assert settings == ["2min", "5min", "1h"]
+
+
+def test_s2_bi_reader_connects_to_the_warehouse_only(warehouse):
+    with bi_reader_login(warehouse) as login:
+        with psycopg.connect(login) as conn:
+            assert conn.execute("select current_user").fetchone() == ("bi_reader",)
+        for other in ("postgres", "template1"):
+            with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+                psycopg.connect(make_conninfo(login, dbname=other)).close()
 
 
 def test_s2_tables_that_later_migrations_add_to_dw_and_mart_are_readable_too(warehouse,

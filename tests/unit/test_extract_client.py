@@ -19,8 +19,12 @@ import pytest
 
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.extract.client import (
+    MalformedPageError,
+    RepeatedCursorError,
     SourceClient,
+    SourceContractError,
     SourceError,
+    TooManyPagesError,
     parse_retry_after,
     source_timestamp,
     window_params,
@@ -213,8 +217,8 @@ TRANSIENT_FAILURES = {
     "error_code": (page([], error_code="99"), "error_code '99': Lỗi hệ thống"),
     "error_code without data": (Reply(body=orjson.dumps({"error_code": "-1", "message": "Lỗi"})),
                                 "error_code '-1': Lỗi"),
-    "no data": (Reply(body=b'{"error_code": "0", "message": "OK"}'), "not the {error_code"),
-    "invalid JSON": (Reply(body=b'{"error_code": "0", "data": [{"Ma'), "invalid or truncated JSON"),
+    "invalid JSON": (Reply(body=b'{"error_code": "0", "data": [{"Ma'),
+                     "invalid or truncated JSON: unterminated string at byte 30 of 33"),
     "not an envelope": (Reply(body=b"[]"), "not the {error_code, data, next_cursor} envelope"),
     "truncated body": (Reply(body=b'{"error_code": "0"', truncate=True), "connection failed"),
     "dropped connection": (Reply(drop=True), "connection failed"),
@@ -300,3 +304,127 @@ def test_connection_uri_without_token_or_http_is_refused_without_echoing_it(uri)
     with pytest.raises(ValueError) as caught:
         client_from_uri(uri)
     assert "s3cret" not in str(caught.value)
+
+
+# -- contract violations: fail at once, naming the window and the cursor ----------------------
+
+@pytest.mark.parametrize("data", [{"MaHoSo": "A"}, "[]", None, "absent"])
+def test_data_that_is_not_an_array_fails_at_once(serve, data):
+    envelope = {"error_code": "0", "message": "OK", "next_cursor": None}
+    if data != "absent":
+        envelope["data"] = data
+    server = serve(page([{"MaHoSo": "A"}], "c2"), Reply(body=orjson.dumps(envelope)))
+    sleeps: list[float] = []
+    with pytest.raises(MalformedPageError) as caught:
+        list(make_client(server, sleeps).iter_records("ho_so", *DAY))
+    assert isinstance(caught.value, SourceContractError)
+    assert str(caught.value).startswith(
+        f"GET {server.url}/api/v1/ho-so (window [20260302000000, 20260303000000)) page 2"
+        " (cursor 'c2'): data is not an array")
+    assert len(server.seen) == 2 and sleeps == []
+
+
+def test_a_cursor_seen_twice_in_a_window_fails_at_once(serve):
+    server = serve(page([{"MaHoSo": "A"}], "c2"), page([{"MaHoSo": "B"}], "c3"),
+                   page([{"MaHoSo": "A"}], "c2"), page([]))
+    with pytest.raises(RepeatedCursorError) as caught:
+        list(make_client(server).iter_records("ho_so", *DAY))
+    assert str(caught.value) == (
+        f"GET {server.url}/api/v1/ho-so (window [20260302000000, 20260303000000)) page 3:"
+        " next_cursor 'c2' was already followed to page 2 of this window; the source's paging"
+        " loops")
+    assert len(server.seen) == 3
+
+
+def test_a_cursor_pointing_at_its_own_page_fails_on_the_second_page(serve):
+    server = serve(*[page([{"MaHoSo": "A"}], "same")] * 5)
+    with pytest.raises(RepeatedCursorError, match="next_cursor 'same' was already followed"):
+        list(make_client(server).iter_pages("/api/v1/ho-so"))
+    assert len(server.seen) == 2
+
+
+def test_more_pages_than_the_maximum_fail(serve):
+    server = serve(*[page([{"MaHoSo": str(i)}], f"c{i + 1}") for i in range(5)])
+    with pytest.raises(TooManyPagesError) as caught:
+        list(make_client(server, max_pages=3).iter_records("ho_so", *DAY))
+    assert "page 3: next_cursor 'c3' would open page 4, beyond the maximum of 3 pages" in str(
+        caught.value)
+    assert "window [20260302000000, 20260303000000)" in str(caught.value)
+    assert len(server.seen) == 3
+
+
+def test_more_bytes_than_the_maximum_fail(serve):
+    big = "x" * 600_000
+    server = serve(*[page([{"MaHoSo": str(i), "Note": big}], f"c{i + 1}") for i in range(5)])
+    with pytest.raises(TooManyPagesError, match=r"page 2: next_cursor 'c2' after \d+ bytes,"
+                       " beyond the maximum of 1 MiB per window"):
+        list(make_client(server, max_window_mb=1).iter_records("ho_so", *DAY))
+    assert len(server.seen) == 2
+
+
+def test_page_and_byte_limits_come_from_the_environment(monkeypatch, serve):
+    monkeypatch.setenv("TTHC_SOURCE_MAX_PAGES", "2")
+    monkeypatch.setenv("TTHC_SOURCE_MAX_WINDOW_MB", "3")
+    client = make_client(serve())
+    assert (client.max_pages, client.max_window_bytes) == (2, 3 * 2**20)
+    monkeypatch.setenv("TTHC_SOURCE_MAX_PAGES", "0")
+    with pytest.raises(ValueError, match="TTHC_SOURCE_MAX_PAGES"):
+        make_client(serve())
+
+
+def test_an_envelope_that_is_not_json_is_retried_then_names_page_and_offset(serve):
+    broken = b'{"error_code": "0", "data": [{"MaHoSo": "A"}]}, "next_cursor": null}'
+    server = serve(page([{"MaHoSo": "A"}], "c2"), *[Reply(body=broken)] * 3)
+    with pytest.raises(SourceError) as caught:
+        list(make_client(server, max_attempts=3).iter_pages("/api/v1/ho-so"))
+    assert not isinstance(caught.value, SourceContractError)
+    assert str(caught.value).endswith(
+        "page 2: gave up after 3 attempts; last failure: invalid or truncated JSON: text after"
+        f" the envelope at byte 46 of {len(broken)}")
+
+
+# -- one bad record costs that record, not the page --------------------------------------------
+
+def raw_page(*elements: bytes, next_cursor: str | None = None) -> Reply:
+    return Reply(body=b'{"error_code": "0", "message": "OK", "data": [' + b", ".join(elements)
+                 + b'], "next_cursor": ' + orjson.dumps(next_cursor) + b"}")
+
+
+HOSTILE = {
+    "1e400": (b'{"MaHoSo": "HS-INF", "SoTien": 1e400}', "beyond the range of a double"),
+    "lone surrogate": (b'{"MaHoSo": "HS-SURROGATE", "ChuHoSo": "Nguy\\ud800n"}',
+                       "lone UTF-16 surrogate"),
+    "NaN": (b'{"MaHoSo": "HS-NAN", "SoTien": NaN}', "NaN is not JSON"),
+    "nesting 2000 deep": (b'{"MaHoSo": "HS-DEEP", "x": ' + b"[" * 2000 + b"]" * 2000 + b"}",
+                          "nested too deeply"),
+    "invalid UTF-8": (b'{"MaHoSo": "HS-UTF8", "ChuHoSo": "Nguy\xffn"}',
+                      "invalid UTF-8 at byte 38 of the record"),
+    "key not readable": (b'{"SoTien": NaN}', "NaN is not JSON"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_record_no_strict_parser_accepts_comes_as_unparseable(serve, name):
+    from tthc_pipeline.extract.parsing import UNPARSEABLE_FIELD, UnparseableRecord
+
+    raw, reason = HOSTILE[name]
+    server = serve(raw_page(b'{"MaHoSo": "HS-1"}', raw, b'{"MaHoSo": "HS-2"}'))
+    [records] = list(make_client(server).iter_pages("/api/v1/ho-so", key_field="MaHoSo"))
+    first, bad, last = records
+    assert (first, last) == ({"MaHoSo": "HS-1"}, {"MaHoSo": "HS-2"})
+    assert isinstance(bad, UnparseableRecord) and reason in bad.reason
+    standin = orjson.loads(bad.text)  # valid JSON that jsonb can hold
+    assert standin[UNPARSEABLE_FIELD]["reason"] == bad.reason
+    key = None if name == "key not readable" else raw.split(b'"')[3].decode()
+    assert bad.key == key and standin.get("MaHoSo") == key
+    assert len(server.seen) == 1  # not retried
+
+
+def test_integers_beyond_64_bits_stay_exact(serve):
+    from tthc_pipeline.extract.parsing import ExactRecord
+
+    server = serve(raw_page(b'{"MaHoSo": 123456789012345678901, "SoTien": 1.5}',
+                            b'{"MaHoSo": 123456789012345678902}'))
+    [records] = list(make_client(server).iter_pages("/api/v1/ho-so", key_field="MaHoSo"))
+    assert records == [ExactRecord('{"MaHoSo": 123456789012345678901, "SoTien": 1.5}'),
+                       ExactRecord('{"MaHoSo": 123456789012345678902}')]

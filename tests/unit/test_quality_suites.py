@@ -9,7 +9,12 @@ from sqlalchemy.engine import make_url
 from tthc_pipeline.extract.landing import ENTITIES
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.quality.gx_runner import sqlalchemy_url
-from tthc_pipeline.quality.suites import batch_rows_sql, load_suite, suite_rules
+from tthc_pipeline.quality.suites import (
+    batch_rows_sql,
+    load_suite,
+    reference_conditions,
+    suite_rules,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -37,10 +42,36 @@ def test_reference_rules_are_the_parkable_lookups():
                   for rule in suite_rules(entity) if rule.is_reference}
     assert references == {
         "don_vi.unknown_parent": {"column": "is_parent_known", "value_set": [True]},
+        "don_vi.unknown_ancestor": {"column": "unknown_ancestor"},
         "ho_so.unknown_unit": {"column": "is_unit_known", "value_set": [True]},
         "ho_so.unknown_procedure": {"column": "is_procedure_known", "value_set": [True]},
         "giao_dich.unknown_dossier": {"column": "is_dossier_known", "value_set": [True]},
     }
+
+
+def test_reference_rules_compile_to_the_sql_the_load_releases_with():
+    # the load decides in SQL, on its own connection, which parked records now pass
+    assert {entity: reference_conditions(entity) for entity in ENTITIES} == {
+        "don_vi": ["coalesce(is_parent_known, true)", "unknown_ancestor is null"],
+        "thu_tuc": [],
+        "ho_so": ["coalesce(is_unit_known, true)", "coalesce(is_procedure_known, true)"],
+        "giao_dich": ["coalesce(is_dossier_known, true)"],
+    }
+
+
+def test_a_reference_rule_of_another_form_is_refused(monkeypatch):
+    from tthc_pipeline.quality import suites
+
+    def suite_with_a_range_reference(entity):
+        suite = load_suite(entity)
+        suite["expectations"].append({
+            "type": "expect_column_values_to_be_between", "kwargs": {"column": "x", "min_value": 1},
+            "meta": {"rule": "ho_so.odd", "reference": True, "description_vi": "lạ"}})
+        return suite
+
+    monkeypatch.setattr(suites, "load_suite", suite_with_a_range_reference)
+    with pytest.raises(ValueError, match="ho_so.odd must be"):
+        suites.reference_conditions("ho_so")
 
 
 @pytest.mark.parametrize("entity", ENTITIES)

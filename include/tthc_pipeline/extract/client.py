@@ -6,6 +6,15 @@ with exponential backoff and jitter. Requests the source refuses outright (400, 
 fail at once: retrying them only delays the alert. The bearer token never appears in a log line
 or an error message.
 
+Pages are parsed record by record when they must be (``parsing``): a record no strict parser
+accepts arrives as an ``UnparseableRecord`` for the quality gate to quarantine, an integer
+beyond 64 bits stays exact (``ExactRecord``), and only an envelope that is not JSON at all is
+retried, then fails naming the page and the byte offset. What the source does against the
+contract and a retry cannot fix fails at once with a ``SourceContractError`` naming the window
+and the cursor: ``data`` that is not an array, a ``next_cursor`` already followed in this
+window (a loop that would fill the warehouse's disk), more pages or more bytes than the
+declared maximum for one window.
+
 Timeouts, attempts, backoff and page size default to the ``TTHC_SOURCE_*`` environment variables
 below (then to the built-in values), so an operator can fit them to a slow or strict source
 without a code change; arguments passed to ``SourceClient`` win over both.
@@ -23,10 +32,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import orjson
 import requests
 
 from tthc_pipeline.errors import PermanentError
+from tthc_pipeline.extract.parsing import EnvelopeSyntaxError, parse_page
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +47,9 @@ ENDPOINTS = {
 }
 # Entities served by update window; the others are whole catalogues.
 INCREMENTAL = frozenset({"ho_so", "giao_dich"})
+# Each entity's natural key: it names a record that cannot be parsed, when it can be read.
+KEY_FIELDS = {"don_vi": "MaDinhDanh", "thu_tuc": "MaTTHC", "ho_so": "MaHoSo",
+              "giao_dich": "MaThamChieu"}
 
 SOURCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_PAGE_LIMIT = 5000
@@ -60,6 +72,8 @@ class ClientSettings:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     page_limit: int = MAX_PAGE_LIMIT
+    max_pages: int = 20_000  # pages in one window: 100 million records at the largest page
+    max_window_mb: int = 8_192  # response bytes in one window (MiB): bounds raw's growth
 
 
 # Environment variable → (ClientSettings field, the form its value takes).
@@ -69,6 +83,8 @@ SETTINGS_ENV = {
     "TTHC_SOURCE_BACKOFF_BASE": ("backoff_base", "seconds >= 0"),
     "TTHC_SOURCE_BACKOFF_MAX": ("backoff_max", "seconds >= 0"),
     "TTHC_SOURCE_PAGE_LIMIT": ("page_limit", f"a whole number from 1 to {MAX_PAGE_LIMIT}"),
+    "TTHC_SOURCE_MAX_PAGES": ("max_pages", "a whole number >= 1"),
+    "TTHC_SOURCE_MAX_WINDOW_MB": ("max_window_mb", "a whole number of MiB >= 1"),
 }
 
 
@@ -93,7 +109,7 @@ def _parse_setting(field_name: str, text: str) -> Any:
         if len(parts) > 2 or not all(part > 0 for part in parts):  # nan too
             raise ValueError(text)
         return (parts[0], parts[-1])
-    if field_name in ("max_attempts", "page_limit"):
+    if field_name in ("max_attempts", "page_limit", "max_pages", "max_window_mb"):
         number = int(text)
         if number < 1 or (field_name == "page_limit" and number > MAX_PAGE_LIMIT):
             raise ValueError(text)
@@ -111,6 +127,22 @@ class SourceError(RuntimeError):
 class SourceRefused(PermanentError, SourceError):
     """The source answered a request with a refusal (4xx other than 408 and 429): asking again
     gets the same answer."""
+
+
+class SourceContractError(PermanentError, SourceError):
+    """The source answered against its contract; a retry cannot fix it (fail the task)."""
+
+
+class MalformedPageError(SourceContractError):
+    """A page whose ``data`` is not an array."""
+
+
+class RepeatedCursorError(SourceContractError):
+    """A ``next_cursor`` already followed in this window: the listing would loop for ever."""
+
+
+class TooManyPagesError(SourceContractError):
+    """More pages, or more bytes, in one window than the declared maximum."""
 
 
 class _TransientFailure(Exception):
@@ -161,6 +193,8 @@ class SourceClient:
         backoff_base: float | None = None,
         backoff_max: float | None = None,
         page_limit: int | None = None,
+        max_pages: int | None = None,
+        max_window_mb: int | None = None,
         sleep: Callable[[float], Any] = time.sleep,
         session: requests.Session | None = None,
         rng: random.Random | None = None,
@@ -171,16 +205,22 @@ class SourceClient:
         backoff_base = defaults.backoff_base if backoff_base is None else backoff_base
         backoff_max = defaults.backoff_max if backoff_max is None else backoff_max
         page_limit = defaults.page_limit if page_limit is None else page_limit
+        max_pages = defaults.max_pages if max_pages is None else max_pages
+        max_window_mb = defaults.max_window_mb if max_window_mb is None else max_window_mb
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         if not 1 <= page_limit <= MAX_PAGE_LIMIT:
             raise ValueError(f"page_limit must be between 1 and {MAX_PAGE_LIMIT}")
+        if max_pages < 1 or max_window_mb < 1:
+            raise ValueError("max_pages and max_window_mb must be at least 1")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.page_limit = page_limit
+        self.max_pages = max_pages
+        self.max_window_bytes = max_window_mb * 2**20
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -206,26 +246,54 @@ class SourceClient:
             raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENDPOINTS)}")
         window = window_params(window_start, window_end)  # validated even where it is unused
         params = window if entity in INCREMENTAL else {}
-        for page in self.iter_pages(ENDPOINTS[entity], params):
+        for page in self.iter_pages(ENDPOINTS[entity], params, KEY_FIELDS[entity]):
             yield from page
 
-    def iter_pages(self, path: str, params: Mapping[str, str] | None = None) -> Iterator[list]:
-        """The ``data`` list of each page of ``path``, following ``next_cursor`` to the end."""
+    def iter_pages(self, path: str, params: Mapping[str, str] | None = None,
+                   key_field: str | None = None) -> Iterator[list]:
+        """The ``data`` list of each page of ``path``, following ``next_cursor`` to the end.
+
+        A record that cannot be parsed is an ``UnparseableRecord`` naming its ``key_field``.
+        """
         query: dict[str, Any] = {**(params or {}), "limit": self.page_limit}
-        page_no = 1
+        page_no, n_bytes = 1, 0
+        followed: dict[str, int] = {}  # cursor → the page it led to
         while True:
-            envelope = self._fetch_page(path, query, page_no)
+            envelope, size = self._fetch_page(path, query, page_no, key_field)
+            n_bytes += size
             yield envelope["data"]
             cursor = envelope.get("next_cursor")
             if not cursor:  # null ends the listing; "" would restart it from page one
                 return
-            query["cursor"] = cursor
+            where = f"GET {self.base_url}{path} ({_describe_window(query)}) page {page_no}"
+            if not isinstance(cursor, str):
+                raise SourceContractError(f"{where}: next_cursor {cursor!r} is not a string")
+            if cursor in followed:
+                raise RepeatedCursorError(
+                    f"{where}: next_cursor {cursor!r} was already followed to page"
+                    f" {followed[cursor]} of this window; the source's paging loops")
+            if page_no >= self.max_pages:
+                raise TooManyPagesError(
+                    f"{where}: next_cursor {cursor!r} would open page {page_no + 1}, beyond the"
+                    f" maximum of {self.max_pages} pages per window (TTHC_SOURCE_MAX_PAGES)")
+            if n_bytes > self.max_window_bytes:
+                raise TooManyPagesError(
+                    f"{where}: next_cursor {cursor!r} after {n_bytes} bytes, beyond the maximum"
+                    f" of {self.max_window_bytes // 2**20} MiB per window"
+                    " (TTHC_SOURCE_MAX_WINDOW_MB)")
             page_no += 1
+            followed[cursor] = page_no
+            query["cursor"] = cursor
 
-    def _fetch_page(self, path: str, query: Mapping[str, Any], page_no: int) -> dict:
+    def _fetch_page(self, path: str, query: Mapping[str, Any], page_no: int,
+                    key_field: str | None = None) -> tuple[dict, int]:
         for attempt in range(1, self.max_attempts + 1):
             try:
-                return self._request_page(path, query)
+                return self._request_page(path, query, key_field)
+            except MalformedPageError as error:
+                where = f"GET {self.base_url}{path} ({_describe_window(query)}) page {page_no}"
+                raise MalformedPageError(
+                    f"{where} (cursor {query.get('cursor')!r}): {error}") from None
             except _TransientFailure as failure:
                 last_failure = failure
                 if attempt == self.max_attempts:
@@ -246,7 +314,8 @@ class SourceClient:
         # Equal jitter: parallel extractors that failed together do not retry in lockstep.
         return ceiling * self._rng.uniform(0.5, 1.0)
 
-    def _request_page(self, path: str, query: Mapping[str, Any]) -> dict:
+    def _request_page(self, path: str, query: Mapping[str, Any],
+                      key_field: str | None) -> tuple[dict, int]:
         try:
             response = self._session.get(
                 self.base_url + path, params=query, headers=self._headers, timeout=self.timeout
@@ -261,21 +330,25 @@ class SourceClient:
             raise _TransientFailure(f"HTTP {response.status_code}", retry_after)
         if response.status_code != 200:
             raise SourceRefused(_refusal_message(self.base_url + path, response))
-        return _parse_envelope(response.content)
+        body = response.content
+        return _parse_envelope(body, key_field), len(body)
 
 
-def _parse_envelope(body: bytes) -> dict:
+def _parse_envelope(body: bytes, key_field: str | None = None) -> dict:
     try:
-        envelope = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise _TransientFailure(f"invalid or truncated JSON ({len(body)} bytes)") from None
+        envelope = parse_page(body, key_field)
+    except EnvelopeSyntaxError as error:
+        raise _TransientFailure(
+            f"invalid or truncated JSON: {error.reason} at byte {error.offset}"
+            f" of {len(body)}") from None
     if not isinstance(envelope, dict):
         raise _TransientFailure("answer is not the {error_code, data, next_cursor} envelope")
     if str(envelope.get("error_code")) != "0":  # failures come without data: check them first
         message = str(envelope.get("message", ""))[:200]
         raise _TransientFailure(f"error_code {envelope.get('error_code')!r}: {message}")
     if not isinstance(envelope.get("data"), list):
-        raise _TransientFailure("answer is not the {error_code, data, next_cursor} envelope")
+        kind = type(envelope.get("data")).__name__ if "data" in envelope else "absent"
+        raise MalformedPageError(f"data is not an array ({kind}) in an error_code 0 answer")
     return envelope
 
 

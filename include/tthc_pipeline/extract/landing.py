@@ -8,10 +8,17 @@ Records land as received, with one exception: jsonb cannot hold the character U+
 in any string (key or value) lands as U+FFFD. Refusing it instead would fail the whole window
 on every retry because of one corrupt character; in its place, the record keeps every other
 character and the quality rules see it like any other value.
+
+Records the client could not hold as Python values land as text: an ``ExactRecord`` (an
+integer beyond 64 bits) as received, so jsonb keeps it exactly; an ``UnparseableRecord`` as
+its stand-in object (``extract.parsing``), which the quality gate quarantines. A record whose
+integers orjson cannot write (a record read back from jsonb for a release) is written by the
+standard library instead, exactly.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +27,8 @@ from typing import Any
 
 import orjson
 import psycopg
+
+from tthc_pipeline.extract.parsing import ExactRecord, UnparseableRecord
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +51,7 @@ def land_records(
     entity: str,
     window_start: datetime,
     window_end: datetime,
-    records: Iterable[dict],
+    records: Iterable[Any],
     dag_id: str | None = None,
     run_id: str | None = None,
 ) -> LandedBatch:
@@ -66,20 +75,34 @@ def land_records(
 
 
 def _copy_records(conn: psycopg.Connection, entity: str, batch_id: int,
-                  records: Iterable[dict]) -> int:
-    count = n_with_nul = 0
+                  records: Iterable[Any]) -> int:
+    count = n_with_nul = n_unparseable = 0
     copy_sql = f"copy raw.{entity} (batch_id, record_no, record) from stdin"
     with conn.cursor() as cur, cur.copy(copy_sql) as copy:
         for count, record in enumerate(records, start=1):
-            text = orjson.dumps(record)
+            if isinstance(record, (ExactRecord, UnparseableRecord)):
+                n_unparseable += isinstance(record, UnparseableRecord)
+                copy.write_row((batch_id, count, record.text))
+                continue
+            text = _dumps(record)
             if _ESCAPED_NUL in text:  # rare: one fast scan of the bytes decides
-                text = orjson.dumps(_replace_nul(record))
+                text = _dumps(_replace_nul(record))
                 n_with_nul += 1
             copy.write_row((batch_id, count, text.decode()))
     if n_with_nul:
         log.warning("%s batch %d: %d records had U+0000 (NUL) characters, landed as U+FFFD",
                     entity, batch_id, n_with_nul)
+    if n_unparseable:
+        log.warning("%s batch %d: %d records could not be parsed; they land as stand-ins for"
+                    " the quality gate to quarantine", entity, batch_id, n_unparseable)
     return count
+
+
+def _dumps(record: Any) -> bytes:
+    try:
+        return orjson.dumps(record)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: the standard library is exact
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _replace_nul(value: Any) -> Any:

@@ -66,34 +66,39 @@ def batch_rows_sql(entity: str, batch_id: int, record_nos: Collection[int] | Non
     return f"{query} where record_no in ({', '.join(str(int(n)) for n in record_nos)})"
 
 
-def reference_columns(entity: str) -> list[str]:
-    """The check columns of the entity's reference rules, each a boolean that must be true.
+def reference_conditions(entity: str) -> list[str]:
+    """The entity's reference rules as SQL conditions over the batch rows, true when they pass.
 
-    Reference rules are written one way only (``expect_column_values_to_be_in_set`` over a
-    boolean check column, value set ``[true]``) so that the load can evaluate them in SQL
-    inside its own transaction, where it sees the references it has just written.
+    Reference rules are written in one of two forms, so that the load can evaluate them in SQL
+    inside its own transaction, where it sees the references it has just written: a boolean
+    check column that must be true (``expect_column_values_to_be_in_set``, value set
+    ``[true]``; NULL passes, as in GX), or a check column that names what is missing and must be
+    NULL (``expect_column_values_to_be_null``).
     """
-    columns = []
+    conditions = []
     for rule in suite_rules(entity):
         if not rule.is_reference:
             continue
-        if (rule.expectation != "expect_column_values_to_be_in_set"
-                or list(rule.kwargs.get("value_set", ())) != [True]
-                or set(rule.kwargs) - {"column", "value_set"}
-                or not _IDENTIFIER.fullmatch(rule.kwargs.get("column", ""))):
+        column = rule.kwargs.get("column", "")
+        if not _IDENTIFIER.fullmatch(column):
+            raise ValueError(f"reference rule {rule.name}: {column!r} is not a column name")
+        if (rule.expectation == "expect_column_values_to_be_in_set"
+                and list(rule.kwargs.get("value_set", ())) == [True]
+                and not set(rule.kwargs) - {"column", "value_set"}):
+            conditions.append(f"coalesce({column}, true)")
+        elif (rule.expectation == "expect_column_values_to_be_null"
+              and not set(rule.kwargs) - {"column"}):
+            conditions.append(f"{column} is null")
+        else:
             raise ValueError(
                 f"reference rule {rule.name} must be expect_column_values_to_be_in_set over a"
-                " boolean check column with value_set [true]")
-        columns.append(rule.kwargs["column"])
-    return columns
+                " boolean check column with value_set [true], or expect_column_values_to_be_null")
+    return conditions
 
 
 def resolved_records_sql(entity: str, batch_id: int, record_nos: Collection[int]) -> str:
-    """The SELECT of those ``record_nos`` of a batch that pass every reference rule now.
-
-    Like GX's ``expect_column_values_to_be_in_set``, a NULL check column passes.
-    """
-    passes = " and ".join(f"coalesce({column}, true)" for column in reference_columns(entity))
+    """The SELECT of those ``record_nos`` of a batch that pass every reference rule now."""
+    passes = " and ".join(reference_conditions(entity))
     return (f"select record_no from ({batch_rows_sql(entity, batch_id, record_nos)})"
             f" as parked where {passes or 'true'}")
 

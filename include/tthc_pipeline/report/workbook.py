@@ -2,13 +2,19 @@
 
 Sheets: report information, one per indicator group, the colour map (cells filled with the
 unit's colours) and the regressions. Every text cell is written as a string cell, never parsed:
-a unit named ``=HYPERLINK("x")`` stays that text instead of becoming a formula (S4). A version's
-file is written once; an existing file for that version is left as it is.
+a unit named ``=HYPERLINK("x")`` stays that text instead of becoming a formula (S4). Characters
+a workbook cannot hold (the control characters other than tab and line breaks, which XML 1.0
+forbids and openpyxl refuses with ``IllegalCharacterError``, and U+FFFE/U+FFFF) are replaced by
+U+FFFD in every text cell and counted: the count is logged and stated on the information sheet,
+so a unit name with a stray ``\x0b`` or ``\x1b`` costs one character, not the report. A
+version's file is written once; an existing file for that version is left as it is.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,9 +27,16 @@ from psycopg.rows import dict_row
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.parked import parked_lines
 
+log = logging.getLogger(__name__)
+
 COLOUR_NAMES = {"xanh": "Xanh", "vang": "Vàng", "cam": "Cam", "do": "Đỏ", "trang": "Trắng"}
 COLOUR_FILLS = {"xanh": "63BE7B", "vang": "FFEB84", "cam": "F8A45C", "do": "F8696B",
                 "trang": "FFFFFF"}
+# What a cell cannot hold: XML 1.0's forbidden characters (openpyxl's ILLEGAL_CHARACTERS_RE,
+# plus the two non-characters it lets through and Excel refuses).
+EXCEL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EXCEL_REPLACEMENT = "\ufffd"
+REPLACED_LABEL = "Ký tự điều khiển đã thay bằng \ufffd"
 INDICATOR_NAMES = {"on_time": "Đúng hạn", "online": "Trực tuyến",
                    "payment": "Thanh toán trực tuyến", "overall": "Chung"}
 
@@ -132,6 +145,13 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict]):
                 for r in regressions]
     _table_sheet(regression_sheet, REGRESSION_COLUMNS, labelled)
     published = snapshot["published_at"].replace(tzinfo=None)
+    replaced = getattr(workbook, "tthc_replaced_characters", 0)
+    if replaced:
+        log.warning("report %s v%s: %d control characters a workbook cannot hold were replaced"
+                    " by U+FFFD", snapshot["report_date"], snapshot["snapshot_version"], replaced)
+        row_no = info.max_row + 1
+        _text(info.cell(row_no, 1), REPLACED_LABEL).font = _bold()
+        info.cell(row_no, 2).value = replaced
     workbook.properties.creator = "tthc-pipeline"
     workbook.properties.title = f"Báo cáo Chỉ thị 04 ngày {snapshot['report_date']:%d/%m/%Y}"
     workbook.properties.created = published
@@ -193,10 +213,21 @@ def _table_sheet(sheet, columns: Sequence[Column], rows: list[dict]) -> None:
 
 
 def _text(cell, value: str):
-    """Put ``value`` in ``cell`` as a plain string: openpyxl would turn '=…' into a formula."""
+    """Put ``value`` in ``cell`` as a plain string: openpyxl would turn '=…' into a formula.
+    Characters no cell can hold become U+FFFD, counted on the workbook."""
+    value, replaced = excel_safe(value)
+    if replaced:
+        workbook = cell.parent.parent
+        workbook.tthc_replaced_characters = (
+            getattr(workbook, "tthc_replaced_characters", 0) + replaced)
     cell.value = value
     cell.data_type = "s"
     return cell
+
+
+def excel_safe(value: str) -> tuple[str, int]:
+    """``value`` with every character a workbook cell cannot hold as U+FFFD, and their count."""
+    return EXCEL_ILLEGAL.subn(EXCEL_REPLACEMENT, value)
 
 
 def _display(value: Any) -> str:

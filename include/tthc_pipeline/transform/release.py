@@ -25,7 +25,7 @@ from psycopg import sql
 from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.extract.landing import ENTITIES
 from tthc_pipeline.paths import read_sql
-from tthc_pipeline.quality.suites import reference_columns, resolved_records_sql
+from tthc_pipeline.quality.suites import reference_conditions, resolved_records_sql
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def release_parked(conn: psycopg.Connection, released_by: int,
     """
     released: dict[str, int] = {}
     for entity in ENTITIES:
-        if not reference_columns(entity):
+        if not reference_conditions(entity):
             continue
         while n_released := _release_round(conn, entity, released_by, load_statements,
                                            entity_lock):

@@ -1,8 +1,7 @@
 -- Link the versions of the batch's procedures to their handling units (CoQuanThucHien).
--- Grain: one row per (procedure version, handling unit code). A version's units never change,
--- so rows already present stay as they are.
-insert into dw.bridge_procedure_unit (procedure_key, unit_code, unit_durable_key)
-
+-- Grain: one row per (procedure version, handling unit code). A version's units change only when
+-- a correction with the same NgayCapNhat replaced the version (dim_procedure.sql): units it no
+-- longer names are unlinked, and rows already present stay as they are.
 with
 
 batch_procedures as (
@@ -15,8 +14,16 @@ procedure_versions as (
     select p.procedure_key, p.handling_unit_codes
     from dw.dim_procedure as p
     inner join batch_procedures as b on p.procedure_code = b.procedure_code
+),
+
+unlinked as (
+    delete from dw.bridge_procedure_unit as bridge
+    using procedure_versions as v
+    where bridge.procedure_key = v.procedure_key
+        and bridge.unit_code <> all(v.handling_unit_codes)
 )
 
+insert into dw.bridge_procedure_unit (procedure_key, unit_code, unit_durable_key)
 select
     v.procedure_key,
     handling_unit.unit_code,

@@ -1,7 +1,8 @@
 -- Load one batch of the procedure catalogue into dw.dim_procedure (SCD type 2).
 -- Grain: one row per procedure version (procedure_code, valid_from = the snapshot's NgayCapNhat).
 -- Same rules as dim_unit.sql: versions keyed by NgayCapNhat, so load order does not matter; an
--- existing (procedure, NgayCapNhat) is never rewritten; each version is valid until the next.
+-- existing (procedure, NgayCapNhat) is rewritten only by different content with a greater hash
+-- (a correction that kept its NgayCapNhat); each version is valid until the next.
 with
 
 loadable_procedures as (
@@ -11,7 +12,7 @@ loadable_procedures as (
 ),
 
 existing_versions as (
-    select procedure_code, valid_from
+    select procedure_code, valid_from, row_hash
     from dw.dim_procedure
     where procedure_key <> -1
         and procedure_code in (select procedure_code from loadable_procedures)
@@ -40,7 +41,7 @@ snapshots as (
 incoming_versions as (
     select distinct on (procedure_code, valid_from) *
     from snapshots
-    order by procedure_code, valid_from, row_hash
+    order by procedure_code, valid_from, row_hash desc
 ),
 
 new_versions as (
@@ -49,12 +50,17 @@ new_versions as (
     where not exists (
         select from existing_versions as e
         where e.procedure_code = i.procedure_code and e.valid_from = i.valid_from
+            and e.row_hash >= i.row_hash
     )
 ),
 
 all_versions as (
-    select procedure_code, valid_from, false as is_new
-    from existing_versions
+    select e.procedure_code, e.valid_from, false as is_new
+    from existing_versions as e
+    where not exists (
+        select from new_versions as n
+        where n.procedure_code = e.procedure_code and n.valid_from = e.valid_from
+    )
     union all
     select procedure_code, valid_from, true as is_new
     from new_versions
@@ -96,6 +102,18 @@ final as (
 merge into dw.dim_procedure as d
 using final as f
     on d.procedure_code = f.procedure_code and d.valid_from = f.valid_from
+when matched and f.row_hash is not null and d.row_hash <> f.row_hash then
+    update set
+        procedure_name = f.procedure_name,
+        field_code = f.field_code,
+        field_name = f.field_name,
+        procedure_level = f.procedure_level,
+        online_level = f.online_level,
+        has_fees = f.has_fees,
+        legal_duration_days = f.legal_duration_days,
+        handling_unit_codes = f.handling_unit_codes,
+        row_hash = f.row_hash,
+        valid_to = f.valid_to
 when matched and d.valid_to <> f.valid_to then
     update set valid_to = f.valid_to
 when not matched then

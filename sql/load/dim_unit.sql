@@ -2,8 +2,9 @@
 -- Grain: one row per unit version (unit_code, valid_from), valid_from = the snapshot's NgayCapNhat.
 -- Versions are keyed by the source's update time, not by load order, so the same snapshots in any
 -- order give the same rows: a snapshot adds a version unless that (unit, NgayCapNhat) exists
--- already (an unchanged snapshot, or a tie: the row in dw stays), and each version of the
--- touched units is valid until the next one's valid_from. The exclusion constraint on the
+-- already; on such a tie with different content (a correction that kept its NgayCapNhat) the
+-- greater content hash wins, whichever arrives first; and each version of the touched units is
+-- valid until the next one's valid_from. The exclusion constraint on the
 -- current row is checked at commit, so closing and opening versions in one MERGE is safe.
 with
 
@@ -14,7 +15,7 @@ loadable_units as (
 ),
 
 existing_versions as (
-    select unit_code, valid_from
+    select unit_code, valid_from, row_hash
     from dw.dim_unit
     where unit_key <> -1
         and unit_code in (select unit_code from loadable_units)
@@ -38,7 +39,7 @@ snapshots as (
 incoming_versions as (
     select distinct on (unit_code, valid_from) *
     from snapshots
-    order by unit_code, valid_from, row_hash
+    order by unit_code, valid_from, row_hash desc
 ),
 
 new_versions as (
@@ -47,12 +48,17 @@ new_versions as (
     where not exists (
         select from existing_versions as e
         where e.unit_code = i.unit_code and e.valid_from = i.valid_from
+            and e.row_hash >= i.row_hash
     )
 ),
 
 all_versions as (
-    select unit_code, valid_from, false as is_new
-    from existing_versions
+    select e.unit_code, e.valid_from, false as is_new
+    from existing_versions as e
+    where not exists (
+        select from new_versions as n
+        where n.unit_code = e.unit_code and n.valid_from = e.valid_from
+    )
     union all
     select unit_code, valid_from, true as is_new
     from new_versions
@@ -91,6 +97,15 @@ final as (
 merge into dw.dim_unit as d
 using final as f
     on d.unit_code = f.unit_code and d.valid_from = f.valid_from
+when matched and f.row_hash is not null and d.row_hash <> f.row_hash then
+    update set
+        unit_name = f.unit_name,
+        unit_level = f.unit_level,
+        parent_unit_code = f.parent_unit_code,
+        area_code = f.area_code,
+        is_active = f.is_active,
+        row_hash = f.row_hash,
+        valid_to = f.valid_to
 when matched and d.valid_to <> f.valid_to then
     update set valid_to = f.valid_to
 when not matched then

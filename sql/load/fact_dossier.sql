@@ -1,8 +1,9 @@
 -- Load one batch of dossiers into dw.fact_dossier.
 -- Grain: one row per dossier (MaHoSo), an accumulating snapshot of its newest known state.
--- Newest NgayCapNhat wins; on a tie the row in dw stays and nothing is written, so re-running a
--- batch or loading an older one changes nothing. Keys to units and procedures are durable keys
--- (hash of the code), valid whether or not the catalogue has been loaded yet. The applicant's
+-- Newest NgayCapNhat wins, then the greater content hash (a correction that kept its
+-- NgayCapNhat); the same version again writes nothing, so re-running a batch or loading an older
+-- one changes nothing, and any load order ends in the same row. Keys to units and procedures
+-- are durable keys (hash of the code), valid whether or not the catalogue has been loaded yet. The applicant's
 -- identity number becomes its keyed HMAC from applicant_hash, which the load fills beforehand
 -- (computed in Python: the key never reaches the server, its statements or its logs).
 -- The dossiers written are recorded in written_dossier for the child-table loads.
@@ -41,12 +42,61 @@ applicant_types as (
     from dw.dim_applicant_type
 ),
 
--- one record per dossier: the newest; two different ones with the same NgayCapNhat in a batch
--- are a source defect, settled by content so that the choice does not depend on record order
+-- what a version of a dossier says, children included, as one hash: when two versions carry
+-- the same NgayCapNhat (a correction that kept its time, or a source defect inside one batch) the
+-- greater hash wins, here and against dw, so the outcome never depends on load order. Times go
+-- in as epochs: the text of a timestamptz depends on the session's time zone.
+step_contents as (
+    select record_no, jsonb_agg(jsonb_build_array(
+        ordinal, status_code, extract(epoch from processed_at), room_name, officer_code
+    ) order by ordinal) as steps
+    from staging.ho_so_tien_do
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
+round_contents as (
+    select record_no, jsonb_agg(jsonb_build_array(
+        ordinal, extract(epoch from requested_at), extract(epoch from received_at),
+        extract(epoch from previous_due_at), extract(epoch from new_due_at)
+    ) order by ordinal) as rounds
+    from staging.ho_so_bo_sung
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
+fee_contents as (
+    select record_no, jsonb_agg(jsonb_build_array(
+        ordinal, fee_code, fee_name, fee_type_code, amount
+    ) order by ordinal) as fees
+    from staging.ho_so_le_phi
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
+hashed_records as (
+    select
+        d.*,
+        h.applicant_hash,
+        md5(jsonb_build_array(
+            d.unit_code, d.procedure_code, d.channel_code, d.applicant_type_code,
+            d.status_code, encode(h.applicant_hash, 'hex'), extract(epoch from d.submitted_at),
+            extract(epoch from d.received_at), extract(epoch from d.due_at),
+            extract(epoch from d.finished_at), extract(epoch from d.returned_at),
+            d.online_payment_code, d.has_digitised_components, st.steps, rc.rounds, fc.fees
+        )::text) as content_hash
+    from loadable_dossiers as d
+    left join applicant_hash as h on d.applicant_id_number = h.id_number
+    left join step_contents as st on d.record_no = st.record_no
+    left join round_contents as rc on d.record_no = rc.record_no
+    left join fee_contents as fc on d.record_no = fc.record_no
+),
+
+-- one record per dossier: the newest, then the greatest content hash
 newest_records as (
     select distinct on (dossier_code) *
-    from loadable_dossiers
-    order by dossier_code, source_updated_at desc, record_hash
+    from hashed_records
+    order by dossier_code, source_updated_at desc, content_hash desc
 ),
 
 fee_totals as (
@@ -75,7 +125,7 @@ dossiers as (
         coalesce(c.channel_key, -1) as channel_key,
         coalesce(a.applicant_type_key, -1) as applicant_type_key,
         coalesce(s.status_key, -1) as current_status_key,
-        h.applicant_hash,
+        d.applicant_hash,
         d.submitted_at,
         d.received_at,
         d.due_at,
@@ -93,14 +143,14 @@ dossiers as (
         d.online_payment_code,
         coalesce(d.online_payment_code in (1, 2), false) as is_paid_online,
         d.has_digitised_components,
-        d.source_updated_at
+        d.source_updated_at,
+        d.content_hash
     from newest_records as d
     left join fee_totals as f on d.record_no = f.record_no
     left join supplement_counts as sc on d.record_no = sc.record_no
     left join statuses as s on d.status_code = s.status_code
     left join channels as c on d.channel_code = c.channel_code
     left join applicant_types as a on d.applicant_type_code = a.applicant_type_code
-    left join applicant_hash as h on d.applicant_id_number = h.id_number
 ),
 
 written as (
@@ -110,7 +160,7 @@ written as (
         due_at, finished_at, returned_at, submitted_date_key, received_date_key, due_date_key,
         finished_date_key, returned_date_key, supplement_count, fee_total, service_fee_total,
         levy_total, online_payment_code, is_paid_online, has_digitised_components,
-        source_updated_at
+        source_updated_at, content_hash
     )
     select
         dossier_key, dossier_code, unit_durable_key, procedure_durable_key, channel_key,
@@ -118,7 +168,7 @@ written as (
         due_at, finished_at, returned_at, submitted_date_key, received_date_key, due_date_key,
         finished_date_key, returned_date_key, supplement_count, fee_total, service_fee_total,
         levy_total, online_payment_code, is_paid_online, has_digitised_components,
-        source_updated_at
+        source_updated_at, content_hash
     from dossiers
     on conflict (dossier_code) do update set
         unit_durable_key = excluded.unit_durable_key,
@@ -144,8 +194,11 @@ written as (
         online_payment_code = excluded.online_payment_code,
         is_paid_online = excluded.is_paid_online,
         has_digitised_components = excluded.has_digitised_components,
-        source_updated_at = excluded.source_updated_at
+        source_updated_at = excluded.source_updated_at,
+        content_hash = excluded.content_hash
     where excluded.source_updated_at > f.source_updated_at
+        or (excluded.source_updated_at = f.source_updated_at
+            and excluded.content_hash > coalesce(f.content_hash, ''))
     returning f.dossier_key
 )
 

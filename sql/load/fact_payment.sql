@@ -1,7 +1,8 @@
 -- Load one batch of payment transactions into dw.fact_payment.
 -- Grain: one row per payment transaction (MaThamChieu), its newest known state.
--- Newest NgayCapNhat wins; on a tie the row in dw stays. The dossier key is the hash of MaHoSo,
--- the same key fact_dossier gives that dossier whenever it arrives (-1 only without a code);
+-- Newest NgayCapNhat wins, then the greater content hash; the same version again writes
+-- nothing. The dossier key is the hash of MaHoSo, the same key fact_dossier gives that dossier
+-- whenever it arrives (-1 only without a code);
 -- whether a payment may point at an unknown dossier is the quality gate's decision.
 with
 
@@ -11,11 +12,25 @@ loadable_payments as (
     where batch_id = %(batch_id)s
 ),
 
--- two different records with the same NgayCapNhat in a batch: settled by content
+-- what a version of a payment says, as one hash: two versions with the same NgayCapNhat (a
+-- correction that kept its time, or a source defect inside one batch) are settled by the greater
+-- hash, here and against dw. Times go in as epochs, independent of the session's time zone.
+hashed_records as (
+    select
+        p.*,
+        md5(jsonb_build_array(
+            p.transaction_code, p.dossier_code, p.unit_code, p.procedure_code, p.amount,
+            p.service_fee_amount, p.levy_amount, p.payment_method, p.payment_channel_code,
+            p.bank_code, p.payment_status, p.error_code, extract(epoch from p.initiated_at),
+            extract(epoch from p.succeeded_at), extract(epoch from p.refunded_at)
+        )::text) as content_hash
+    from loadable_payments as p
+),
+
 newest_records as (
     select distinct on (payment_ref) *
-    from loadable_payments
-    order by payment_ref, source_updated_at desc, record_hash
+    from hashed_records
+    order by payment_ref, source_updated_at desc, content_hash desc
 ),
 
 payments as (
@@ -41,7 +56,8 @@ payments as (
         dw.date_key(initiated_at) as initiated_date_key,
         dw.date_key(succeeded_at) as succeeded_date_key,
         dw.date_key(refunded_at) as refunded_date_key,
-        source_updated_at
+        source_updated_at,
+        content_hash
     from newest_records
 )
 
@@ -49,13 +65,15 @@ insert into dw.fact_payment as f (
     payment_key, payment_ref, transaction_code, dossier_key, dossier_code, unit_durable_key,
     procedure_durable_key, amount, service_fee_amount, levy_amount, payment_method,
     payment_channel_code, bank_code, payment_status, error_code, initiated_at, succeeded_at,
-    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at
+    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at,
+    content_hash
 )
 select
     payment_key, payment_ref, transaction_code, dossier_key, dossier_code, unit_durable_key,
     procedure_durable_key, amount, service_fee_amount, levy_amount, payment_method,
     payment_channel_code, bank_code, payment_status, error_code, initiated_at, succeeded_at,
-    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at
+    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at,
+    content_hash
 from payments
 on conflict (payment_ref) do update set
     transaction_code = excluded.transaction_code,
@@ -77,5 +95,8 @@ on conflict (payment_ref) do update set
     initiated_date_key = excluded.initiated_date_key,
     succeeded_date_key = excluded.succeeded_date_key,
     refunded_date_key = excluded.refunded_date_key,
-    source_updated_at = excluded.source_updated_at
+    source_updated_at = excluded.source_updated_at,
+    content_hash = excluded.content_hash
 where excluded.source_updated_at > f.source_updated_at
+    or (excluded.source_updated_at = f.source_updated_at
+        and excluded.content_hash > coalesce(f.content_hash, ''))

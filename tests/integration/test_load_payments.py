@@ -43,3 +43,21 @@ def test_a_payment_points_at_its_dossier_whichever_arrives_first(warehouse):
                  " where payment_ref = 'T2'") == [(-1,)]
     assert query(warehouse, "select count(*) from dw.fact_payment as p inner join dw.dim_unit as u"
                  " on p.unit_durable_key = u.unit_durable_key") == [(0,)]  # catalogue not loaded
+
+
+def test_a_correction_that_keeps_its_ngaycapnhat_settles_the_same_in_either_order(
+        warehouse, postgres_server):
+    from helpers.checksums import dw_checksum
+    from helpers.pipeline import fresh_warehouse
+
+    succeeded = payment("T1", "HS1", "20250303100000")
+    failed = payment("T1", "HS1", "20250303100000", TrangThai="that-bai", MaLoi="51",
+                     ThoiGianGDThanhCong=None)
+    ingest(warehouse, "giao_dich", [succeeded])
+    ingest(warehouse, "giao_dich", [failed])  # the same window extracted again
+    with fresh_warehouse(postgres_server) as reversed_order:
+        ingest(reversed_order, "giao_dich", [failed])
+        ingest(reversed_order, "giao_dich", [succeeded])
+        assert dw_checksum(reversed_order) == dw_checksum(warehouse)
+    [(status,)] = query(warehouse, "select payment_status from dw.fact_payment")
+    assert status in ("thanh-cong", "that-bai")  # one version whole, the greater hash

@@ -2,10 +2,10 @@
 without moving its update time (a unit renamed, a dossier moved from status 4 to 9). Through the
 real extractor and daily DAGs, each version is served in turn for the same day.
 
-Rule wanted: newest ``NgayCapNhat`` wins, and between two different contents with the same
+Rule: newest ``NgayCapNhat`` wins, and between two different contents with the same
 ``NgayCapNhat``, the content hash decides. Then the outcome is the same whichever version is
 loaded first (R3: any order, same warehouse), and a correction is never dropped for being late
-only. Today a tie keeps the row already in dw, so the outcome depends on the load order.
+only.
 """
 
 from __future__ import annotations
@@ -57,10 +57,6 @@ def load_in_order(postgres_server, tmp_path, first: dict, second: dict) -> tuple
         return dw_state(warehouse)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 13 item 5: sql/load/dim_unit.sql, fact_dossier.sql (and fact_payment.sql,"
-    " dim_procedure.sql) keep the row in dw on an NgayCapNhat tie; the content hash must decide"
-    " (owner of sql/load applies it)"))
 def test_a_correction_with_the_same_timestamp_gives_the_same_dw_in_either_order(
         postgres_server, tmp_path):
     forward = load_in_order(postgres_server, tmp_path / "forward", ORIGINAL, CORRECTED)

@@ -7,7 +7,12 @@ import psycopg
 import pytest
 
 from tthc_pipeline.report.period import ReportPeriod, missing_windows
-from tthc_pipeline.report.snapshot import InvalidThresholds, publish_snapshot, read_thresholds
+from tthc_pipeline.report.snapshot import (
+    InvalidThresholds,
+    ReportWithoutRoot,
+    publish_snapshot,
+    read_thresholds,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -51,11 +56,11 @@ def test_thresholds_out_of_order_are_refused_with_a_clear_message(warehouse):
             read_thresholds(conn)
 
 
-def test_a_report_over_an_empty_warehouse_has_no_rows_and_is_versioned_once(warehouse):
-    first = publish_snapshot(warehouse, date(2026, 3, 13))
-    again = publish_snapshot(warehouse, date(2026, 3, 13))
-    assert (first.snapshot_version, first.is_new, first.unit_count) == (1, True, 0)
-    assert (again.snapshot_version, again.is_new) == (1, False)
+def test_a_report_without_a_root_unit_is_never_published(warehouse):
+    with pytest.raises(ReportWithoutRoot, match="no root unit .* among its 0 units"):
+        publish_snapshot(warehouse, date(2026, 3, 13))
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from mart.chi_thi_04_snapshot").fetchone() == (0,)
 
 
 def test_missing_windows_name_every_uncovered_entity_and_day(warehouse):

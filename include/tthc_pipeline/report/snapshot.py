@@ -29,6 +29,10 @@ RANKED_COLOURS = ("xanh", "vang", "cam", "do")  # best first
 _LOCK_CLASS = 0x7474_6872  # advisory lock namespace of report publishing; key 2 = the date
 
 
+class ReportWithoutRoot(PermanentError, RuntimeError):
+    """The unit tree at the cutoff has no root: a report without a province row."""
+
+
 class InvalidThresholds(PermanentError, ValueError):
     """meta.colour_threshold does not define a usable scale for every indicator."""
 
@@ -65,8 +69,14 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
             "previous_date": period.previous_report_date,
             "thresholds": Jsonb(thresholds),
         })
-        content_hash, unit_count = conn.execute(
+        content_hash, unit_count, root_count = conn.execute(
             read_sql("report/content_hash.sql"), {"thresholds": Jsonb(thresholds)}).fetchone()
+        if root_count == 0:
+            raise ReportWithoutRoot(
+                f"report {report_date}: the unit tree valid at {period.cutoff.isoformat()} has"
+                f" no root unit (a unit without a parent) among its {unit_count} units, so there"
+                " is no province row; nothing is published. Check dw.dim_unit and the parent"
+                " rules in quarantine.don_vi, load the catalogue, then clear this run.")
         latest = _latest(conn, report_date)
         if latest is not None and latest.content_hash == content_hash:
             log.info("report %s: unchanged since version %d, nothing published",

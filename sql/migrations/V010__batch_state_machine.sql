@@ -208,7 +208,16 @@ comment on column meta.report_delivery.subject is 'Tiêu đề / the subject lin
 
 -- The records still parked when a version was published, by rule (its information sheet and
 -- summary say so); not part of the content hash.
-alter table mart.chi_thi_04_snapshot add column parked_by_rule jsonb not null default '{}';
+alter table mart.chi_thi_04_snapshot
+    add column parked_by_rule jsonb not null default '{}',
+    add column parked_in_period jsonb not null default '{}',
+    add column max_parked_share numeric check (max_parked_share between 0 and 1);
 comment on column mart.chi_thi_04_snapshot.parked_by_rule is
     'Bản ghi còn chờ tham chiếu khi công bố / records still parked for a missing reference at '
     'publication, per rule, e.g. {"giao_dich.unknown_dossier": 3}';
+comment on column mart.chi_thi_04_snapshot.parked_in_period is
+    'Bản ghi của kỳ còn chờ tham chiếu / per entity, the records the period''s batches extracted '
+    'and how many of them were still parked at publication: {"ho_so": [extracted, parked]}';
+comment on column mart.chi_thi_04_snapshot.max_parked_share is
+    'Ngưỡng cảnh báo bản ghi chờ / the share of parked records above which the report carries a '
+    'warning (Variable tthc_max_parked_share at publication)';

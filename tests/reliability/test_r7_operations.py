@@ -176,16 +176,25 @@ def test_a_payment_before_its_dossier_on_the_last_day_counts_and_one_summary_goe
         "[TTHC] Báo cáo Chỉ thị 04 ngày 13/03/2026 (phiên bản 1)"]
     body = summaries[0].get_body(("html", "plain")).get_content()
     assert "1 giao dịch / payments" in body and "giao_dich.unknown_dossier" in body
+    # one of the period's three payments waits: above the 1 % default, the report warns
+    assert "CẢNH BÁO / WARNING: 1 trên 3 giao dịch của kỳ (33.3%)" in body
 
     dept = query(warehouse, "select received, fee_dossiers, paid_online_dossiers"
                             " from mart.chi_thi_04_latest where report_date = %s"
                             " and unit_code = %s", (REPORT_DATE, DEPT))
     assert dept == [(3, 3, 2)]  # HS-1 and HS-3 paid online; HS-3's payment came first
-    assert query(warehouse, "select snapshot_version, parked_by_rule"
+    assert query(warehouse, "select snapshot_version, parked_by_rule, parked_in_period"
                             " from mart.chi_thi_04_snapshot") == [
-        (1, {"giao_dich.unknown_dossier": 1})]
+        (1, {"giao_dich.unknown_dossier": 1},
+         {"don_vi": [14, 0], "thu_tuc": [7, 0], "ho_so": [4, 0], "giao_dich": [3, 1]})]
     deliveries = query(warehouse, "select report_date, snapshot_version, subject"
                                   " from meta.report_delivery")
     assert deliveries == [(REPORT_DATE, 1, "[TTHC] Báo cáo Chỉ thị 04 ngày 13/03/2026"
                                            " (phiên bản 1)")]
     assert os.listdir(reports) == ["chi_thi_04_2026-03-13_v1.xlsx"]
+    from openpyxl import load_workbook
+
+    info = load_workbook(reports / "chi_thi_04_2026-03-13_v1.xlsx")["Thông tin báo cáo"]
+    labelled = {row[0]: row[1] for row in info.iter_rows(values_only=True)}
+    assert "giao_dich.unknown_dossier" in labelled["Bản ghi chờ dữ liệu tham chiếu (chưa tính)"]
+    assert labelled["Cảnh báo"].startswith("CẢNH BÁO / WARNING: 1 trên 3 giao dịch")

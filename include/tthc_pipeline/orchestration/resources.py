@@ -105,11 +105,23 @@ def raw_pii_retention_days() -> int:
 
 def max_bad_share() -> float:
     """The share of bad rows above which a batch is rejected (Airflow Variable, editable)."""
+    return _share_variable("tthc_max_bad_share", DEFAULT_MAX_BAD_SHARE)
+
+
+def max_parked_share() -> float:
+    """The share of a period's records still parked above which the Friday report carries a
+    warning (Airflow Variable, editable)."""
+    from tthc_pipeline.report.snapshot import DEFAULT_MAX_PARKED_SHARE
+
+    return _share_variable("tthc_max_parked_share", DEFAULT_MAX_PARKED_SHARE)
+
+
+def _share_variable(name: str, default: float) -> float:
     from airflow.sdk import Variable
 
-    value = float(Variable.get("tthc_max_bad_share", default=DEFAULT_MAX_BAD_SHARE))
+    value = float(Variable.get(name, default=default))
     if not 0 <= value <= 1:
-        raise ValueError(f"Variable tthc_max_bad_share must be within [0, 1], got {value}")
+        raise ValueError(f"Variable {name} must be within [0, 1], got {value}")
     return value
 
 

@@ -67,7 +67,8 @@ def publish_snapshot(**context: Any) -> dict[str, Any]:
     with failing_fast():  # e.g. unusable colour thresholds: the same on every attempt
         period = report_period(context)
         snapshot = publish(resources.warehouse_conninfo(), period.report_date,
-                           dag_run_id=context["run_id"])
+                           dag_run_id=context["run_id"],
+                           max_parked_share=resources.max_parked_share())
     return {"report_date": period.report_date.isoformat(),
             "snapshot_version": snapshot.snapshot_version, "is_new": snapshot.is_new,
             "unit_count": snapshot.unit_count}

@@ -28,6 +28,7 @@ from psycopg.types.json import Jsonb
 
 from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.errors import PermanentError
+from tthc_pipeline.extract.client import INCREMENTAL
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.quality.failures import (
     COUNTS_FORMAT,
@@ -39,7 +40,7 @@ from tthc_pipeline.quality.failures import (
     rule_outcomes,
 )
 from tthc_pipeline.quality.gx_runner import run_suite
-from tthc_pipeline.quality.suites import load_suite, suite_rules
+from tthc_pipeline.quality.suites import Rule, load_suite, suite_rules
 from tthc_pipeline.transform.batches import Batch, lock_batch, read_batch
 
 __all__ = [
@@ -94,7 +95,7 @@ class _StagedBatch:
 @dataclass(frozen=True)
 class _Verdict:
     n_bad: int  # distinct quarantined rows
-    n_defective: int  # of those, the rows failing a rule other than a missing reference
+    n_defective: int  # of those, the rows that count: failing a rule that is not excused
     share: float
     max_bad_share: float
     by_rule: dict[str, int]
@@ -134,8 +135,7 @@ def validate_batch(conninfo: str, batch_id: int, max_bad_share: float) -> GateRe
             raise RuntimeError(f"{locked.describe()} now, after this validation started;"
                                " validating it again returns the recorded figures")
         _load_failures(conn, failures)
-        verdict = _verdict(conn, batch, max_bad_share,
-                           [name for name, rule in rules.items() if rule.is_reference])
+        verdict = _verdict(conn, batch, max_bad_share, _excused_rules(conn, batch, rules))
         _record_run(conn, batch, outcomes, verdict,
                     elapsed_ms=round((time.perf_counter() - started) * 1000))
     crash_point("validate.after_commit", batch.entity)
@@ -191,21 +191,49 @@ def _load_failures(conn: psycopg.Connection, failures: list[FailingRow]) -> None
                             failure.details))
 
 
-def _verdict(conn: psycopg.Connection, batch: _StagedBatch, max_bad_share: float,
-             reference_rules: list[str]) -> _Verdict:
-    """Swap in the batch's new quarantine rows (from ``dq_failure``) and weigh them.
+def _excused_rules(conn: psycopg.Connection, batch: _StagedBatch,
+                   rules: dict[str, Rule]) -> list[str]:
+    """The reference rules whose parked rows do not count towards the rejection share.
 
-    Rows parked only for a missing reference (a dossier, unit or procedure not loaded yet) are
-    quarantined but do not count towards the rejection share: loading days out of order or a
-    first load parks them legitimately, and they are released once the reference arrives.
+    A dossier, for a payment, may arrive any later day (days loaded out of order, a payment
+    extracted before its dossier): its parked payments wait without counting. A unit or
+    procedure comes with the whole catalogue: once the catalogue is loaded for the batch's
+    window, a record still naming one it lacks is bad data and counts (ten dossiers of an
+    unknown unit must not pass as a green day); before that it waits. A unit whose parent the
+    catalogue itself lacks counts at once: the batch is that whole catalogue. The verdict is
+    as of validation: a dossier batch validated before its day's catalogue loaded excuses what
+    the same batch validated afterwards would count.
     """
+    excused = []
+    for name, rule in rules.items():
+        if not rule.is_reference or rule.references == batch.entity:
+            continue
+        if rule.references in INCREMENTAL or not _window_covered(conn, rule.references, batch):
+            excused.append(name)
+    return excused
+
+
+def _window_covered(conn: psycopg.Connection, entity: str | None, batch: _StagedBatch) -> bool:
+    if entity is None:
+        raise ValueError(f"a reference rule of {batch.entity} does not name the entity it"
+                         " waits for (meta.references in its suite)")
+    (covered,) = conn.execute(read_sql("quality/window_covered.sql"), {
+        "entity": entity, "window_start": batch.window_start,
+        "window_end": batch.window_end}).fetchone()
+    return covered
+
+
+def _verdict(conn: psycopg.Connection, batch: _StagedBatch, max_bad_share: float,
+             excused_rules: list[str]) -> _Verdict:
+    """Swap in the batch's new quarantine rows (from ``dq_failure``) and weigh them: a row
+    counts towards the rejection share unless every rule it fails is excused."""
     statement = sql.SQL(read_sql("quality/replace_quarantine.sql")).format(
         **_entity_tables(batch.entity))
     inserted = conn.execute(statement, {"batch_id": batch.batch_id}).rowcount
     n_failures, n_bad, n_defective = conn.execute(
         "select count(*), count(distinct record_no),"
         " count(distinct record_no) filter (where rule <> all(%s)) from dq_failure",
-        (reference_rules,)).fetchone()
+        (excused_rules,)).fetchone()
     if inserted != n_failures:
         raise QualityCheckMismatch(
             f"batch {batch.batch_id}: {n_failures - inserted} failing rows have no raw record"

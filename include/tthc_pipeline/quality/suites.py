@@ -3,7 +3,8 @@
 Every expectation is one rule. ``meta.rule`` names it (``ho_so.unknown_status``) in quarantine
 and in ``meta.dq_result``; ``meta.description_vi`` explains it to the data engineer; and
 ``meta.reference: true`` marks a rule that fails only because another record has not arrived
-yet (a unit, a procedure, a dossier): such rows are parked and later released. Rules look at
+yet (a unit, a procedure, a dossier), and ``meta.references`` names that record's entity: such
+rows are parked and later released. Rules look at
 the rows of ``sql/quality/<entity>_batch.sql``: the staged columns plus check columns derived
 from child tables, the batch itself and ``dw``. Reading the catalogue needs no GX import.
 """
@@ -29,6 +30,7 @@ class Rule:
     kwargs: Mapping[str, Any]
     description_vi: str
     is_reference: bool
+    references: str | None = None  # the entity a reference rule waits for (meta.references)
 
 
 def load_suite(entity: str) -> dict[str, Any]:
@@ -46,6 +48,7 @@ def suite_rules(entity: str) -> list[Rule]:
             kwargs=expectation["kwargs"],
             description_vi=expectation["meta"]["description_vi"],
             is_reference=bool(expectation["meta"].get("reference", False)),
+            references=expectation["meta"].get("references"),
         )
         for expectation in load_suite(entity)["expectations"]
     ]

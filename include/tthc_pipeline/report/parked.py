@@ -24,6 +24,25 @@ def parked_lines(parked_by_rule: Mapping[str, int]) -> list[str]:
     return lines
 
 
+def parked_warnings(parked_in_period: Mapping[str, list[int]],
+                    max_parked_share: float | None) -> list[str]:
+    """A warning line per entity whose share of the period's records still parked passes
+    ``max_parked_share``: the report's figures leave those records out."""
+    if max_parked_share is None:
+        return []
+    lines = []
+    for entity, (n_extracted, n_parked) in sorted(parked_in_period.items()):
+        if n_extracted and n_parked / n_extracted > max_parked_share:
+            noun_vi, noun_en = NOUNS.get(entity, (entity, entity))
+            share = n_parked / n_extracted
+            lines.append(
+                f"CẢNH BÁO / WARNING: {n_parked} trên {n_extracted} {noun_vi} của kỳ ({share:.1%})"
+                f" chưa được tính vì còn chờ dữ liệu tham chiếu, vượt ngưỡng"
+                f" {float(max_parked_share):.1%} / {n_parked} of the period's {n_extracted}"
+                f" {noun_en} are not counted, still waiting for a reference")
+    return lines
+
+
 def _description(entity: str, rule: str) -> str:
     if entity not in NOUNS:
         return "chờ dữ liệu tham chiếu"

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 INDICATORS = ("on_time_rate", "online_rate", "online_payment_rate")
 RANKED_COLOURS = ("xanh", "vang", "cam", "do")  # best first
+DEFAULT_MAX_PARKED_SHARE = 0.01  # Variable tthc_max_parked_share
 _LOCK_CLASS = 0x7474_6872  # advisory lock namespace of report publishing; key 2 = the date
 
 
@@ -48,8 +49,13 @@ class Snapshot:
     content_hash: str
 
 
-def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = None) -> Snapshot:
-    """Publish the report of ``report_date`` unless its latest version already says the same."""
+def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = None,
+                     max_parked_share: float = DEFAULT_MAX_PARKED_SHARE) -> Snapshot:
+    """Publish the report of ``report_date`` unless its latest version already says the same.
+
+    The records still parked are stored with a new version (not part of its content hash); a
+    share of the period's records above ``max_parked_share`` puts a warning on the report.
+    """
     period = ReportPeriod(report_date)
     with psycopg.connect(conninfo) as conn, conn.transaction():
         # Text forms (and so the content hash) must not depend on the session's time zone.
@@ -85,6 +91,9 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
         version = 1 if latest is None else latest.snapshot_version + 1
         report_file = f"chi_thi_04_{report_date.isoformat()}_v{version}.xlsx"
         (parked_by_rule,) = conn.execute(read_sql("report/parked_by_rule.sql")).fetchone()
+        parked_in_period = {entity: [n_extracted, n_parked] for entity, n_extracted, n_parked
+                            in conn.execute(read_sql("report/parked_share.sql"), {
+                                "period_start": period.start, "cutoff": period.cutoff})}
         (published_at,) = conn.execute(read_sql("report/publish_snapshot.sql"), {
             "report_date": report_date,
             "snapshot_version": version,
@@ -96,6 +105,8 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
             "report_file": report_file,
             "dag_run_id": dag_run_id,
             "parked_by_rule": Jsonb(parked_by_rule),
+            "parked_in_period": Jsonb(parked_in_period),
+            "max_parked_share": max_parked_share,
         }).fetchone()
         conn.execute(read_sql("report/publish_rows.sql"),
                      {"snapshot_version": version, "published_at": published_at})

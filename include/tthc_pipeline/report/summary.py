@@ -8,7 +8,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from tthc_pipeline.paths import read_sql
-from tthc_pipeline.report.parked import parked_lines
+from tthc_pipeline.report.parked import parked_lines, parked_warnings
 from tthc_pipeline.report.workbook import COLOUR_NAMES, INDICATOR_NAMES
 
 
@@ -24,10 +24,13 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
             " order by tree_path", params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
         parked = conn.execute(
-            "select parked_by_rule from mart.chi_thi_04_snapshot"
+            "select parked_by_rule, parked_in_period, max_parked_share"
+            " from mart.chi_thi_04_snapshot"
             " where report_date = %(report_date)s and snapshot_version = %(snapshot_version)s",
             params).fetchone()
     lines = [f"Báo cáo Chỉ thị 04 ngày {report_date:%d/%m/%Y} (phiên bản {snapshot_version})"]
+    if parked:
+        lines += parked_warnings(parked["parked_in_period"], parked["max_parked_share"])
     lines += [_unit_line(row) for row in roots]
     if parked and parked["parked_by_rule"]:
         lines.append("Chưa tính, còn chờ dữ liệu tham chiếu / not counted, still waiting:")

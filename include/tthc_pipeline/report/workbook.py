@@ -25,7 +25,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from tthc_pipeline.paths import read_sql
-from tthc_pipeline.report.parked import parked_lines
+from tthc_pipeline.report.parked import parked_lines, parked_warnings
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,8 @@ def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
     parked = parked_lines(snapshot["parked_by_rule"])
     lines.append(("Bản ghi chờ dữ liệu tham chiếu (chưa tính)",
                   "\n".join(parked) if parked else "Không có / none"))
+    lines += [("Cảnh báo", warning) for warning in parked_warnings(
+        snapshot["parked_in_period"], snapshot["max_parked_share"])]
     for row_no, (label, value) in enumerate(lines, start=1):
         _text(sheet.cell(row_no, 1), label).font = _bold()
         _text(sheet.cell(row_no, 2), value)

@@ -35,18 +35,18 @@ from datetime import timedelta
 from airflow.sdk import CronDataIntervalTimetable, chain, dag
 
 from tthc_pipeline.orchestration.daily import (
-    DAILY_START,
     DEFAULT_ARGS,
     load_entity,
     prepare_warehouse,
     release_parked,
+    start_date,
 )
 
 
 @dag(
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Ho_Chi_Minh"),
-    start_date=DAILY_START,
-    catchup=False,
+    start_date=start_date(),
+    catchup=True,  # a scheduler outage leaves no day unrun: every missed window runs, in order
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=3),
     default_args=DEFAULT_ARGS,

@@ -34,7 +34,7 @@ from airflow.sdk import (
     task_group,
 )
 
-from tthc_pipeline.orchestration.daily import DAILY_START, DEFAULT_ARGS
+from tthc_pipeline.orchestration.daily import DEFAULT_ARGS, start_date
 from tthc_pipeline.orchestration.weekly import (
     export_workbook,
     publish_snapshot,
@@ -53,8 +53,8 @@ PUBLISH_DEADLINE = DeadlineAlert(
 
 @dag(
     schedule=CronDataIntervalTimetable("0 0 * * 5", timezone="Asia/Ho_Chi_Minh"),
-    start_date=DAILY_START,
-    catchup=False,
+    start_date=start_date(),
+    catchup=True,  # after a scheduler outage every missed Friday still runs, in order
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=17),
     default_args=DEFAULT_ARGS,

@@ -65,9 +65,7 @@ def own_metadata_db(folder: Path) -> Iterator[None]:
     The scheduler's decisions depend on every run of a DAG in its metadata DB (the next run
     follows the latest scheduled or backfill run); the project's DB holds every other test's
     and the demo's runs, so scheduling tests get one of their own."""
-    url = f"sqlite:///{folder / 'airflow.db'}"
-    subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"], check=True,
-                   capture_output=True, env={**os.environ, CONN_SETTING: url})
+    url = migrated_metadata_db(folder)
     previous = os.environ[CONN_SETTING]
     _point_airflow_at(url)
     try:
@@ -77,6 +75,14 @@ def own_metadata_db(folder: Path) -> Iterator[None]:
 
 
 CONN_SETTING = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"
+
+
+def migrated_metadata_db(folder: Path) -> str:
+    """A new SQLite metadata DB in ``folder`` after ``airflow db migrate``; its URL."""
+    url = f"sqlite:///{folder / 'airflow.db'}"
+    subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"], check=True,
+                   capture_output=True, env={**os.environ, CONN_SETTING: url})
+    return url
 
 
 def _point_airflow_at(url: str) -> None:

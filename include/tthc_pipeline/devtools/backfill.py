@@ -81,7 +81,8 @@ def load_dags(dag_ids: Iterable[str]):
 @contextmanager
 def airflow_backfill(dag_id: str, first: datetime, last: datetime) -> Iterator[int]:
     """Airflow's backfill of the runs with logical dates in [first, last]; completed on exit,
-    its queued runs failed first if any is left (what cancelling it in the UI does).
+    its runs not finished failed first (what cancelling it in the UI does to queued runs; a run
+    left running is this process's own, interrupted).
 
     Runs that exist already for those dates (an earlier backfill, a scheduled run) are cleared
     and re-run, as ``--reprocess-behavior completed`` does: every load is idempotent."""
@@ -148,7 +149,8 @@ def _complete_backfill(backfill_id: int) -> None:
         session.execute(update(DagRun).where(
             DagRun.id.in_(select(BackfillDagRun.dag_run_id).where(
                 BackfillDagRun.backfill_id == backfill_id)),
-            DagRun.state == DagRunState.QUEUED).values(state=DagRunState.FAILED)
+            DagRun.state.in_([DagRunState.QUEUED, DagRunState.RUNNING]))
+            .values(state=DagRunState.FAILED)
             .execution_options(synchronize_session=False))
         session.get(Backfill, backfill_id).completed_at = datetime.now(UTC)
 

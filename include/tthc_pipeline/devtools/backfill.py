@@ -19,7 +19,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -244,36 +244,21 @@ def backfill(start: date, end: date, dag_ids: Iterable[str] = DAILY_DAGS, weekly
 
     A report whose period starts before ``start`` runs only if the warehouse already holds
     the days before ``start``; otherwise it is skipped with one line saying why."""
-    daily_dags = load_dags(dag_ids)
-    weekly_dag = load_dags([WEEKLY_DAG])[0] if weekly else None
+    *daily_dags, weekly_dag = load_dags([*dag_ids, WEEKLY_DAG])
     result = BackfillResult()
-    with _daily_backfills(daily_dags, start, end):
+    with ExitStack() as backfills:
+        for dag in daily_dags:
+            backfills.enter_context(airflow_backfill(dag.dag_id, local_midnight(start),
+                                                     local_midnight(end)))
         for day in days(start, end):
             for dag in daily_dags:
                 run_queued_run(dag, local_midnight(day), f"{day}")
             result.days.append(day)
             progress(f"{day} loaded")
             report_date = day + timedelta(days=1)
-            if weekly_dag is not None and report_date.weekday() == FRIDAY:
+            if weekly and report_date.weekday() == FRIDAY:
                 _report(weekly_dag, report_date, start, result, progress)
     return result
-
-
-@contextmanager
-def _daily_backfills(dags, start: date, end: date) -> Iterator[None]:
-    with _all(airflow_backfill(dag.dag_id, local_midnight(start), local_midnight(end))
-              for dag in dags):
-        yield
-
-
-@contextmanager
-def _all(contexts: Iterable) -> Iterator[None]:
-    from contextlib import ExitStack
-
-    with ExitStack() as stack:
-        for context in contexts:
-            stack.enter_context(context)
-        yield
 
 
 def _report(weekly_dag, report_date: date, start: date, result: BackfillResult,

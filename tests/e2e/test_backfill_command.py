@@ -83,6 +83,7 @@ def test_a_start_on_monday_skips_the_friday_it_cannot_cover_with_one_line(
         assert conn.execute("select count(*) from meta.watermark").fetchone() == (4 * 4,)
 
 
+@pytest.mark.timeout(1800)  # 97 DAG runs: about 7 minutes on a busy 2-core machine
 def test_the_readme_example_works_as_written(warehouse, tmp_path):
     """``make backfill START=2026-10-01 END=2026-10-31`` (START a Thursday), with a small
     simulated province: every day loads, the Fridays 9/10 .. 30/10 publish, 2/10 is skipped

@@ -49,6 +49,7 @@ def backfill_from(config: SimulatorConfig, conninfo: str) -> dict[str, int]:
     return faults
 
 
+@pytest.mark.timeout(1800)  # two backfills of a week: about 5 minutes on a busy machine
 def test_a_fault_injected_backfill_equals_a_fault_free_one(warehouse, postgres_server, tmp_path,
                                                            monkeypatch):
     for name, value in PATIENCE.items():

@@ -9,6 +9,7 @@ compared table by table (``published_at``, wall-clock time by design, left out).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -62,5 +63,5 @@ def test_a_fault_injected_backfill_equals_a_fault_free_one(warehouse, postgres_s
             expected = checksum(clean)
     assert all(faults.get(kind, 0) > 0 for kind in KINDS), faults  # every kind really happened
     found = checksum(warehouse)
-    assert expected["mart.chi_thi_04_weekly"] != "d41d8cd98f00b204e9800998ecf8427e"  # not empty
+    assert expected["mart.chi_thi_04_weekly"] != hashlib.md5(b"").hexdigest()  # not empty
     assert {table for table in expected if found.get(table) != expected[table]} == set()

@@ -40,12 +40,13 @@ lint: $(STAMP)
 demo: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python -m tthc_pipeline.devtools.demo
 
-# Run the daily DAGs for every day of [START, END] (both included), in order, and the weekly
-# report for every Friday R with START < R <= END + 1 day, against the AIRFLOW_CONN_*
-# connections in the environment, or an embedded Postgres and simulator.
+# Airflow's backfill of the daily DAGs for every day of [START, END] (both included), in order,
+# and of the weekly report for every Friday R with START < R <= END + 1 day, run in this
+# process against the AIRFLOW_CONN_* connections in the environment, or an embedded Postgres
+# and simulator (SCALE = dossiers it generates). Airflow's log: .airflow/backfill.log.
 backfill: $(STAMP) $(AIRFLOW_DB)
-	@test -n "$(START)" -a -n "$(END)" || (echo "usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD"; exit 2)
-	$(BIN)/python -m tthc_pipeline.devtools.backfill --start $(START) --end $(END)
+	@test -n "$(START)" -a -n "$(END)" || (echo "usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [SCALE=N]"; exit 2)
+	@$(BIN)/python -m tthc_pipeline.devtools.backfill --start $(START) --end $(END) $(if $(SCALE),--scale $(SCALE))
 
 # The Airflow UI over the project's metadata DB (.airflow/), e.g. to look at `make demo`'s runs:
 # http://127.0.0.1:8080, no login (local use only: every visitor is admin).

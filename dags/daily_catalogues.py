@@ -12,12 +12,20 @@ catalogue and unchanged entries add nothing.
 Dossiers (and units) parked in quarantine because their unit, parent or procedure was not yet
 known are loaded inside the load that brings it.
 
+**Catch-up**: `catchup=True` from `TTHC_START_DATE` (the deployment's first day, default
+2026-01-01), one run at a time: after a scheduler outage the scheduler creates every missed
+day's run by itself, oldest first. It only moves forward from the latest scheduled or backfill
+run: a day behind that run that never had one is not filled; backfill it.
+
 **Re-run / backfill**: idempotent: re-running a day, or loading days out of order, gives the
 same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:
-`airflow backfill create --dag-id daily_catalogues --from-date 2026-03-01 --to-date 2026-03-31
---max-active-runs 1` (in compose: `docker compose run --rm airflow-cli airflow backfill …`), or
-`make backfill START=… END=…` on a workstation; then check `meta.load_batch` for every day
-(Airflow's backfill bookkeeping can mark a backfill complete early).
+`airflow backfill create --dag-id daily_catalogues --from-date 2026-03-01T00:00:00+07:00
+--to-date 2026-03-31T00:00:00+07:00 --max-active-runs 1 --reprocess-behavior completed` (in
+compose: `docker compose run --rm airflow-cli airflow backfill …`; give the +07:00 offset, a
+bare date is read as UTC and leaves out the first day), or `make backfill START=… END=…` on a
+workstation (the same Airflow backfill, run in-process). Day D's backfill run has logical date
+D 00:00, as the scheduler's, so the scheduler counts it done. Then check `meta.load_batch` for
+every day (Airflow's backfill bookkeeping can mark a backfill complete early).
 
 **Quality**: the `validate` task's XCom shows rows checked, quarantined and the count per rule;
 history in `meta.dq_run` / `meta.dq_result`, bad rows in `quarantine.don_vi` / `quarantine.thu_tuc`.
@@ -34,17 +42,17 @@ from datetime import timedelta
 from airflow.sdk import CronDataIntervalTimetable, chain, dag
 
 from tthc_pipeline.orchestration.daily import (
-    DAILY_START,
     DEFAULT_ARGS,
     load_entity,
     prepare_warehouse,
+    start_date,
 )
 
 
 @dag(
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Ho_Chi_Minh"),
-    start_date=DAILY_START,
-    catchup=False,
+    start_date=start_date(),
+    catchup=True,  # a scheduler outage leaves no day unrun: every missed window runs, in order
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=3),
     default_args=DEFAULT_ARGS,

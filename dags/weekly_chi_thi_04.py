@@ -16,9 +16,19 @@ re-running an old report gives the numbers it gave then.
 **Thresholds** of the colours are in `meta.colour_threshold` (edit the table; the next run uses
 them and stores them with its snapshot).
 
+**Catch-up**: `catchup=True` from `TTHC_START_DATE`, one run at a time: a Friday missed
+while the scheduler was down still gets its run when it is back, and that run waits for the
+daily catch-up to cover its period.
+
 **Re-run / backfill**: a re-run on unchanged data publishes nothing new; changed data (late
-corrections) publishes version n + 1 and keeps version n. `make backfill START=… END=…` runs it
-for every Friday after the daily loads it needs.
+corrections) publishes version n + 1 and keeps version n. The run of report date R has logical
+date R − 7 days (the period's start): `airflow backfill create --dag-id weekly_chi_thi_04
+--from-date 2026-02-27T00:00:00+07:00 --to-date 2026-03-20T00:00:00+07:00 --max-active-runs 1
+--reprocess-behavior completed` reports the Fridays 6/3 to 27/3, once the daily loads of their
+periods are in. `make backfill START=… END=…` runs it for every Friday after the daily loads
+it needs, and skips, with one line, a Friday whose period starts before START unless the
+warehouse already holds those days.
+
 **On failure**: `IncompleteData` names the missing day windows: run the daily DAGs for them,
 then clear this run. A deadline alert fires when the run has not finished by 16:30.
 """
@@ -34,7 +44,7 @@ from airflow.sdk import (
     task_group,
 )
 
-from tthc_pipeline.orchestration.daily import DAILY_START, DEFAULT_ARGS
+from tthc_pipeline.orchestration.daily import DEFAULT_ARGS, start_date
 from tthc_pipeline.orchestration.weekly import (
     export_workbook,
     publish_snapshot,
@@ -53,8 +63,8 @@ PUBLISH_DEADLINE = DeadlineAlert(
 
 @dag(
     schedule=CronDataIntervalTimetable("0 0 * * 5", timezone="Asia/Ho_Chi_Minh"),
-    start_date=DAILY_START,
-    catchup=False,
+    start_date=start_date(),
+    catchup=True,  # after a scheduler outage every missed Friday still runs, in order
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=17),
     default_args=DEFAULT_ARGS,

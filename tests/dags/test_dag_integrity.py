@@ -38,10 +38,11 @@ def test_dags_follow_the_policy(dagbag):
     for dag in dagbag.dags.values():
         assert dag.tags, dag.dag_id
         assert dag.doc_md and len(dag.doc_md) > 200, dag.dag_id
-        assert dag.catchup is False, dag.dag_id
+        # catchup: a scheduler outage must not skip a window (the runs of one DAG never overlap)
+        assert dag.catchup is True, dag.dag_id
         assert dag.max_active_runs == 1, dag.dag_id
         assert dag.dagrun_timeout is not None, dag.dag_id
-        if dag.dag_id.startswith("daily_"):
+        if dag.dag_id.startswith(("daily_", "weekly_")):
             # a bare cron string would give runs an empty interval in Airflow 3
             assert isinstance(dag.timetable, CronDataIntervalTimetable), dag.dag_id
             assert str(dag.timetable.timezone) == "Asia/Ho_Chi_Minh", dag.dag_id
@@ -86,3 +87,44 @@ def test_dag_files_do_no_heavy_work_at_import(dag_file):
     (heavy,) = [line.removeprefix("HEAVY=") for line in result.stdout.splitlines()
                 if line.startswith("HEAVY=")]
     assert heavy == "", f"{dag_file.name} imports heavy modules at parse time: {heavy}"
+
+
+@pytest.mark.parametrize("setting, first_day", [(None, "2026-01-01"), ("2026-06-15", "2026-06-15")],
+                         ids=["default", "TTHC_START_DATE"])
+def test_the_deployment_sets_the_start_date(monkeypatch, setting, first_day):
+    """TTHC_START_DATE (the deployment's environment, read at parse time) is where catchup
+    starts: the first scheduled run of a daily DAG covers that day, local time."""
+    import pendulum
+    from airflow.dag_processing.dagbag import DagBag
+
+    if setting is None:
+        monkeypatch.delenv("TTHC_START_DATE", raising=False)
+    else:
+        monkeypatch.setenv("TTHC_START_DATE", setting)
+    bag = DagBag(str(DAGS_DIR))
+    assert bag.import_errors == {}
+    expected = pendulum.parse(first_day, tz="Asia/Ho_Chi_Minh")
+    for dag in bag.dags.values():
+        assert dag.start_date == expected, dag.dag_id
+    from airflow.serialization.encoders import coerce_to_core_timetable
+
+    timetable = coerce_to_core_timetable(bag.dags["daily_dossiers"].timetable)  # the scheduler's
+    first = timetable.next_dagrun_info(
+        last_automated_data_interval=None, restriction=_catchup_from(expected))
+    assert (first.data_interval.start, first.data_interval.end) == (
+        expected, expected.add(days=1))
+
+
+def test_a_malformed_start_date_is_an_import_error_naming_it(monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("TTHC_START_DATE", "15/06/2026")
+    bag = DagBag(str(DAGS_DIR))
+    assert bag.import_errors and all("TTHC_START_DATE='15/06/2026' is not a date" in error
+                                     for error in bag.import_errors.values())
+
+
+def _catchup_from(earliest):
+    from airflow.timetables.base import TimeRestriction
+
+    return TimeRestriction(earliest=earliest, latest=None, catchup=True)

@@ -11,15 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
 
 from tthc_pipeline.devtools.backfill import backfill
-from tthc_pipeline.devtools.local_stack import ProvinceSpec, local_stack
+from tthc_pipeline.devtools.local_stack import ProvinceSpec, airflow_output_to, local_stack
 from tthc_pipeline.paths import PROJECT_ROOT
 
 DEMO_START = date(2026, 10, 23)  # a Friday: four full Directive 04 weeks follow
@@ -73,27 +71,6 @@ def latest_report(conninfo: str) -> str:
             f"Workbook: {reports_dir() / report_file}")
 
 
-@contextmanager
-def airflow_output_to(path: Path) -> Iterator[None]:
-    """Send this process's stdout and stderr (Airflow's task logs) to ``path`` meanwhile."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    with path.open("w") as log_file:
-        os.dup2(log_file.fileno(), 1)
-        os.dup2(log_file.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
-
-
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     days = (DEMO_END - DEMO_START).days + 1
@@ -105,7 +82,7 @@ def main() -> None:
               f" Airflow's log: {LOG_FILE}", flush=True)
         try:
             with airflow_output_to(LOG_FILE):
-                report_dates = backfill(DEMO_START, DEMO_END)
+                report_dates = backfill(DEMO_START, DEMO_END).report_dates
         except Exception:
             print(f"The demo failed; the end of {LOG_FILE} says why.", file=sys.stderr)
             raise

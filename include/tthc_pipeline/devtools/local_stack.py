@@ -3,6 +3,7 @@
 Connections already in the environment (``AIRFLOW_CONN_WAREHOUSE``, ``AIRFLOW_CONN_TTHC_SYSTEM``,
 ``AIRFLOW_CONN_PAYMENT_PLATFORM``) are used as they are; for the missing ones a throwaway
 embedded Postgres and an in-process simulator are started, and removed on exit.
+Also: ``airflow_output_to``, which keeps Airflow's task logs off the terminal of a devtool.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +35,19 @@ class ProvinceSpec:
     now: datetime | None = None
 
 
+@dataclass(frozen=True)
+class LocalStack:
+    connections: dict[str, str]
+    throwaway_warehouse: bool  # an embedded Postgres, removed on exit
+
+
 @contextmanager
-def local_stack(province: ProvinceSpec) -> Iterator[dict[str, str]]:
+def local_stack(province: ProvinceSpec) -> Iterator[LocalStack]:
     """Export the connections for this process (and the Airflow tasks it runs); yield them."""
     with ExitStack() as stack:
         exported: dict[str, str] = {}
-        if not os.environ.get("AIRFLOW_CONN_WAREHOUSE"):
+        throwaway = not os.environ.get("AIRFLOW_CONN_WAREHOUSE")
+        if throwaway:
             from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
 
             pg = stack.enter_context(EmbeddedPostgres())
@@ -49,7 +60,8 @@ def local_stack(province: ProvinceSpec) -> Iterator[dict[str, str]]:
             # A throwaway key: pseudonyms are stable within this run only, as a demo needs.
             exported["TTHC_HASH_KEY"] = secrets.token_hex(32)
         stack.enter_context(environment(exported))
-        yield {name: os.environ[name] for name in ("AIRFLOW_CONN_WAREHOUSE", *SOURCE_CONNECTIONS)}
+        yield LocalStack({name: os.environ[name]
+                          for name in ("AIRFLOW_CONN_WAREHOUSE", *SOURCE_CONNECTIONS)}, throwaway)
 
 
 def _start_simulator(stack: ExitStack, province: ProvinceSpec) -> str:
@@ -78,3 +90,25 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def airflow_output_to(path: Path) -> Iterator[TextIO]:
+    """Send this process's stdout and stderr (Airflow's task logs) to ``path`` meanwhile;
+    yield a stream to the terminal for the tool's own progress lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with path.open("w") as log_file, os.fdopen(os.dup(saved[0]), "w") as terminal:
+        os.dup2(log_file.fileno(), 1)
+        os.dup2(log_file.fileno(), 2)
+        try:
+            yield terminal
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])

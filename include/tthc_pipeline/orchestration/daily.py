@@ -12,9 +12,10 @@ through ``plugins/tthc_alerts.py``.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pendulum
@@ -26,7 +27,23 @@ from tthc_pipeline.orchestration import resources
 log = logging.getLogger(__name__)
 
 LOCAL_TZ = resources.LOCAL_TZ
-DAILY_START = pendulum.datetime(2026, 1, 1, tz=LOCAL_TZ)
+DEFAULT_START = date(2026, 1, 1)
+START_DATE_ENV = "TTHC_START_DATE"
+
+
+def start_date() -> pendulum.DateTime:
+    """The first day the DAGs schedule, 00:00 local: ``TTHC_START_DATE`` (YYYY-MM-DD) from the
+    deployment's environment, else 2026-01-01. With catchup on, the scheduler runs every day
+    from it, so a deployment sets it to where its warehouse history should begin. Read from the
+    environment at parse time on purpose: parsing must not touch Variables or the DB."""
+    value = os.environ.get(START_DATE_ENV, "").strip()
+    try:
+        day = date.fromisoformat(value) if value else DEFAULT_START
+    except ValueError:
+        raise ValueError(f"{START_DATE_ENV}={value!r} is not a date (YYYY-MM-DD)") from None
+    return pendulum.datetime(day.year, day.month, day.day, tz=LOCAL_TZ)
+
+
 ENTITY_ASSETS = {
     "don_vi": Asset("warehouse://dw/dim_unit"),
     "thu_tuc": Asset("warehouse://dw/dim_procedure"),

@@ -207,12 +207,26 @@ def test_s3_the_token_and_the_hash_key_come_from_the_environment(warehouse, simu
 def test_s3_without_the_hash_key_nothing_loads(warehouse, simulator_url, capfd):
     with pipeline_environment(warehouse, simulator_url, TOKEN):
         os.environ.pop("TTHC_HASH_KEY")  # pipeline_environment removes it again on exit
-        with pytest.raises(BackfillFailed, match=r"failed: \['don_vi.load', 'thu_tuc.load'\]"):
+        # refused by the first task, before anything is extracted
+        with pytest.raises(BackfillFailed, match=r"failed: \['prepare_warehouse'\]"):
             run_daily_dags([DAY], ("daily_catalogues",))
-    assert "TTHC_HASH_KEY must be set" in "".join(capfd.readouterr())
+    assert "MissingHashKey: TTHC_HASH_KEY must be set" in "".join(capfd.readouterr())
     with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from meta.load_batch").fetchone() == (0,)
         assert conn.execute("select count(*) from dw.dim_unit where unit_key <> -1"
                             ).fetchone() == (0,)
+
+
+@pytest.mark.unit
+def test_s3_local_runs_keep_one_hash_key_in_a_file_only_its_owner_reads(tmp_path, capsys):
+    from tthc_pipeline.devtools.local_stack import local_hash_key
+
+    path = tmp_path / ".local" / "hash-key"
+    first = local_hash_key(path)
+    assert "created a local key in" in capsys.readouterr().err
+    assert len(first) == 64 and path.stat().st_mode & 0o777 == 0o600
+    assert local_hash_key(path) == first  # tomorrow's backfill hashes applicants the same way
+    assert "using the local key kept in" in capsys.readouterr().err
 
 
 @pytest.mark.integration

@@ -57,11 +57,29 @@ def local_stack(province: ProvinceSpec) -> Iterator[LocalStack]:
             exported.update({name: uri for name in SOURCE_CONNECTIONS
                              if not os.environ.get(name)})
         if not os.environ.get("TTHC_HASH_KEY"):
-            # A throwaway key: pseudonyms are stable within this run only, as a demo needs.
-            exported["TTHC_HASH_KEY"] = secrets.token_hex(32)
+            exported["TTHC_HASH_KEY"] = local_hash_key()
         stack.enter_context(environment(exported))
         yield LocalStack({name: os.environ[name]
                           for name in ("AIRFLOW_CONN_WAREHOUSE", *SOURCE_CONNECTIONS)}, throwaway)
+
+
+def local_hash_key(path: Path | None = None) -> str:
+    """The applicant hash key of local runs: kept in ``.local/hash-key`` (created once, owner
+    only, ignored by git), so that a dossier loaded again tomorrow gets the same pseudonym.
+    Says so in one line; a deployment sets ``TTHC_HASH_KEY`` itself."""
+    from tthc_pipeline.paths import PROJECT_ROOT
+
+    path = path or PROJECT_ROOT / ".local" / "hash-key"
+    if path.exists():
+        print(f"TTHC_HASH_KEY is not set: using the local key kept in {path}", file=sys.stderr)
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(key + "\n")
+    print(f"TTHC_HASH_KEY is not set: created a local key in {path}; later local runs reuse it",
+          file=sys.stderr)
+    return key
 
 
 def _start_simulator(stack: ExitStack, province: ProvinceSpec) -> str:

@@ -79,7 +79,8 @@ def failing_fast() -> Iterator[None]:
 
 @task
 def prepare_warehouse(**context: Any) -> None:
-    """Apply pending schema migrations and make sure the date dimension covers the window."""
+    """Check the hash key is configured, apply pending schema migrations and make sure the
+    date dimension covers the window."""
     from tthc_pipeline.transform.load import refresh_dim_date
     from tthc_pipeline.warehouse.migrations import apply_migrations
 
@@ -87,7 +88,8 @@ def prepare_warehouse(**context: Any) -> None:
     applied = apply_migrations(conninfo)
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
-    with failing_fast():
+    with failing_fast():  # no key, no load: refuse before anything is extracted
+        resources.hash_key()
         first, last = resources.calendar_span(resources.run_window(context))
     refresh_dim_date(conninfo, first.date(), last.date())
 

@@ -23,6 +23,10 @@ DEFAULT_MAX_BAD_SHARE = 0.05
 DEFAULT_PII_RETENTION_DAYS = 30
 
 
+class MissingHashKey(PermanentError, RuntimeError):
+    """The applicant hash key is not configured: nothing may load."""
+
+
 class NoDataInterval(PermanentError, ValueError):
     """The run has no data interval to load."""
 
@@ -85,7 +89,7 @@ def hash_key() -> str:
     """The HMAC key that pseudonymises applicant identifiers; never stored anywhere."""
     key = os.environ.get("TTHC_HASH_KEY", "")
     if len(key) < 16:
-        raise RuntimeError(
+        raise MissingHashKey(
             "TTHC_HASH_KEY must be set (at least 16 characters) in the environment of every "
             "Airflow worker: it pseudonymises applicant identifiers before they reach dw"
         )

@@ -9,7 +9,7 @@ export AIRFLOW_HOME                      ?= $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER        ?= $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER     ?= $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES      ?= False
-export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(CURDIR)/.airflow/airflow.db
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(AIRFLOW_HOME)/airflow.db
 export GX_ANALYTICS_ENABLED              ?= false
 
 .PHONY: install test lint demo backfill ui simulator data-dictionary screenshots clean \

@@ -346,6 +346,10 @@ def default_log_file() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tthc_pipeline.devtools.airflow_home import claim_airflow_home
+
+    if "airflow" not in sys.modules:  # run as a command (in a test, Airflow is set up already)
+        claim_airflow_home()
     try:
         args = parse_arguments(argv)
     except BadArguments as bad:

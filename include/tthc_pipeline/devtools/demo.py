@@ -12,19 +12,17 @@ import logging
 import os
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import psycopg
 
+from tthc_pipeline.devtools.airflow_home import claim_airflow_home
 from tthc_pipeline.devtools.backfill import backfill
 from tthc_pipeline.devtools.local_stack import ProvinceSpec, airflow_output_to, local_stack
-from tthc_pipeline.paths import PROJECT_ROOT
 
 DEMO_START = date(2026, 10, 23)  # a Friday: four full Directive 04 weeks follow
 DEMO_END = date(2026, 11, 19)    # a Thursday; reports for 30/10, 6/11, 13/11 and 20/11
 LEAD_IN = timedelta(days=56)     # history before the period: carried-over dossiers
 DOSSIERS_PER_DAY = 120
-LOG_FILE = Path(os.environ.get("AIRFLOW_HOME", PROJECT_ROOT / ".airflow")) / "demo.log"
 
 TABLES = (
     "raw.don_vi", "raw.thu_tuc", "raw.ho_so", "raw.giao_dich",
@@ -72,6 +70,8 @@ def latest_report(conninfo: str) -> str:
 
 
 def main() -> None:
+    airflow_home = claim_airflow_home()
+    log_file = airflow_home / "demo.log"
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     days = (DEMO_END - DEMO_START).days + 1
     province = ProvinceSpec(start=DEMO_START - LEAD_IN, end=DEMO_END + timedelta(days=1),
@@ -79,20 +79,20 @@ def main() -> None:
     with local_stack(province):
         print(f"Loading {DEMO_START} .. {DEMO_END} through the daily DAGs and publishing the"
               f" Friday reports (province of ~{province.scale:,} generated dossiers);"
-              f" Airflow's log: {LOG_FILE}", flush=True)
+              f" Airflow's log: {log_file}", flush=True)
         try:
-            with airflow_output_to(LOG_FILE):
+            with airflow_output_to(log_file):
                 report_dates = backfill(DEMO_START, DEMO_END).report_dates
         except Exception:
-            print(f"The demo failed; the end of {LOG_FILE} says why.", file=sys.stderr)
+            print(f"The demo failed; the end of {log_file} says why.", file=sys.stderr)
             raise
         conninfo = os.environ["AIRFLOW_CONN_WAREHOUSE"]
         print(f"Reports published for {', '.join(d.isoformat() for d in report_dates)}.\n")
         print(summary(conninfo))
         print()
         print(latest_report(conninfo))
-    print("\nThe runs are in Airflow's metadata DB (.airflow/): `make ui` serves the Airflow UI"
-          " on http://127.0.0.1:8080 (grid view: DAGs > weekly_chi_thi_04). The demo's"
+    print(f"\nThe runs are in Airflow's metadata DB ({airflow_home}): `make ui` serves the"
+          " Airflow UI on http://127.0.0.1:8080 (grid view: DAGs > weekly_chi_thi_04). The demo's"
           " warehouse was throwaway; `docker compose up -d` keeps one, with Metabase.")
 
 

@@ -241,7 +241,9 @@ def staged_payments(conninfo: str) -> list[tuple]:
 
 
 def test_a_payment_parked_for_its_dossier_loads_in_the_load_that_brings_the_dossier(catalogued):
-    payments = [good_payment("T-LATE", "HS-LATE"), good_payment("T-NEVER", "HS-NEVER"),
+    # an extra field beyond 64 bits once broke the release, which re-landed the raw record
+    payments = [good_payment("T-LATE", "HS-LATE", DiemDanhGia=1e20),
+                good_payment("T-NEVER", "HS-NEVER"),
                 good_payment("T-BAD", "HS-LATE", SoTien=-1)]  # also bad: never parkable
     payment_batch, _ = gate(catalogued, "giao_dich", payments)
     load_batch(catalogued, payment_batch, HASH_KEY)

@@ -346,10 +346,6 @@ def default_log_file() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tthc_pipeline.devtools.airflow_home import claim_airflow_home
-
-    if "airflow" not in sys.modules:  # run as a command (in a test, Airflow is set up already)
-        claim_airflow_home()
     try:
         args = parse_arguments(argv)
     except BadArguments as bad:
@@ -426,4 +422,7 @@ order by array_position(array['don_vi', 'thu_tuc', 'ho_so', 'giao_dich'], entity
 
 
 if __name__ == "__main__":
+    from tthc_pipeline.devtools.airflow_home import claim_airflow_home
+
+    claim_airflow_home()  # before Airflow is imported: a second local run gets its own home
     sys.exit(main())

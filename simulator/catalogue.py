@@ -34,6 +34,7 @@ from simulator.vocab import (
 TINH, HUYEN, XA = 0, 1, 2
 _POPULAR_RANKS = 3  # a field's most requested procedures went online first
 _INACTIVE_COMMUNES = 3  # communes merged away: still in the catalogue, HieuLuc false
+_IN_FORCE_DAYS_BEFORE = 1000  # NgayHieuLuc: before any NgayCapNhat the catalogue draws
 _LE_PHI_AMOUNTS = (8_000, 10_000, 15_000, 20_000, 30_000, 50_000, 100_000, 200_000, 500_000)
 _PHI_AMOUNTS = (50_000, 100_000, 150_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000)
 _PER_COPY_AMOUNTS = (2_000, 5_000, 10_000, 20_000, 50_000)
@@ -47,6 +48,7 @@ class Unit:
     parent: str | None
     area_code: str | None
     active: bool = True
+    successor: str | None = None  # MaDonViKeThua of a unit merged away
     district: int = -1  # index into DISTRICTS for units inside a district
     address: str = ""  # "xã Đại Hiệp, huyện Đại Lộc" for communes
 
@@ -113,6 +115,15 @@ class Catalogue:
                 area_code += 3
         for unit in rng.choice(self.commune_unit, _INACTIVE_COMMUNES, replace=False):
             self.units[unit].active = False
+        for unit in self.units:
+            if not unit.active:
+                unit.successor = self._merged_into(unit)
+
+    def _merged_into(self, merged: Unit) -> str | None:
+        """A commune merged away went to the first commune of its district still in force."""
+        return next((unit.code for unit in self.units
+                     if unit.level == "xa" and unit.active and unit.district == merged.district),
+                    None)
 
     # -- the procedure catalogue ----------------------------------------------------------
 
@@ -244,6 +255,9 @@ class Catalogue:
     def _unit_records(self, rng: np.random.Generator, start: date,
                       rate_quirks: float) -> list[dict]:
         records = []
+        in_force_from = format_timestamp(
+            (day_number(start) - _IN_FORCE_DAYS_BEFORE) * SECONDS_PER_DAY)
+        merged_on = format_timestamp((day_number(start) - 1) * SECONDS_PER_DAY)
         for unit in self.units:
             quirky = rng.random() < rate_quirks
             records.append({
@@ -253,6 +267,10 @@ class Catalogue:
                 "MaDonViCha": pad_code(unit.parent) if quirky and unit.parent else unit.parent,
                 "MaDVHC": unit.area_code,
                 "HieuLuc": unit.active,
+                "NgayHieuLuc": in_force_from,
+                # merged the day before the generated dossiers start: none of them is theirs
+                "NgayHetHieuLuc": None if unit.active else merged_on,
+                "MaDonViKeThua": unit.successor,
                 "NgayCapNhat": self._updated_before(rng, start),
             })
         return records

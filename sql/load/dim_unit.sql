@@ -30,8 +30,19 @@ snapshots as (
         parent_unit_code,
         area_code,
         is_active,
-        md5(jsonb_build_array(unit_name, unit_level, parent_unit_code, area_code, is_active)::text)
-            as row_hash
+        effective_from,
+        effective_to,
+        successor_unit_code,
+        -- a record without the history fields hashes as it did before they existed (V013)
+        md5(case
+            when effective_from is null and effective_to is null and successor_unit_code is null
+                then jsonb_build_array(
+                    unit_name, unit_level, parent_unit_code, area_code, is_active)
+            else jsonb_build_array(
+                unit_name, unit_level, parent_unit_code, area_code, is_active,
+                extract(epoch from effective_from), extract(epoch from effective_to),
+                successor_unit_code)
+        end::text) as row_hash
     from loadable_units
 ),
 
@@ -86,6 +97,9 @@ final as (
         n.parent_unit_code,
         n.area_code,
         n.is_active,
+        n.effective_from,
+        n.effective_to,
+        n.successor_unit_code,
         v.valid_from,
         v.valid_to,
         n.row_hash
@@ -104,6 +118,9 @@ when matched and f.row_hash is not null and d.row_hash <> f.row_hash then
         parent_unit_code = f.parent_unit_code,
         area_code = f.area_code,
         is_active = f.is_active,
+        effective_from = f.effective_from,
+        effective_to = f.effective_to,
+        successor_unit_code = f.successor_unit_code,
         row_hash = f.row_hash,
         valid_to = f.valid_to
 when matched and d.valid_to <> f.valid_to then
@@ -111,9 +128,11 @@ when matched and d.valid_to <> f.valid_to then
 when not matched then
     insert (
         unit_key, unit_durable_key, unit_code, unit_name, unit_level, parent_unit_code,
-        area_code, is_active, valid_from, valid_to, row_hash
+        area_code, is_active, effective_from, effective_to, successor_unit_code, valid_from,
+        valid_to, row_hash
     )
     values (
         f.unit_key, f.unit_durable_key, f.unit_code, f.unit_name, f.unit_level,
-        f.parent_unit_code, f.area_code, f.is_active, f.valid_from, f.valid_to, f.row_hash
+        f.parent_unit_code, f.area_code, f.is_active, f.effective_from, f.effective_to,
+        f.successor_unit_code, f.valid_from, f.valid_to, f.row_hash
     )

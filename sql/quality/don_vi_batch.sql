@@ -58,6 +58,36 @@ parent_chains (unit_code, at_code, parent_code, path) as (
     where parent.unit_code <> all(chain.path)
 ),
 
+-- the successor chains (MaDonViKeThua) the same way: one that comes back to a unit already on
+-- it never reaches a unit in force, so the dossiers of every unit on it would lose their place
+successors as (
+    select distinct on (unit_code) unit_code, successor_unit_code
+    from staging.don_vi
+    where batch_id = %(batch_id)s and unit_code is not null
+    order by unit_code, source_updated_at desc nulls last, record_no desc
+),
+
+known_successors as (
+    select unit_code, successor_unit_code
+    from successors
+    union all
+    select distinct on (dim.unit_code) dim.unit_code, dim.successor_unit_code
+    from dw.dim_unit as dim
+    where dim.is_current and dim.unit_key <> -1
+        and dim.unit_code not in (select successors.unit_code from successors)
+),
+
+successor_chains (unit_code, successor_code, path) as (
+    select unit_code, successor_unit_code, array[unit_code]
+    from successors
+    where successor_unit_code is not null
+    union all
+    select chain.unit_code, next.successor_unit_code, chain.path || next.unit_code
+    from successor_chains as chain
+    inner join known_successors as next on next.unit_code = chain.successor_code
+    where next.unit_code <> all(chain.path) and next.successor_unit_code is not null
+),
+
 chain_ends as (
     select
         chain.unit_code,
@@ -85,6 +115,21 @@ select
         where chain_ends.unit_code = units.unit_code and not chain_ends.is_cycle
             and cardinality(chain_ends.path) > 1
     ) as unknown_ancestor,
+    (
+        select array_to_string(chain.path || chain.successor_code, ' → ')
+        from successor_chains as chain
+        where chain.unit_code = units.unit_code and chain.successor_code = any(chain.path)
+        limit 1
+    ) as successor_cycle,
+    nullif(array_remove(array[
+        case when units.effective_from is null and btrim(units.effective_from_raw) <> ''
+            then 'NgayHieuLuc' end,
+        case when units.effective_to is null and btrim(units.effective_to_raw) <> ''
+            then 'NgayHetHieuLuc' end
+    ], null), '{}') as unparseable_validity_fields,
+    units.effective_to > units.effective_from as is_validity_ordered,
+    units.successor_unit_code in (select known.unit_code from known_unit_codes as known)
+        as is_successor_known,
     unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     units.parent_unit_code in (select known.unit_code from known_unit_codes as known)

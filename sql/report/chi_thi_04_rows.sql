@@ -1,34 +1,27 @@
 -- The Directive 04 indicators of one report date, into the temporary table report_rows.
--- Grain: one row per unit of the unit tree valid at the cutoff C, aggregating its whole subtree.
--- Definitions: shared/spec/domain.md, "The weekly report". Every status is the one in force at a
--- moment (dw.fact_dossier_status: the last step before it), every due date the one in force at C
--- (a supplement round not completed by C keeps its NgayHenTraTruoc), so a report re-run after
--- later data has loaded gives the numbers it gave then.
+-- Grain: one row per unit of the unit tree in force at the cutoff C (report_units), aggregating
+-- its whole subtree: the dossiers of report_dossiers (chi_thi_04_dossiers.sql) that count for it
+-- or for a unit below it. Definitions: shared/spec/domain.md, "The weekly report" and
+-- "Reorganisation".
 -- Parameters: report_date (R), period_start (R − 7 days 00:00), cutoff (R 00:00), previous_date
 -- (R − 7), thresholds (jsonb {"on_time_rate": {"xanh": .., "vang": .., "cam": ..}, ...}).
 create temporary table report_rows on commit drop as
 
-with recursive
+with
 
--- Import: the catalogues as they stood at the cutoff -------------------------------------------
-
-unit_versions_at_cutoff as (
-    select distinct on (unit_code)
-        unit_durable_key,
-        unit_code,
-        unit_name,
-        unit_level,
-        parent_unit_code,
-        is_active
-    from dw.dim_unit
-    where unit_key <> -1 and valid_from <= %(cutoff)s
-    order by unit_code, valid_from desc
-),
+-- Import: the tree at the cutoff and the catalogue of procedures as it stood then ---------------
 
 units as (
-    select *
-    from unit_versions_at_cutoff
-    where is_active is not false
+    select unit_code, unit_name, unit_level, parent_unit_code, unit_depth, ancestor_codes
+    from report_units
+    where ancestor_codes is not null
+),
+
+-- every (ancestor, unit) pair of the tree, a unit being its own ancestor
+unit_closure as (
+    select ancestor.code as ancestor_code, u.unit_code
+    from units as u
+    cross join lateral unnest(u.ancestor_codes) as ancestor(code)
 ),
 
 procedure_versions_at_cutoff as (
@@ -41,125 +34,9 @@ procedure_versions_at_cutoff as (
     order by procedure_code, valid_from desc
 ),
 
--- The tree: every (ancestor, unit) pair, a unit being its own ancestor. A unit whose parent is
--- not in the tree at the cutoff is a root; a cycle in bad source data stops the walk.
-unit_closure (ancestor_code, unit_code, depth, path) as (
-    select unit_code, unit_code, 0, array[unit_code]
-    from units
-    union all
-    select c.ancestor_code, child.unit_code, c.depth + 1, c.path || child.unit_code
-    from unit_closure as c
-    inner join units as child on c.unit_code = child.parent_unit_code
-    where child.unit_code <> all(c.path)
-),
-
-unit_positions as (
-    -- a unit's depth and path from its root: the longest walk that ends at it
-    select distinct on (unit_code)
-        unit_code,
-        depth as unit_depth,
-        array_to_string(path, '/') as tree_path
-    from unit_closure
-    order by unit_code, depth desc
-),
-
--- Import: the dossiers that can count at all. One finished before the period started (its
--- NgayKetThucXuLy) counts in no column, so the scan stays proportional to recent activity.
-candidate_dossiers as (
-    select
-        d.dossier_key,
-        u.unit_code,
-        d.procedure_durable_key,
-        d.channel_key,
-        d.received_at,
-        d.due_at,
-        d.finished_at,
-        d.fee_total
-    from dw.fact_dossier as d
-    inner join units as u on d.unit_durable_key = u.unit_durable_key
-    where d.received_at < %(cutoff)s
-        and (d.finished_at is null or d.finished_at >= %(period_start)s)
-),
-
-steps_before_cutoff as (
-    select s.dossier_key, s.status_key, s.status_at, s.step_no
-    from dw.fact_dossier_status as s
-    inner join candidate_dossiers as d on s.dossier_key = d.dossier_key
-    where s.status_at < %(cutoff)s
-),
-
-status_at_cutoff as (
-    select distinct on (dossier_key) dossier_key, status_key as status, status_at
-    from steps_before_cutoff
-    order by dossier_key, status_at desc, step_no desc
-),
-
-status_at_period_start as (
-    select distinct on (dossier_key) dossier_key, status_key as status
-    from steps_before_cutoff
-    where status_at < %(period_start)s
-    order by dossier_key, status_at desc, step_no desc
-),
-
--- the first supplement round not completed by the cutoff holds the due date then in force
-round_open_at_cutoff as (
-    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
-    from dw.fact_dossier_supplement as r
-    inner join candidate_dossiers as d on r.dossier_key = d.dossier_key
-    where r.received_at is null or r.received_at >= %(cutoff)s
-    order by r.dossier_key, r.round_no
-),
-
-paid_online_at_cutoff as (
-    select distinct p.dossier_key
-    from dw.fact_payment as p
-    inner join candidate_dossiers as d on p.dossier_key = d.dossier_key
-    where p.payment_method = 'truc-tuyen'
-        and p.succeeded_at < %(cutoff)s
-        and (p.refunded_at is null or p.refunded_at >= %(cutoff)s)
-),
-
--- Logic: each dossier's place in the report ----------------------------------------------------
-
-dossier_states as (
-    select
-        d.dossier_key,
-        d.unit_code,
-        d.procedure_durable_key,
-        d.channel_key = 2 as is_online,
-        d.received_at >= %(period_start)s as is_received_in_period,
-        d.fee_total > 0 as has_fees,
-        pay.dossier_key is not null as is_paid_online,
-        c.status,
-        ps.status as status_at_start,
-        c.status in (7, 9, 10) as is_finished,
-        (case when d.finished_at < %(cutoff)s then d.finished_at else c.status_at end
-            at time zone 'Asia/Ho_Chi_Minh')::date as finished_on,
-        (case when r.dossier_key is not null then r.previous_due_at else d.due_at end
-            at time zone 'Asia/Ho_Chi_Minh')::date as due_on
-    from candidate_dossiers as d
-    inner join status_at_cutoff as c on d.dossier_key = c.dossier_key
-    left join status_at_period_start as ps on d.dossier_key = ps.dossier_key
-    left join round_open_at_cutoff as r on d.dossier_key = r.dossier_key
-    left join paid_online_at_cutoff as pay on d.dossier_key = pay.dossier_key
-    -- received: neither submitted-only (1) nor refused (3), nor an unknown status
-    where c.status in (2, 4, 5, 6, 7, 8, 9, 10)
-),
-
 classified_dossiers as (
-    select
-        *,
-        is_finished and status_at_start is distinct from 7
-            and status_at_start is distinct from 9
-            and status_at_start is distinct from 10 as is_resolved_in_period,
-        case
-            when status = 7 or due_on is null or finished_on = due_on then 'on_time'
-            when finished_on < due_on then 'early'
-            else 'late'
-        end as resolution,
-        not is_finished and status in (2, 4) and due_on < %(report_date)s::date as is_overdue,
-        status_at_start in (2, 4, 5, 6, 8) and not is_received_in_period as is_carried_over
-    from dossier_states
+    select *
+    from report_dossiers
 ),
 
 unit_counts as (
@@ -185,7 +62,9 @@ deployed_services as (
     select distinct c.ancestor_code, p.procedure_durable_key
     from procedure_versions_at_cutoff as p
     inner join dw.bridge_procedure_unit as b on p.procedure_key = b.procedure_key
-    inner join unit_closure as c on b.unit_code = c.unit_code
+    -- a handling unit no longer in force hands its services to where its dossiers go
+    inner join report_units as handler on b.unit_code = handler.unit_code
+    inner join unit_closure as c on handler.report_unit_code = c.unit_code
     where p.online_level in ('toan_trinh', 'mot_phan')
 ),
 
@@ -304,8 +183,8 @@ select
     u.unit_name,
     u.unit_level,
     u.parent_unit_code,
-    pos.unit_depth,
-    pos.tree_path,
+    u.unit_depth,
+    array_to_string(u.ancestor_codes, '/') as tree_path,
     o.received,
     o.received_online,
     o.carried_over,
@@ -341,8 +220,7 @@ select
         false
     ) as regressed
 from units as u
-inner join unit_positions as pos on u.unit_code = pos.unit_code
 inner join overall as o on u.unit_code = o.unit_code
 inner join service_counts as s on u.unit_code = s.unit_code
 left join previous_report as p on u.unit_code = p.unit_code
-order by pos.tree_path
+order by tree_path

@@ -4,7 +4,8 @@
 insert into staging.don_vi (
     batch_id, record_no, record_hash,
     unit_code, unit_name, unit_name_raw, unit_level, parent_unit_code, area_code,
-    is_active, is_active_raw, source_updated_at, source_updated_raw
+    is_active, is_active_raw, source_updated_at, source_updated_raw,
+    effective_from, effective_from_raw, effective_to, effective_to_raw, successor_unit_code
 )
 
 with
@@ -33,7 +34,10 @@ source_fields as materialized (
         record ->> 'MaDonViCha' as parent_unit_code_raw,
         record ->> 'MaDVHC' as area_code_raw,
         record ->> 'HieuLuc' as is_active_raw,
-        record ->> 'NgayCapNhat' as source_updated_raw
+        record ->> 'NgayCapNhat' as source_updated_raw,
+        record ->> 'NgayHieuLuc' as effective_from_raw,
+        record ->> 'NgayHetHieuLuc' as effective_to_raw,
+        record ->> 'MaDonViKeThua' as successor_unit_code_raw
     from distinct_records
 )
 
@@ -50,5 +54,10 @@ select
     staging.parse_boolean(is_active_raw) as is_active,
     is_active_raw,
     staging.parse_local_timestamp(source_updated_raw) as source_updated_at,
-    source_updated_raw
+    source_updated_raw,
+    staging.parse_local_timestamp(effective_from_raw) as effective_from,
+    effective_from_raw,
+    staging.parse_local_timestamp(effective_to_raw) as effective_to,
+    effective_to_raw,
+    staging.clean_code(successor_unit_code_raw) as successor_unit_code
 from source_fields

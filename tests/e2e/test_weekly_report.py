@@ -5,8 +5,9 @@ DAG publishes the reports of Friday 6 and Friday 13 March 2026, and every column
 against values worked out by hand from the records (the comments say how).
 
 Units: P (province) > S1 (department), H1 (district) > X1, X2 (communes), R1 (a room of H1);
-Z (a department abolished: HieuLuc false, not in the tree). Procedures: PA full-process online
-with fees (S1), PB partial online (X1, X2), PC not online (H1, X1), PD full-process (X2).
+Z (a department abolished: HieuLuc false, not in the tree; its dossiers count for P).
+Procedures: PA full-process online with fees (S1), PB partial online (X1, X2), PC not online
+(H1, X1), PD full-process (X2).
 """
 
 from __future__ import annotations
@@ -162,7 +163,8 @@ def dossiers() -> list[dict]:
                 for n, channel, fee in ((1, 2, 100000), (2, 2, 100000), (3, 1, 100000),
                                         (4, 1, 100000), (5, 2, 100000), (6, 2, 100000),
                                         (7, 2, 0))]
-    # Z is not in the tree at the cutoff: its dossier counts nowhere
+    # Z is not in the tree at the cutoff and names no successor: its dossier counts for the
+    # root P only (shared/spec/domain.md, "Reorganisation"; it counted nowhere before issue 14)
     abolished = [case("HS-Z-1", Z, PA, [(2, ts("0309")), (4, ts("0309", "090000"))], channel=2,
                       due=ts("0320", "170000"))]
     return week1_h1 + week0_x2 + week1_x2 + week0_x1 + week1_s1 + abolished
@@ -234,8 +236,9 @@ NO_RATES = (None, None, None, None)
 # START EARLY (2), paid online START; X2: 10 received, 5 online, 9 early, 1 late; S1: 7 received,
 # 5 online, 7 pending, 6 with fees, paid online S1-1 and S1-6.
 WEEK1 = {
-    P: expected((23, 12, 4, 14, 10, 2, 2, 13, 11, 2, 3, 2, 8, 3, 2),
-                ((12, 16), (4, 16), (12, 23), (3, 8)), "do vang cam do"),
+    # the province is the whole source: its own sum plus Z's online pending HS-Z-1
+    P: expected((24, 13, 4, 14, 10, 2, 2, 14, 12, 2, 3, 2, 8, 3, 2),
+                ((12, 16), (4, 16), (13, 24), (3, 8)), "do vang cam do"),
     S1: expected((7, 5, 0, 0, 0, 0, 0, 7, 7, 0, 1, 1, 6, 2, 1),
                  (None, None, (5, 7), (2, 6)), "trang vang cam cam"),
     H1: expected((16, 7, 4, 14, 10, 2, 2, 6, 4, 2, 2, 1, 2, 1, 1),
@@ -383,7 +386,7 @@ def test_the_workbook_has_vietnamese_sheets_values_colours_and_no_formula(weekly
     assert headings[:5] == ["Mã đơn vị", "Tên đơn vị", "Cấp", "Tiếp nhận trong kỳ",
                             "Kỳ trước chuyển sang"]
     by_code = {row[0].value: row for row in received.iter_rows(min_row=2)}
-    assert [c.value for c in by_code[P][3:12]] == [23, 4, 14, 10, 2, 2, 13, 11, 2]
+    assert [c.value for c in by_code[P][3:12]] == [24, 4, 14, 10, 2, 2, 14, 12, 2]
     assert by_code[P][12].value == pytest.approx(0.75)
     name_cell = by_code[X2][1]
     assert (name_cell.value, name_cell.data_type) == (FORMULA_NAME, "s")
@@ -464,8 +467,8 @@ def test_the_summary_names_the_province_figures_and_each_slipped_unit(weekly_run
     from tthc_pipeline.report.summary import regression_summary
 
     text = regression_summary(weekly_run["conninfo"], R1, 1)
-    assert ("UBND tỉnh Quảng Nam (000.00.00.H49): tiếp nhận 23, giải quyết 14 (trễ 2),"
-            " đang giải quyết 13 (quá hạn 2); đúng hạn 75.0% [Đỏ]") in text
+    assert ("UBND tỉnh Quảng Nam (000.00.00.H49): tiếp nhận 24, giải quyết 14 (trễ 2),"
+            " đang giải quyết 14 (quá hạn 2); đúng hạn 75.0% [Đỏ]") in text
     assert "3 đơn vị tụt hạng / units regressed:" in text
     assert (f"  - {FORMULA_NAME} ({X2}): Đúng hạn Xanh → Cam; Trực tuyến Xanh → Vàng;"
             " Chung Xanh → Cam") in text

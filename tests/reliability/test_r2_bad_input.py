@@ -220,6 +220,28 @@ BAD = {
     "unit whose grandparent is unknown": kind(
         "don_vi", "000.00.12.H49", {"don_vi.unknown_ancestor"},
         good_unit("000.00.12.H49", CapDonVi="phong", MaDonViCha="000.00.06.H49")),
+    # unit history (issue 14): validity dates and successors
+    "unreadable NgayHieuLuc": kind("don_vi", "000.00.13.H49", {"don_vi.unparseable_validity_date"},
+                                   good_unit("000.00.13.H49", NgayHieuLuc="20250230000000")),
+    "validity that ends before it starts": kind(
+        "don_vi", "000.00.14.H49", {"don_vi.validity_ends_before_start"},
+        good_unit("000.00.14.H49", NgayHieuLuc="20250701000000",
+                  NgayHetHieuLuc="20250101000000")),
+    "malformed successor code": kind("don_vi", "000.00.15.H49",
+                                     {"don_vi.malformed_successor_code",
+                                      "don_vi.unknown_successor"},
+                                     good_unit("000.00.15.H49", MaDonViKeThua="so-moi")),
+    "unit whose successor is unknown": kind(
+        "don_vi", "000.00.16.H49", {"don_vi.unknown_successor"},
+        good_unit("000.00.16.H49", MaDonViKeThua="000.00.97.H49")),
+    "units succeeding each other": kind(
+        "don_vi", "000.00.17.H49", {"don_vi.successor_cycle"},
+        good_unit("000.00.17.H49", MaDonViKeThua="000.00.18.H49",
+                  NgayHetHieuLuc="20250701000000")),
+    "units succeeding each other (b)": kind(
+        "don_vi", "000.00.18.H49", {"don_vi.successor_cycle"},
+        good_unit("000.00.18.H49", MaDonViKeThua="000.00.17.H49",
+                  NgayHetHieuLuc="20250701000000")),
     "oversized field name": kind("thu_tuc", "1.000157", {"thu_tuc.oversized_field_name"},
                                  good_procedure("1.000157", TenLinhVuc=LONG_NAME)),
     "negative legal duration": kind("thu_tuc", "1.000155", {"thu_tuc.negative_duration"},

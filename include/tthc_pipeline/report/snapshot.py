@@ -1,10 +1,12 @@
 """Publish the Directive 04 snapshot of a report date: compute, compare, version, in one
 transaction.
 
-The rows are computed in SQL (``sql/report/chi_thi_04_rows.sql``) with the colour thresholds in
-force (``meta.colour_threshold``). Their content hash, thresholds included, is compared with the
-latest published version of the report date: equal means nothing is written; different means
-version n + 1 is inserted beside the older ones, which stay. A transaction-scoped advisory lock
+The rows are computed in SQL (``sql/report/chi_thi_04_*.sql``: the unit tree at the cutoff, the
+dossiers classified, the rows) with the colour thresholds in force (``meta.colour_threshold``).
+A report whose root rows are not the whole source is refused. The rows' content hash,
+thresholds included, is compared with the latest published version of the report date: equal
+means nothing is written; different means version n + 1 is inserted beside the older ones,
+which stay. A transaction-scoped advisory lock
 per report date makes two runs of the same date publish one after the other.
 """
 
@@ -32,6 +34,10 @@ _LOCK_CLASS = 0x7474_6872  # advisory lock namespace of report publishing; key 2
 
 class ReportWithoutRoot(PermanentError, RuntimeError):
     """The unit tree at the cutoff has no root: a report without a province row."""
+
+
+class ReportDoesNotAddUp(PermanentError, RuntimeError):
+    """The root rows are not the whole source: some dossiers would count for nobody."""
 
 
 class InvalidThresholds(PermanentError, ValueError):
@@ -68,13 +74,7 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
         conn.execute("select pg_advisory_xact_lock(%s, %s)",
                      (_LOCK_CLASS, report_date.toordinal()))
         thresholds = read_thresholds(conn)
-        conn.execute(read_sql("report/chi_thi_04_rows.sql"), {
-            "report_date": period.report_date,
-            "period_start": period.start,
-            "cutoff": period.cutoff,
-            "previous_date": period.previous_report_date,
-            "thresholds": Jsonb(thresholds),
-        })
+        compute_rows(conn, period, thresholds)
         content_hash, unit_count, root_count = conn.execute(
             read_sql("report/content_hash.sql"), {"thresholds": Jsonb(thresholds)}).fetchone()
         if root_count == 0:
@@ -83,6 +83,7 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
                 f" no root unit (a unit without a parent) among its {unit_count} units, so there"
                 " is no province row; nothing is published. Check dw.dim_unit and the parent"
                 " rules in quarantine.don_vi, load the catalogue, then clear this run.")
+        check_root_adds_up(conn, report_date)
         latest = _latest(conn, report_date)
         if latest is not None and latest.content_hash == content_hash:
             log.info("report %s: unchanged since version %d, nothing published",
@@ -114,6 +115,40 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
     crash_point("publish.after_commit")
     log.info("report %s: published version %d (%d units)", report_date, version, unit_count)
     return Snapshot(report_date, version, True, published_at, unit_count, report_file, content_hash)
+
+
+def compute_rows(conn: psycopg.Connection, period: ReportPeriod,
+                 thresholds: dict[str, dict[str, float]]) -> None:
+    """Build the temporary tables report_units, report_dossiers and report_rows of a period."""
+    conn.execute(read_sql("report/chi_thi_04_units.sql"), {"cutoff": period.cutoff})
+    conn.execute(read_sql("report/chi_thi_04_dossiers.sql"), {
+        "report_date": period.report_date,
+        "period_start": period.start,
+        "cutoff": period.cutoff,
+    })
+    conn.execute(read_sql("report/chi_thi_04_rows.sql"), {
+        "report_date": period.report_date,
+        "period_start": period.start,
+        "cutoff": period.cutoff,
+        "previous_date": period.previous_report_date,
+        "thresholds": Jsonb(thresholds),
+    })
+
+
+def check_root_adds_up(conn: psycopg.Connection, report_date: date) -> None:
+    """Refuse a report whose root rows are not the whole source (domain.md, "Reorganisation")."""
+    source, root, uncounted, examples = conn.execute(
+        read_sql("report/root_check.sql")).fetchone()
+    if source == root and uncounted == 0:
+        return
+    differences = ", ".join(f"{name} {root[name]} instead of {source[name]}"
+                            for name in source if root[name] != source[name])
+    raise ReportDoesNotAddUp(
+        f"report {report_date}: the root row does not add up to the whole source"
+        f" ({differences or 'totals equal'}); {uncounted} dossier(s) count for no unit of the"
+        f" tree, e.g. {', '.join(examples) or 'none'}. Nothing is published. Look at their units"
+        " in dw.unit_tree_at(cutoff): a parent cycle, or a unit whose branch does not reach the"
+        " root; fix the catalogue at the source, load it, then clear this run.")
 
 
 def read_thresholds(conn: psycopg.Connection) -> dict[str, dict[str, float]]:

@@ -1,6 +1,7 @@
 """The weekly report file: an Excel workbook per snapshot version, with Vietnamese headings.
 
-Sheets: report information, one per indicator group, the colour map (cells filled with the
+Sheets: report information (with the units that appeared and disappeared since the previous
+report), one per indicator group, the colour map (cells filled with the
 unit's colours) and the regressions. Every text cell is written as a string cell, never parsed:
 a unit named ``=HYPERLINK("x")`` stays that text instead of becoming a formula (S4). Characters
 a workbook cannot hold (the control characters other than tab and line breaks, which XML 1.0
@@ -120,24 +121,27 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
         params = {"report_date": report_date, "snapshot_version": snapshot_version}
         rows = conn.execute(read_sql("report/workbook_rows.sql"), params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
+        unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
     path = folder / snapshot["report_file"]
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = _build(snapshot, rows, regressions)
+    workbook = _build(snapshot, rows, regressions, unit_changes)
     partial = path.with_name(f".{path.name}.partial")
     workbook.save(partial)
     partial.replace(path)  # atomic: a crash never leaves a half-written report under its name
     return path
 
 
-def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict]):
+def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
+           unit_changes: list[dict] = ()):
     from openpyxl import Workbook
 
     workbook = Workbook()
     info = workbook.active
     info.title = "Thông tin báo cáo"
     _info_sheet(info, snapshot)
+    _unit_change_lines(info, unit_changes)
     for title, columns in SHEETS.items():
         _table_sheet(workbook.create_sheet(title), (*UNIT_COLUMNS, *columns), rows)
     regression_sheet = workbook.create_sheet("Đơn vị tụt hạng")
@@ -184,6 +188,20 @@ def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
         _text(sheet.cell(row_no, 2), value)
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 70
+
+
+UNIT_CHANGE_LABELS = {"appeared": "Đơn vị mới so với báo cáo tuần trước",
+                      "disappeared": "Đơn vị không còn so với báo cáo tuần trước"}
+
+
+def _unit_change_lines(sheet, unit_changes: Sequence[dict]) -> None:
+    """The units that appeared and disappeared since the previous report (sáp nhập, giải thể)."""
+    for change, label in UNIT_CHANGE_LABELS.items():
+        units = [f"{u['unit_code']} {u['unit_name']}" for u in unit_changes
+                 if u["change"] == change]
+        row_no = sheet.max_row + 1
+        _text(sheet.cell(row_no, 1), label).font = _bold()
+        _text(sheet.cell(row_no, 2), "\n".join(units) if units else "Không có / none")
 
 
 def _table_sheet(sheet, columns: Sequence[Column], rows: list[dict]) -> None:

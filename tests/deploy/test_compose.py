@@ -161,6 +161,7 @@ def test_airflow_runs_celery_with_one_jwt_secret_and_fernet_key():
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == (
             "http://airflow-apiserver:8080/execution/")
         assert env["GX_ANALYTICS_ENABLED"] == "false"
+        assert env["AIRFLOW__CORE__DEFAULT_TIMEZONE"] == "Asia/Ho_Chi_Minh"  # local time
     for setting, variable in (("AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW_JWT_SECRET"),
                               ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW_FERNET_KEY"),
                               ("AIRFLOW__API__SECRET_KEY", "AIRFLOW_API_SECRET_KEY")):

@@ -58,6 +58,7 @@ from tthc_pipeline.orchestration.daily import (
     dagrun_timeout=timedelta(hours=3),
     default_args=DEFAULT_ARGS,
     tags=["daily", "tthc_system", "catalogue"],
+    description="Daily load of the unit and procedure catalogues from the one-stop system",
     doc_md=__doc__,
 )
 def daily_catalogues():

@@ -62,6 +62,7 @@ from tthc_pipeline.orchestration.daily import (
     dagrun_timeout=timedelta(hours=3),
     default_args=DEFAULT_ARGS,
     tags=["daily", "tthc_system", "dossier"],
+    description="Daily load of dossiers and their status history from the one-stop system into dw",
     doc_md=__doc__,
 )
 def daily_dossiers():

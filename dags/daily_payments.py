@@ -58,6 +58,7 @@ from tthc_pipeline.orchestration.daily import (
     dagrun_timeout=timedelta(hours=3),
     default_args=DEFAULT_ARGS,
     tags=["daily", "payment_platform", "payment"],
+    description="Daily load of online payments from the payment platform into dw.fact_payment",
     doc_md=__doc__,
 )
 def daily_payments():

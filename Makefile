@@ -11,6 +11,9 @@ export AIRFLOW__CORE__PLUGINS_FOLDER     ?= $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES      ?= False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(AIRFLOW_HOME)/airflow.db
 export GX_ANALYTICS_ENABLED              ?= false
+# Local time for Airflow: naive datetimes, the CLI and the DAGs' default zone (the DAGs themselves
+# use aware Asia/Ho_Chi_Minh dates). The UI shows the browser's zone (docs/architecture.md).
+export AIRFLOW__CORE__DEFAULT_TIMEZONE   ?= Asia/Ho_Chi_Minh
 
 .PHONY: install test lint demo backfill ui simulator data-dictionary screenshots clean \
         bench bench-quick bench-friday bench-simulator bench-peers bench-report

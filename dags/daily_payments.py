@@ -21,8 +21,9 @@ run: a day behind that run that never had one is not filled; backfill it.
 same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:
 `airflow backfill create --dag-id daily_payments --from-date 2026-03-01T00:00:00+07:00
 --to-date 2026-03-31T00:00:00+07:00 --max-active-runs 1 --reprocess-behavior completed` (in
-compose: `docker compose run --rm airflow-cli airflow backfill …`; give the +07:00 offset, a
-bare date is read as UTC and leaves out the first day), or `make backfill START=… END=…` on a
+compose: `docker compose run --rm airflow-cli airflow backfill …`; give the +07:00 offset: a
+bare date is read in Airflow's `default_timezone`, local in compose and `make` but UTC
+on a stock Airflow, where it leaves out the first day), or `make backfill START=… END=…` on a
 workstation (the same Airflow backfill, run in-process). Day D's backfill run has logical date
 D 00:00, as the scheduler's, so the scheduler counts it done. Then check `meta.load_batch` for
 every day (Airflow's backfill bookkeeping can mark a backfill complete early).
@@ -57,6 +58,7 @@ from tthc_pipeline.orchestration.daily import (
     dagrun_timeout=timedelta(hours=3),
     default_args=DEFAULT_ARGS,
     tags=["daily", "payment_platform", "payment"],
+    description="Daily load of online payments from the payment platform into dw.fact_payment",
     doc_md=__doc__,
 )
 def daily_payments():

@@ -70,6 +70,7 @@ PUBLISH_DEADLINE = DeadlineAlert(
     default_args=DEFAULT_ARGS,
     deadline=PUBLISH_DEADLINE,
     tags=["weekly", "report", "chi_thi_04"],
+    description="Friday Directive 04 report: indicators, colours, regressions, workbook, summary",
     doc_md=__doc__,
 )
 def weekly_chi_thi_04():

@@ -37,6 +37,7 @@ for name, value in {
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{ROOT / '.airflow' / 'airflow.db'}",
     "GX_ANALYTICS_ENABLED": "false",
+    "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
 }.items():
     os.environ.setdefault(name, value)
 
@@ -111,6 +112,8 @@ def screenshot(url: str, target: Path) -> None:
         result = subprocess.run(
             [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
              f"--screenshot={target}", url],
+            # The UI shows times in the browser's zone: a province's officials see local time.
+            env={**os.environ, "TZ": "Asia/Ho_Chi_Minh"},
             capture_output=True, text=True, timeout=180)
     if result.returncode != 0 or not target.is_file():
         raise RuntimeError(f"chromium failed for {url}: {result.stderr[-1000:]}")

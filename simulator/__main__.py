@@ -49,36 +49,46 @@ def main(argv: list[str] | None = None) -> None:
         server.server_close()
 
 
+DEFAULT = " (default: %(default)s)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m simulator",
         description="Simulator of a province's one-stop system and payment platform.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    # Every option states its default: "(default: %(default)s)" in its help.
+    parser.add_argument("--host", default="127.0.0.1", help=f"address to listen on{DEFAULT}")
+    parser.add_argument("--port", type=int, default=8765, help=f"0 picks a free port{DEFAULT}")
     parser.add_argument("--token", help="bearer token (default: $SIMULATOR_TOKEN, else random)")
-    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--seed", type=int, default=2022,
+                        help=f"seed of the generated province{DEFAULT}")
     parser.add_argument("--scale", type=int, default=2000,
-                        help="dossiers received over [start, end)")
+                        help=f"dossiers received over [start, end){DEFAULT}")
     parser.add_argument("--start", type=date.fromisoformat, default=date(2022, 3, 1),
-                        help="first reception day, YYYY-MM-DD (local)")
+                        help=f"first reception day, YYYY-MM-DD (local){DEFAULT}")
     parser.add_argument("--end", type=date.fromisoformat, default=date(2022, 7, 1),
-                        help="end of the reception range (excluded), YYYY-MM-DD")
+                        help=f"end of the reception range (excluded), YYYY-MM-DD{DEFAULT}")
     parser.add_argument("--now", type=_local_moment,
                         help="the clock, yyyyMMddHHmmss Asia/Ho_Chi_Minh (default: real time)")
     parser.add_argument("--scenario", type=Path, metavar="DIR",
-                        help="serve the JSON Lines files of DIR instead of generated data")
+                        help="serve the JSON Lines files of DIR instead of generated data"
+                             " (default: generated data)")
     parser.add_argument("--rate-quirks", type=_fraction, default=0.0,
-                        help="share of generated records with NFD text, padded codes, '' dates")
+                        help="share of generated records with NFD text, padded codes, '' dates"
+                             f"{DEFAULT}")
     for kind, what in (("429", "429 Too Many Requests"), ("5xx", "500/502/503"),
                        ("error-code", 'HTTP 200 with error_code != "0"'),
                        ("slow", "answers delayed by --slow-seconds"),
                        ("drop", "connections closed without a response"),
                        ("duplicate", "pages repeating the previous page's last record")):
         parser.add_argument(f"--rate-{kind}", type=_fraction, default=0.0,
-                            help=f"share of list requests answered with {what}")
-    parser.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on 429")
-    parser.add_argument("--slow-seconds", type=float, default=5.0)
-    parser.add_argument("--fault-seed", type=int, default=0)
+                            help=f"share of list requests answered with {what}{DEFAULT}")
+    parser.add_argument("--retry-after", type=int, default=1,
+                        help=f"Retry-After seconds on 429{DEFAULT}")
+    parser.add_argument("--slow-seconds", type=float, default=5.0,
+                        help=f"delay of a slow answer, seconds{DEFAULT}")
+    parser.add_argument("--fault-seed", type=int, default=0,
+                        help=f"seed of the fault draws{DEFAULT}")
     return parser
 
 

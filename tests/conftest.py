@@ -25,6 +25,7 @@ os.environ.setdefault(
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{PROJECT_ROOT / '.airflow' / 'airflow.db'}"
 )
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("AIRFLOW__CORE__DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")  # as the Makefile
 
 
 class PostgresServer:

@@ -39,6 +39,9 @@ def test_dags_follow_the_policy(dagbag):
     for dag in dagbag.dags.values():
         assert dag.tags, dag.dag_id
         assert dag.doc_md and len(dag.doc_md) > 200, dag.dag_id
+        # the DAG list shows the description: one short line
+        assert dag.description and "\n" not in dag.description, dag.dag_id
+        assert len(dag.description) <= 100, dag.dag_id
         # catchup: a scheduler outage must not skip a window (the runs of one DAG never overlap);
         # housekeeping has no window, and the next run's cutoff covers a missed one
         assert dag.catchup is (dag.dag_id not in HOUSEKEEPING_DAGS), dag.dag_id
@@ -52,6 +55,17 @@ def test_dags_follow_the_policy(dagbag):
             assert task.retries >= 2, f"{dag.dag_id}.{task.task_id}"
             assert task.owner and task.owner != "airflow", f"{dag.dag_id}.{task.task_id}"
             assert task.doc_md, f"{dag.dag_id}.{task.task_id} has no docstring"
+
+
+def test_dag_docs_render_each_bold_lead_as_its_own_paragraph(dagbag):
+    """Markdown runs a line on into the paragraph above unless a blank line separates them:
+    "**On failure**: …" right under a paragraph would render inside it."""
+    for dag in dagbag.dags.values():
+        lines = dag.doc_md.strip().splitlines()
+        assert lines[0].startswith("### ") and lines[1] == "", dag.dag_id
+        for above, line in zip(lines, lines[1:], strict=False):
+            if line.startswith(("**", "#")):
+                assert above == "", f"{dag.dag_id}: no blank line before {line[:40]!r}"
 
 
 def test_every_task_alerts_on_failure(dagbag):

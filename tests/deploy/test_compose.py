@@ -3,17 +3,17 @@
 No machine of ours has a Docker engine (nor the compose plugin), so these tests are the
 deployment's validation here: they parse the compose file with PyYAML, interpolate it the way
 Compose does (``${VAR}``, ``${VAR:-default}``, ``${VAR:?error}``, nested) with the values of
-.env.example, and check what each service gets.
+.env.example, validate it against the Compose Specification's JSON schema (vendored as
+compose-spec.json, see SCHEMA_SOURCE), and check what each service gets. No compose client is
+needed, so every machine checks the same.
 """
 
 from __future__ import annotations
 
 import functools
-import os
+import json
 import re
-import shutil
 import stat
-import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +36,15 @@ LONG_RUNNING = sorted(set(SERVICES) - ONE_OFF)
 PROJECT_MOUNTS = ("dags", "plugins", "include", "simulator", "sql", "expectations", "reports",
                   "logs")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|HASH_KEY")
+# The Compose Specification's schema, as Docker Compose validates a file with it.
+SCHEMA = ROOT / "tests" / "deploy" / "compose-spec.json"
+SCHEMA_SOURCE = ("https://github.com/compose-spec/compose-spec/blob/"
+                 "a08f8d51631b7127ddac3d2c65537db429d0f1d0/schema/compose-spec.json")
+# TTHC_* names read from the environment that are not a deployment's settings: test hooks.
+TEST_HOOKS = {"TTHC_CRASH_AT", "TTHC_CRASH_ONCE_DIR"}
+# Fixed by compose to the container's layout (the mounts), so not in .env.example.
+CONTAINER_LAYOUT = {"TTHC_PROJECT_ROOT": "/opt/airflow", "TTHC_REPORTS_DIR": "/opt/airflow/reports"}
+SETTING_NAME = re.compile(r"(?<![A-Z0-9_])TTHC_[A-Z0-9_]*[A-Z0-9]")
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -131,7 +140,6 @@ def test_every_required_service_is_defined():
     assert required <= set(SERVICES)
     assert SERVICES["flower"]["profiles"] == ["flower"]
     assert SERVICES["airflow-apiserver"]["command"] == "api-server"
-    assert SERVICES["airflow-apiserver"]["ports"] == ["8080:8080"]
     assert SERVICES["airflow-worker"]["command"] == "celery worker"
 
 
@@ -161,6 +169,7 @@ def test_airflow_runs_celery_with_one_jwt_secret_and_fernet_key():
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == (
             "http://airflow-apiserver:8080/execution/")
         assert env["GX_ANALYTICS_ENABLED"] == "false"
+        assert env["AIRFLOW__CORE__DEFAULT_TIMEZONE"] == "Asia/Ho_Chi_Minh"  # local time
     for setting, variable in (("AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW_JWT_SECRET"),
                               ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW_FERNET_KEY"),
                               ("AIRFLOW__API__SECRET_KEY", "AIRFLOW_API_SECRET_KEY")):
@@ -308,29 +317,36 @@ def test_metabase_init_connects_the_warehouse_as_bi_reader():
 
 # --- Compose itself ----------------------------------------------------------------------------
 
-def compose_command() -> list[str] | None:
-    """`docker compose` (the v2 plugin) or `docker-compose` (Debian's package), if installed."""
-    if shutil.which("docker") and subprocess.run(
-            ["docker", "compose", "version"], capture_output=True).returncode == 0:
-        return ["docker", "compose"]
-    return ["docker-compose"] if shutil.which("docker-compose") else None
+@functools.cache
+def compose_validator():
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
 
 
-def test_docker_compose_config_validates_the_file(tmp_path):
-    """Compose's own validation (no engine needed). CI installs Debian's docker-compose
-    (.ci/run) and must not skip; elsewhere it runs where a compose client is installed."""
-    command = compose_command()
-    if command is None:
-        if os.environ.get("CI"):
-            pytest.fail("no compose client in CI: .ci/run installs Debian's docker-compose")
-        pytest.skip("no compose client here (apt-get install docker-compose)")
-    env_file = tmp_path / ".env"
-    env_file.write_text("".join(f"{name}={value}\n" for name, value in filled_env().items()))
-    result = subprocess.run(
-        [*command, "--project-directory", str(ROOT), "-f", str(ROOT / "docker-compose.yaml"),
-         "--env-file", str(env_file), "config", "--quiet"],
-        capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+def schema_errors(document: dict) -> list[str]:
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+            for error in compose_validator().iter_errors(document)]
+
+
+def test_the_file_follows_the_compose_specification():
+    """What `docker compose config` checks first, without a compose client: the file as written
+    and as interpolated with a filled-in .env match the Compose Specification's schema."""
+    assert (ROOT / "tests" / "deploy" / "README.md").read_text().count(SCHEMA_SOURCE) == 1
+    assert schema_errors(COMPOSE) == []
+    assert schema_errors(resolved()) == []
+
+
+def test_the_schema_catches_what_compose_would_refuse():
+    broken = json.loads(json.dumps(resolved()))
+    broken["services"]["warehouse"]["restart_policy"] = "always"  # not a service key
+    broken["services"]["postgres"]["volumes"] = "postgres-db-volume"  # not a list
+    broken["volumes"]["warehouse-db-volume"] = {"drivr": "local"}
+    errors = schema_errors(broken)
+    assert len(errors) == 3, errors
+    assert any("restart_policy" in error for error in errors)
 
 
 # --- Secrets -------------------------------------------------------------------------------
@@ -359,6 +375,96 @@ def test_env_example_documents_every_variable_and_holds_no_secret():
         if SECRET_NAME.search(name):
             assert value == "", f".env.example must leave {name} empty"
     assert not re.search(r"(?<![$\w])\$[A-Za-z_]", COMPOSE_TEXT), "use ${VAR}, not $VAR"
+
+
+# --- Settings and ports --------------------------------------------------------------------------
+
+def documented_settings() -> set[str]:
+    """The TTHC_* settings the README and docs/ name, and those the pipeline reads (DAGs,
+    plugins, the runtime package; not the workstation tools in devtools/ nor deploy/'s
+    metabase-init, whose environment is checked above)."""
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    code = [path for folder in ("dags", "plugins", "include") for path in
+            (ROOT / folder).rglob("*.py") if not {"devtools", "deploy"} & set(path.parts)]
+    names = {name for path in docs for name in SETTING_NAME.findall(path.read_text())}
+    read = {name for path in code for name in re.findall(r"[\"'](TTHC_[A-Z0-9_]+)[\"']",
+                                                           path.read_text())}
+    assert read - TEST_HOOKS <= names, f"read by the pipeline, undocumented: {read - names}"
+    return (names | read) - TEST_HOOKS
+
+
+def commented_settings() -> dict[str, bool]:
+    """Each variable of .env.example: whether a comment line stands right above it (alone, or
+    with the other variables of its block)."""
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    commented, above_is_comment = {}, False
+    for line in lines:
+        if line.startswith("#"):
+            above_is_comment = True
+        elif "=" in line:
+            commented[line.split("=", 1)[0]] = above_is_comment
+        else:
+            above_is_comment = False
+    return commented
+
+
+def test_every_documented_setting_reaches_airflow_and_is_in_env_example():
+    """A setting the docs promise, or the pipeline reads, that compose does not pass to the
+    Airflow components (or .env.example does not explain) fails here."""
+    settings = documented_settings()
+    assert {"TTHC_SOURCE_BACKOFF_BASE", "TTHC_SOURCE_BACKOFF_MAX", "TTHC_HASH_KEY"} <= settings
+    common = COMPOSE["x-airflow-common"]["environment"]
+    passed = set(REFERENCE.findall(" ".join(map(str, common.values()))))
+    example, env_text = commented_settings(), (ROOT / ".env.example").read_text()
+    for name in sorted(settings):
+        if name in CONTAINER_LAYOUT:
+            assert common.get(name) == CONTAINER_LAYOUT[name], name
+            assert name in env_text and name not in example, f"{name}: explained, not set"
+            continue
+        assert name in passed, f"{name} is not passed to the Airflow components"
+        assert example.get(name) is True, f"{name} is not in .env.example with a comment"
+    for name in common:
+        if name.startswith("TTHC_") and name not in CONTAINER_LAYOUT:
+            assert common[name].startswith(f"${{{name}"), f"{name} is not taken from .env"
+    assert all(example.values()), [name for name, ok in example.items() if not ok]
+
+
+def published(compose: dict) -> dict[str, tuple[str, str, str]]:
+    """Service -> (host address, host port, container port) of its one published port."""
+    ports = {}
+    for name, service in compose["services"].items():
+        if "ports" in service:
+            (mapping,) = service["ports"]
+            ports[name] = tuple(mapping.split(":"))
+    return ports
+
+
+WEB_UIS = {"airflow-apiserver", "metabase"}
+
+
+def test_every_port_is_published_on_localhost_by_default():
+    ports = published(resolved())
+    assert set(ports) == {"airflow-apiserver", "metabase", "warehouse", "simulator", "flower"}
+    assert {address for address, _, _ in ports.values()} == {"127.0.0.1"}
+    assert {name: host for name, (_, host, _) in ports.items()} == {
+        "airflow-apiserver": "8080", "metabase": "3000", "warehouse": "5433",
+        "simulator": "8765", "flower": "5555"}
+    # Each host port is a setting of its own, documented where deployment.md lists the services.
+    deployment = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for service in SERVICES.values():
+        for mapping in service.get("ports", []):
+            variable = re.search(r"\$\{(\w+_HOST_PORT):-", mapping).group(1)
+            assert f"`{variable}`" in deployment, variable
+
+
+def test_only_the_web_uis_follow_the_bind_address():
+    """WEB_BIND_ADDRESS opens the two web UIs to a reverse proxy elsewhere; the warehouse, the
+    simulator and Flower stay on the host whatever it says."""
+    ports = published(resolve(COMPOSE, filled_env(WEB_BIND_ADDRESS="10.0.0.5")))
+    assert {name for name, (address, _, _) in ports.items() if address == "10.0.0.5"} == WEB_UIS
+    assert {address for name, (address, _, _) in ports.items() if name not in WEB_UIS} == {
+        "127.0.0.1"}
+    assert "`WEB_BIND_ADDRESS`" in (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
 
 
 def test_compose_refuses_to_start_until_the_secrets_are_filled():

@@ -396,11 +396,52 @@ def test_the_workbook_has_vietnamese_sheets_values_colours_and_no_formula(weekly
     assert colour_map[X2][8].value == "Có"  # regressed
     regressions = [[c.value for c in row] for row in book["Đơn vị tụt hạng"].iter_rows(min_row=2)]
     assert len(regressions) == len(REGRESSIONS)
-    assert ["000.31.02.H49", FORMULA_NAME, "xa", "Đúng hạn", "Xanh", "Cam"] in regressions
+    assert ["000.31.02.H49", FORMULA_NAME, "Xã", "Đúng hạn", "Xanh", "Cam"] in regressions
     with ZipFile(path) as archive:
         sheets = [archive.read(name) for name in archive.namelist()
                   if name.startswith("xl/worksheets/")]
     assert not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)
+
+
+def test_the_first_report_says_it_has_no_regression(weekly_run):
+    from openpyxl import load_workbook
+
+    from tthc_pipeline.report.workbook import NO_PREVIOUS_REPORT
+
+    book = load_workbook(weekly_run["reports"] / "chi_thi_04_2026-03-06_v1.xlsx")
+    sheet = book["Đơn vị tụt hạng"]
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Mã đơn vị",
+                                                                     NO_PREVIOUS_REPORT]
+    levels = {row[0]: row[2] for row in book["Bản đồ màu"].iter_rows(min_row=2, values_only=True)}
+    assert (levels[P], levels[S1], levels[H1], levels[X1], levels[R1_ROOM]) == (
+        "Tỉnh", "Sở/ban/ngành", "Huyện", "Xã", "Phòng")
+
+
+def report_event_extras(reports: Path) -> list[dict]:
+    """The extras of the report asset's events whose workbook is in ``reports``, oldest first
+    (the metadata DB also holds other sessions' runs)."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        extras = session.scalars(
+            select(AssetEvent.extra).join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+            .where(AssetModel.uri == "warehouse://mart/chi_thi_04_weekly")
+            .order_by(AssetEvent.id)).all()
+    return [extra for extra in extras if extra.get("workbook", "").startswith(f"{reports}/")]
+
+
+def test_the_report_asset_event_names_the_report_and_its_workbook(weekly_run):
+    reports = weekly_run["reports"]
+    assert report_event_extras(reports) == [
+        {"report_date": "2026-03-06", "snapshot_version": 1, "is_new_version": True,
+         "units": 6, "regressed_units": 0,
+         "workbook": str(reports / "chi_thi_04_2026-03-06_v1.xlsx")},
+        {"report_date": "2026-03-13", "snapshot_version": 1, "is_new_version": True,
+         "units": 6, "regressed_units": 3,
+         "workbook": str(reports / "chi_thi_04_2026-03-13_v1.xlsx")},
+    ]
 
 
 def test_rerunning_on_unchanged_data_publishes_nothing(weekly_run):

@@ -69,3 +69,18 @@ def test_bad_options_stop_with_a_message(options: list[str]) -> None:
     assert result.returncode != 0
     assert result.stdout == ""
     assert result.stderr.strip()
+
+
+def test_help_shows_every_option_with_its_default():
+    from simulator.__main__ import _parser
+
+    result = subprocess.run([sys.executable, "-m", "simulator", "--help"], capture_output=True,
+                            text=True, timeout=60, check=True)
+    shown = " ".join(result.stdout.split())  # argparse wraps lines
+    for expected in ("--port PORT 0 picks a free port (default: 8765)",
+                     "(default: 2022-03-01)", "(default: $SIMULATOR_TOKEN, else random)",
+                     "--fault-seed FAULT_SEED seed of the fault draws (default: 0)"):
+        assert expected in shown
+    for action in _parser()._actions:
+        if action.dest != "help":
+            assert "(default: " in action.help, action.option_strings

@@ -58,7 +58,7 @@ def wait_for_daily_loads(**context: Any) -> PokeReturnValue:
     return PokeReturnValue(is_done=ready, xcom_value=period.report_date.isoformat())
 
 
-@task(outlets=[REPORT_ASSET])
+@task
 def publish_snapshot(**context: Any) -> dict[str, Any]:
     """Compute every unit's indicators and colours as of the cutoff; publish version n + 1 only
     if they differ from the latest version (a re-run on unchanged data writes nothing)."""
@@ -74,17 +74,28 @@ def publish_snapshot(**context: Any) -> dict[str, Any]:
             "unit_count": snapshot.unit_count}
 
 
-@task
-def export_workbook(snapshot: dict[str, Any]) -> str:
-    """Write the snapshot's Excel workbook into the reports folder (once per version)."""
+@task(outlets=[REPORT_ASSET])
+def export_workbook(snapshot: dict[str, Any], **context: Any) -> str:
+    """Write the snapshot's Excel workbook into the reports folder (once per version).
+
+    The report asset's event is emitted here, once the version's rows and its workbook both
+    exist; its extra says which report, version, how many units and regressed units, and
+    where the workbook is (Assets view, and any DAG scheduled on the report)."""
     from datetime import date
 
+    from tthc_pipeline.report.summary import regressed_unit_count
     from tthc_pipeline.report.workbook import write_workbook
 
-    path = write_workbook(resources.warehouse_conninfo(),
-                          date.fromisoformat(snapshot["report_date"]),
-                          snapshot["snapshot_version"], resources.reports_dir())
-    log.info("report %s v%d: %s", snapshot["report_date"], snapshot["snapshot_version"], path)
+    conninfo = resources.warehouse_conninfo()
+    report_date, version = date.fromisoformat(snapshot["report_date"]), snapshot["snapshot_version"]
+    path = write_workbook(conninfo, report_date, version, resources.reports_dir())
+    log.info("report %s v%d: %s", report_date, version, path)
+    context["outlet_events"][REPORT_ASSET].extra = {
+        "report_date": snapshot["report_date"], "snapshot_version": version,
+        "is_new_version": snapshot["is_new"], "units": snapshot["unit_count"],
+        "regressed_units": regressed_unit_count(conninfo, report_date, version),
+        "workbook": str(path),
+    }
     return str(path)
 
 

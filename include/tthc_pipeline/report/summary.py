@@ -12,6 +12,14 @@ from tthc_pipeline.report.parked import parked_lines, parked_warnings
 from tthc_pipeline.report.workbook import COLOUR_NAMES, INDICATOR_NAMES
 
 
+def regressed_unit_count(conninfo: str, report_date: date, snapshot_version: int) -> int:
+    """How many units of a snapshot version slipped on some indicator."""
+    params = {"report_date": report_date, "snapshot_version": snapshot_version}
+    with psycopg.connect(conninfo) as conn:
+        (count,) = conn.execute(read_sql("report/regressed_unit_count.sql"), params).fetchone()
+    return count
+
+
 def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
                        max_units: int | None = None) -> str:
     """Root units' figures and the regressed units of a snapshot version (all of them, or the

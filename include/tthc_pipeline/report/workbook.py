@@ -9,6 +9,10 @@ forbids and openpyxl refuses with ``IllegalCharacterError``, and U+FFFE/U+FFFF) 
 U+FFFD in every text cell and counted: the count is logged and stated on the information sheet,
 so a unit name with a stray ``\x0b`` or ``\x1b`` costs one character, not the report. A
 version's file is written once; an existing file for that version is left as it is.
+
+Made to be printed and read by officials: unit levels by name, numbers and dates as such, every
+sheet on A4 landscape one page wide with its heading row on each page, and a line saying so
+where a sheet has no rows.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,11 @@ EXCEL_REPLACEMENT = "\ufffd"
 REPLACED_LABEL = "Ký tự điều khiển đã thay bằng \ufffd"
 INDICATOR_NAMES = {"on_time": "Đúng hạn", "online": "Trực tuyến",
                    "payment": "Thanh toán trực tuyến", "overall": "Chung"}
+# The source's CapDonVi codes (spec/source-api.md) as officials name the levels.
+UNIT_LEVEL_NAMES = {"tinh": "Tỉnh", "so": "Sở/ban/ngành", "huyen": "Huyện", "phong": "Phòng",
+                    "xa": "Xã"}
+NO_REGRESSION = "Không có đơn vị tụt hạng"
+NO_PREVIOUS_REPORT = f"{NO_REGRESSION} (chưa có báo cáo tuần trước để so sánh)"
 
 
 @dataclass(frozen=True)
@@ -47,12 +56,13 @@ class Column:
     field: str
     heading: str
     kind: str = "int"  # int, rate, text, colour
+    labels: Mapping[str, str] | None = None  # text codes shown by name
 
 
 UNIT_COLUMNS = (
     Column("unit_code", "Mã đơn vị", "text"),
     Column("unit_name", "Tên đơn vị", "text"),
-    Column("unit_level", "Cấp", "text"),
+    Column("unit_level", "Cấp", "text", UNIT_LEVEL_NAMES),
 )
 SHEETS: dict[str, Sequence[Column]] = {
     "Tiếp nhận - Giải quyết": (
@@ -93,7 +103,7 @@ SHEETS: dict[str, Sequence[Column]] = {
 REGRESSION_COLUMNS = (
     Column("unit_code", "Mã đơn vị", "text"),
     Column("unit_name", "Tên đơn vị", "text"),
-    Column("unit_level", "Cấp", "text"),
+    Column("unit_level", "Cấp", "text", UNIT_LEVEL_NAMES),
     Column("indicator", "Chỉ số", "text"),
     Column("previous_colour", "Màu tuần trước", "colour"),
     Column("colour", "Màu tuần này", "colour"),
@@ -148,6 +158,9 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
     labelled = [{**r, "indicator": INDICATOR_NAMES.get(r["indicator"], r["indicator"])}
                 for r in regressions]
     _table_sheet(regression_sheet, REGRESSION_COLUMNS, labelled)
+    if not labelled:
+        has_previous = any(row.get("prev_overall_colour") for row in rows)
+        _none_line(regression_sheet, NO_REGRESSION if has_previous else NO_PREVIOUS_REPORT)
     published = snapshot["published_at"].replace(tzinfo=None)
     replaced = getattr(workbook, "tthc_replaced_characters", 0)
     if replaced:
@@ -156,6 +169,8 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
         row_no = info.max_row + 1
         _text(info.cell(row_no, 1), REPLACED_LABEL).font = _bold()
         info.cell(row_no, 2).value = replaced
+    for sheet in workbook.worksheets:
+        _print_setup(sheet)
     workbook.properties.creator = "tthc-pipeline"
     workbook.properties.title = f"Báo cáo Chỉ thị 04 ngày {snapshot['report_date']:%d/%m/%Y}"
     workbook.properties.created = published
@@ -167,11 +182,11 @@ def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
     start, end = snapshot["period_start"], snapshot["period_end"]
     lines = [
         ("Báo cáo", "Tình hình giải quyết TTHC theo Chỉ thị 04/CT-UBND"),
-        ("Ngày báo cáo", f"{snapshot['report_date']:%d/%m/%Y}"),
+        ("Ngày báo cáo", snapshot["report_date"]),
         ("Kỳ báo cáo", f"{start:%H:%M %d/%m/%Y} – trước {end:%H:%M %d/%m/%Y} (giờ Việt Nam)"),
-        ("Phiên bản", str(snapshot["snapshot_version"])),
-        ("Thời điểm công bố", f"{snapshot['published_at']:%H:%M:%S %d/%m/%Y}"),
-        ("Số đơn vị", str(snapshot["unit_count"])),
+        ("Phiên bản", snapshot["snapshot_version"]),
+        ("Thời điểm công bố", snapshot["published_at"]),
+        ("Số đơn vị", snapshot["unit_count"]),
     ]
     names = {"on_time_rate": "Ngưỡng tỷ lệ đúng hạn", "online_rate": "Ngưỡng tỷ lệ trực tuyến",
              "online_payment_rate": "Ngưỡng tỷ lệ thanh toán trực tuyến"}
@@ -185,7 +200,7 @@ def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
         snapshot["parked_in_period"], snapshot["max_parked_share"])]
     for row_no, (label, value) in enumerate(lines, start=1):
         _text(sheet.cell(row_no, 1), label).font = _bold()
-        _text(sheet.cell(row_no, 2), value)
+        _value(sheet.cell(row_no, 2), value)
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 70
 
@@ -226,10 +241,45 @@ def _table_sheet(sheet, columns: Sequence[Column], rows: list[dict]) -> None:
                 cell.value = None if value is None else float(value)
                 cell.number_format = "0.00%"
             elif column.kind == "text":
-                _text(cell, _display(value))
+                _text(cell, _display((column.labels or {}).get(value, value)))
             else:
                 cell.value = value
     sheet.freeze_panes = "D2" if columns[0].field == "unit_code" else "A2"
+
+
+def _none_line(sheet, text: str) -> None:
+    """Say in the first data row that the sheet has no rows, rather than print headings only."""
+    from openpyxl.styles import Font
+
+    _text(sheet.cell(2, 1), text).font = Font(italic=True)
+
+
+def _print_setup(sheet) -> None:
+    """A4 landscape, every column on one page wide (as many pages down as it takes), the
+    heading row on every page, page numbers in the footer."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # without it Excel ignores fitTo*
+    sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "Trang &P / &N"
+
+
+def _value(cell, value: Any):
+    """A number, date or time as itself (Excel can sort and sum it); anything else as text."""
+    from openpyxl.styles import Alignment
+
+    if isinstance(value, str):
+        return _text(cell, value)
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)  # already local: the session runs in local time
+        cell.number_format = "hh:mm:ss dd/mm/yyyy"
+    elif isinstance(value, date):
+        cell.number_format = "dd/mm/yyyy"
+    cell.value = value
+    cell.alignment = Alignment(horizontal="left")
+    return cell
 
 
 def _text(cell, value: str):

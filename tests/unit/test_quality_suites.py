@@ -43,6 +43,7 @@ def test_reference_rules_are_the_parkable_lookups():
     assert references == {
         "don_vi.unknown_parent": {"column": "is_parent_known", "value_set": [True]},
         "don_vi.unknown_ancestor": {"column": "unknown_ancestor"},
+        "don_vi.unknown_successor": {"column": "is_successor_known", "value_set": [True]},
         "ho_so.unknown_unit": {"column": "is_unit_known", "value_set": [True]},
         "ho_so.unknown_procedure": {"column": "is_procedure_known", "value_set": [True]},
         "giao_dich.unknown_dossier": {"column": "is_dossier_known", "value_set": [True]},
@@ -52,7 +53,8 @@ def test_reference_rules_are_the_parkable_lookups():
 def test_reference_rules_compile_to_the_sql_the_load_releases_with():
     # the load decides in SQL, on its own connection, which parked records now pass
     assert {entity: reference_conditions(entity) for entity in ENTITIES} == {
-        "don_vi": ["coalesce(is_parent_known, true)", "unknown_ancestor is null"],
+        "don_vi": ["coalesce(is_parent_known, true)", "unknown_ancestor is null",
+                   "coalesce(is_successor_known, true)"],
         "thu_tuc": [],
         "ho_so": ["coalesce(is_unit_known, true)", "coalesce(is_procedure_known, true)"],
         "giao_dich": ["coalesce(is_dossier_known, true)"],

@@ -144,7 +144,7 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
 
 
 def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
-           unit_changes: list[dict] = ()):
+           unit_changes: Sequence[dict] = ()):
     from openpyxl import Workbook
 
     workbook = Workbook()

@@ -34,22 +34,12 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from tthc_pipeline import entities
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.extract.parsing import EnvelopeSyntaxError, parse_page
 
 log = logging.getLogger(__name__)
 
-ENDPOINTS = {
-    "don_vi": "/api/v1/don-vi",
-    "thu_tuc": "/api/v1/thu-tuc",
-    "ho_so": "/api/v1/ho-so",
-    "giao_dich": "/api/v1/giao-dich",
-}
-# Entities served by update window; the others are whole catalogues.
-INCREMENTAL = frozenset({"ho_so", "giao_dich"})
-# Each entity's natural key: it names a record that cannot be parsed, when it can be read.
-KEY_FIELDS = {"don_vi": "MaDinhDanh", "thu_tuc": "MaTTHC", "ho_so": "MaHoSo",
-              "giao_dich": "MaThamChieu"}
 
 SOURCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_PAGE_LIMIT = 5000
@@ -242,11 +232,10 @@ class SourceClient:
         self, entity: str, window_start: datetime, window_end: datetime
     ) -> Iterator[dict]:
         """Every record of ``entity`` for the window (catalogues: the whole catalogue)."""
-        if entity not in ENDPOINTS:
-            raise ValueError(f"unknown entity {entity!r}; expected one of {sorted(ENDPOINTS)}")
+        definition = entities.entity(entity)
         window = window_params(window_start, window_end)  # validated even where it is unused
-        params = window if entity in INCREMENTAL else {}
-        for page in self.iter_pages(ENDPOINTS[entity], params, KEY_FIELDS[entity]):
+        params = window if definition.is_incremental else {}
+        for page in self.iter_pages(definition.endpoint, params, definition.key_field):
             yield from page
 
     def iter_pages(self, path: str, params: Mapping[str, str] | None = None,

@@ -28,11 +28,11 @@ from typing import Any
 import orjson
 import psycopg
 
+from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.extract.parsing import ExactRecord, UnparseableRecord
 
 log = logging.getLogger(__name__)
 
-ENTITIES = ("don_vi", "thu_tuc", "ho_so", "giao_dich")
 NUL, NUL_REPLACEMENT = "\x00", "\ufffd"
 _ESCAPED_NUL = b"\\u0000"  # how orjson writes U+0000 inside a JSON string
 

@@ -1,4 +1,6 @@
-"""The tasks of the daily loads, and the task group that takes one entity through them.
+"""The daily load DAGs: their tasks, the task group that takes one entity through them, and
+the factory that builds a daily DAG from the entities it loads (``daily_dag``), so that a DAG
+file in ``dags/`` holds only what differs: its entities and what it says about them.
 
 Each task is a thin call into the pipeline package; heavy modules (GX, pandas) are imported
 inside the task functions so that parsing a DAG file stays cheap.
@@ -13,15 +15,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, task, task_group
+from airflow.sdk import Asset, CronDataIntervalTimetable, chain, dag, task, task_group
 from tthc_alerts import task_failure_alert  # plugins/: on sys.path in every Airflow component
 
+from tthc_pipeline import entities
 from tthc_pipeline.orchestration import resources
 
 log = logging.getLogger(__name__)
@@ -44,12 +47,7 @@ def start_date() -> pendulum.DateTime:
     return pendulum.datetime(day.year, day.month, day.day, tz=LOCAL_TZ)
 
 
-ENTITY_ASSETS = {
-    "don_vi": Asset("warehouse://dw/dim_unit"),
-    "thu_tuc": Asset("warehouse://dw/dim_procedure"),
-    "ho_so": Asset("warehouse://dw/fact_dossier"),
-    "giao_dich": Asset("warehouse://dw/fact_payment"),
-}
+ENTITY_ASSETS = {entity.name: Asset(entity.asset_uri) for entity in entities.all_entities()}
 # Retries absorb a source that is briefly down (2, 4 min later, capped); a task stuck longer
 # than an hour (a national day takes minutes) is killed so that the run fails loudly and alerts.
 DEFAULT_ARGS = {
@@ -211,3 +209,65 @@ def load_entity(entity: str):
         load_task(entity)(validate(stage(extract(entity))))
 
     return pipeline()
+
+
+# --- The DAG factory -----------------------------------------------------------------------------
+
+# The paragraphs every daily DAG's documentation ends with; {dag_id} and {quarantine} are filled in.
+COMMON_DOC = """
+**Catch-up**: `catchup=True` from `TTHC_START_DATE` (the deployment's first day, default
+2026-01-01), one run at a time: after a scheduler outage the scheduler creates every missed
+day's run by itself, oldest first. It only moves forward from the latest scheduled or backfill
+run: a day behind that run that never had one is not filled; backfill it.
+
+**Re-run / backfill**: idempotent: re-running a day, or loading days out of order, gives the
+same warehouse. Re-run one day: clear its run (or one failed task) in the UI. A range:
+`airflow backfill create --dag-id {dag_id} --from-date 2026-03-01T00:00:00+07:00
+--to-date 2026-03-31T00:00:00+07:00 --max-active-runs 1 --reprocess-behavior completed` (in
+compose: `docker compose run --rm airflow-cli airflow backfill …`; give the +07:00 offset: a
+bare date is read in Airflow's `default_timezone`, local in compose and `make` but UTC
+on a stock Airflow, where it leaves out the first day), or `make backfill START=… END=…` on a
+workstation (the same Airflow backfill, run in-process). Day D's backfill run has logical date
+D 00:00, as the scheduler's, so the scheduler counts it done. Then check `meta.load_batch` for
+every day (Airflow's backfill bookkeeping can mark a backfill complete early).
+
+**Quality**: the `validate` task's XCom shows rows checked, quarantined and the count per rule;
+history in `meta.dq_run` / `meta.dq_result`, bad rows in {quarantine}.
+
+**On failure**: the failed task e-mails the `tthc_smtp` connection's recipients (logged only
+when it is not set). `SourceError` = the source stayed unreachable after every retry: re-run
+later. `BatchRejected` = the bad-row share passed the `tthc_max_bad_share` Variable (default
+0.05): inspect the rules named in the error, have the source fixed (or raise the Variable
+knowingly), clear the task.
+"""
+
+
+def daily_dag(dag_id: str, entity_names: Sequence[str], *, description: str, doc_md: str,
+              tags: Sequence[str], with_retention: bool = False):
+    """A daily DAG: prepare the warehouse, then load each entity (in parallel when several),
+    then, ``with_retention``, scrub applicant data past its retention. Day D's run covers
+    [D 00:00, D+1 00:00) Asia/Ho_Chi_Minh and starts when that window has ended."""
+    loaded = [entities.entity(name) for name in entity_names]
+    quarantine = " / ".join(f"`quarantine.{entity.name}`" for entity in loaded)
+    connections = sorted({entity.connection_id for entity in loaded})
+
+    @dag(
+        dag_id=dag_id,
+        schedule=CronDataIntervalTimetable("0 0 * * *", timezone=LOCAL_TZ),
+        start_date=start_date(),
+        catchup=True,  # a scheduler outage leaves no day unrun: every missed window runs, in order
+        max_active_runs=1,
+        dagrun_timeout=timedelta(hours=3),
+        default_args=DEFAULT_ARGS,
+        tags=["daily", *connections, *tags],
+        description=description,
+        doc_md=doc_md.rstrip() + "\n" + COMMON_DOC.format(dag_id=dag_id, quarantine=quarantine),
+    )
+    def daily_load() -> None:
+        groups = [load_entity(entity.name) for entity in loaded]
+        steps: list[Any] = [prepare_warehouse(), groups if len(groups) > 1 else groups[0]]
+        if with_retention:
+            steps.append(scrub_personal_data())
+        chain(*steps)
+
+    return daily_load()

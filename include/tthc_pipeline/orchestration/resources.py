@@ -9,16 +9,11 @@ from typing import Any
 
 import pendulum
 
+from tthc_pipeline import entities
 from tthc_pipeline.errors import PermanentError
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 WAREHOUSE_CONN_ID = "warehouse"
-SOURCE_CONN_IDS = {
-    "don_vi": "tthc_system",
-    "thu_tuc": "tthc_system",
-    "ho_so": "tthc_system",
-    "giao_dich": "payment_platform",
-}
 DEFAULT_MAX_BAD_SHARE = 0.05
 DEFAULT_PII_RETENTION_DAYS = 30
 
@@ -79,7 +74,7 @@ def source_client(entity: str):
 
     from tthc_pipeline.extract.client import SourceClient
 
-    conn = Connection.get(SOURCE_CONN_IDS[entity])
+    conn = Connection.get(entities.entity(entity).connection_id)
     scheme = conn.schema or ("https" if conn.conn_type == "https" else "http")
     port = f":{conn.port}" if conn.port else ""
     return SourceClient(f"{scheme}://{conn.host}{port}", conn.password or "")

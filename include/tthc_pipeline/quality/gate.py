@@ -27,8 +27,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from tthc_pipeline.crashpoints import crash_point
+from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.errors import PermanentError
-from tthc_pipeline.extract.client import INCREMENTAL
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.quality.failures import (
     COUNTS_FORMAT,
@@ -208,7 +208,8 @@ def _excused_rules(conn: psycopg.Connection, batch: _StagedBatch,
     for name, rule in rules.items():
         if not rule.is_reference or rule.references == batch.entity:
             continue
-        if rule.references in INCREMENTAL or not _window_covered(conn, rule.references, batch):
+        reference = entity_definition(rule.references)
+        if reference.is_incremental or not _window_covered(conn, reference.name, batch):
             excused.append(name)
     return excused
 

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tthc_pipeline.extract.landing import ENTITIES
+from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.paths import EXPECTATIONS_DIR, read_sql
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")

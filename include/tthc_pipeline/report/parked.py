@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tthc_pipeline.entities import ENTITIES
+from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.quality.suites import suite_rules
-
-NOUNS = {"don_vi": ("đơn vị", "units"), "thu_tuc": ("thủ tục", "procedures"),
-         "ho_so": ("hồ sơ", "dossiers"), "giao_dich": ("giao dịch", "payments")}
 
 
 def parked_lines(parked_by_rule: Mapping[str, int]) -> list[str]:
@@ -19,7 +18,7 @@ def parked_lines(parked_by_rule: Mapping[str, int]) -> list[str]:
     lines = []
     for rule, count in sorted(parked_by_rule.items()):
         entity = rule.split(".", 1)[0]
-        noun_vi, noun_en = NOUNS.get(entity, (entity, entity))
+        noun_vi, noun_en = _nouns(entity)
         lines.append(f"{count} {noun_vi} / {noun_en}: {_description(entity, rule)} ({rule})")
     return lines
 
@@ -33,7 +32,7 @@ def parked_warnings(parked_in_period: Mapping[str, list[int]],
     lines = []
     for entity, (n_extracted, n_parked) in sorted(parked_in_period.items()):
         if n_extracted and n_parked / n_extracted > max_parked_share:
-            noun_vi, noun_en = NOUNS.get(entity, (entity, entity))
+            noun_vi, noun_en = _nouns(entity)
             share = n_parked / n_extracted
             lines.append(
                 f"CẢNH BÁO / WARNING: {n_parked} trên {n_extracted} {noun_vi} của kỳ ({share:.1%})"
@@ -43,8 +42,15 @@ def parked_warnings(parked_in_period: Mapping[str, list[int]],
     return lines
 
 
+def _nouns(entity: str) -> tuple[str, str]:
+    if entity not in ENTITIES:
+        return entity, entity
+    definition = entity_definition(entity)
+    return definition.noun_vi, definition.noun_en
+
+
 def _description(entity: str, rule: str) -> str:
-    if entity not in NOUNS:
+    if entity not in ENTITIES:
         return "chờ dữ liệu tham chiếu"
     return next((r.description_vi for r in suite_rules(entity) if r.name == rule),
                 "chờ dữ liệu tham chiếu")

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.paths import read_sql
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FRIDAY = 4  # date.weekday()
 PUBLISH_DEADLINE = time(16, 30)  # the Directive's deadline on the report date
 STOP_WAITING_AT = time(16, 0)  # the coverage wait gives up here, leaving time to publish
-ENTITIES = ("don_vi", "thu_tuc", "ho_so", "giao_dich")
 
 
 class IncompleteData(RuntimeError):

@@ -22,8 +22,9 @@ import psycopg
 
 from tthc_pipeline.calendar import HolidayOverride, calendar_exceptions
 from tthc_pipeline.crashpoints import crash_point
+from tthc_pipeline.entities import ENTITIES
+from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.errors import PermanentError
-from tthc_pipeline.extract.landing import ENTITIES
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.transform.batches import (
     LANDED,
@@ -39,14 +40,6 @@ from tthc_pipeline.transform.stage import SESSION_SETTINGS
 
 log = logging.getLogger(__name__)
 
-# The statements that load an entity, in order (files under sql/load/).
-LOAD_FILES = {
-    "don_vi": ("dim_unit",),
-    "thu_tuc": ("dim_procedure", "bridge_procedure_unit"),
-    "ho_so": ("reset_written_dossier", "written_dossier", "fact_dossier", "fact_dossier_status",
-              "fact_dossier_supplement"),
-    "giao_dich": ("fact_payment",),
-}
 _HASH_CHUNK = 50_000  # identity numbers hashed per round trip
 _LOCK_CLASS = 0x7474_6864  # advisory lock namespace of the loads; the entity is the second key
 # The gate is the orchestration's business: a staged batch may load without it (tests do).
@@ -120,7 +113,7 @@ def _load_statements(conn: psycopg.Connection, entity: str, batch_id: int,
     _cover_batch_dates(conn, batch_id)
     if entity == "ho_so":
         _hash_applicants(conn, batch_id, hash_key)
-    for load_file in LOAD_FILES[entity]:
+    for load_file in entity_definition(entity).load_files:
         conn.execute(read_sql(f"load/{load_file}.sql"), params)
         if load_file == "fact_dossier":
             # The status and supplement loads join the dossiers just written: with the

@@ -23,7 +23,7 @@ import psycopg
 from psycopg import sql
 
 from tthc_pipeline.crashpoints import crash_point
-from tthc_pipeline.extract.landing import ENTITIES
+from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.quality.suites import reference_conditions, resolved_records_sql
 

@@ -19,19 +19,14 @@ import psycopg
 from psycopg import sql
 
 from tthc_pipeline.crashpoints import crash_point
+from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.transform.batches import lock_batch
 
-# Staging tables per entity, filled by sql/staging/<table>.sql: the first holds the records,
-# the others their child collections, staged straight from raw beside the records; the
-# children of identical copies, which the records' statement collapses, are removed afterwards
-# by sql/staging/<records>_copies_children.sql.
-STAGING_TABLES = {
-    "don_vi": ("don_vi",),
-    "thu_tuc": ("thu_tuc",),
-    "ho_so": ("ho_so", "ho_so_tien_do", "ho_so_bo_sung", "ho_so_le_phi"),
-    "giao_dich": ("giao_dich",),
-}
+# An entity's staging tables (entities.py) are filled by sql/staging/<table>.sql: the first holds
+# the records, the others their child collections, staged straight from raw beside the records;
+# the children of identical copies, which the records' statement collapses, are removed
+# afterwards by sql/staging/<records>_copies_children.sql.
 # Connections that stage one batch's tables at once, one Postgres backend each: two, since the
 # status steps take about as long as the other three tables together.
 STAGING_CONNECTIONS = 2
@@ -74,8 +69,9 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
         crash_point("stage.after_unstage", entity)
         with conn.transaction():
             lock_batch(conn, batch_id)  # the gate and the load of this batch wait until the end
-            records_table, *child_tables = STAGING_TABLES[entity]
-            n_staged = _stage_tables(conninfo, STAGING_TABLES[entity], params)
+            tables = entity_definition(entity).staging_tables
+            records_table, *child_tables = tables
+            n_staged = _stage_tables(conninfo, tables, params)
             crash_point("stage.before_counts", entity)
             if child_tables:
                 conn.execute(SESSION_SETTINGS)

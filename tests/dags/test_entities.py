@@ -1,0 +1,58 @@
+"""The entity registry is the one definition every layer reads (issue 17, item 7)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tthc_pipeline.entities import ENTITIES, all_entities, entity
+from tthc_pipeline.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.dags
+
+SQL = PROJECT_ROOT / "sql"
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(str(PROJECT_ROOT / "dags"))
+
+
+def test_every_entity_has_its_suite_staging_and_load_statements():
+    for definition in all_entities():
+        assert definition.suite_path.is_file(), definition.name
+        assert definition.staging_tables[0] == definition.name
+        for table in definition.staging_tables:
+            assert (SQL / "staging" / f"{table}.sql").is_file(), table
+        for load_file in definition.load_files:
+            assert (SQL / "load" / f"{load_file}.sql").is_file(), load_file
+        assert definition.endpoint.startswith("/api/v1/")
+
+
+def test_the_batch_table_accepts_exactly_the_registered_entities():
+    migration = (SQL / "migrations" / "V001__layers_batches_raw.sql").read_text()
+    allowed = re.search(r"check \(entity in \(([^)]*)\)\)", migration).group(1)
+    assert tuple(name.strip(" '") for name in allowed.split(",")) == ENTITIES
+
+
+def test_an_unknown_entity_is_refused_by_name():
+    with pytest.raises(ValueError, match="unknown entity 'hoso'; expected one of"):
+        entity("hoso")
+
+
+def test_the_daily_dags_are_built_from_the_registry(dagbag):
+    loaded = {}
+    for dag_id in ("daily_catalogues", "daily_dossiers", "daily_payments"):
+        dag = dagbag.dags[dag_id]
+        for task in dag.tasks:
+            if task.task_id.endswith(".load"):
+                name = task.task_id.split(".")[0]
+                loaded[name] = dag_id
+                assert [outlet.uri for outlet in task.outlets] == [entity(name).asset_uri]
+        connections = {entity(name).connection_id for name, d in loaded.items() if d == dag_id}
+        assert connections <= set(dag.tags), dag_id
+        assert "**Catch-up**" in dag.doc_md and f"--dag-id {dag_id}" in dag.doc_md
+    assert sorted(loaded) == sorted(ENTITIES), "every entity is loaded by exactly one daily DAG"

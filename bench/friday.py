@@ -291,7 +291,7 @@ def _root_row(conninfo: str) -> dict:
 
 
 def explain(conninfo: str, path: Path, jit: bool = False) -> None:
-    """EXPLAIN ANALYZE of the report's rows (the costly statement of publish_snapshot), as
+    """EXPLAIN ANALYZE of the report's statements (the costly part of publish_snapshot), as
     publish_snapshot runs it (JIT off) or, for comparison, with the server's default JIT."""
     import psycopg
     from psycopg.types.json import Jsonb
@@ -306,15 +306,20 @@ def explain(conninfo: str, path: Path, jit: bool = False) -> None:
         conn.execute(f"set local jit = {'on' if jit else 'off'}")
         if not jit:  # as publish_snapshot runs it; the JIT plan is the query before this change
             conn.execute("set local work_mem = '256MB'")
-        statement = read_sql("report/chi_thi_04_rows.sql").replace(
-            "create temporary table report_rows on commit drop as", "")
-        plan = conn.execute("explain (analyze, buffers) " + statement, {
-            "report_date": period.report_date, "period_start": period.start,
-            "cutoff": period.cutoff, "previous_date": period.previous_report_date,
-            "thresholds": Jsonb(read_thresholds(conn))}).fetchall()
+        params = {"report_date": period.report_date, "period_start": period.start,
+                  "cutoff": period.cutoff, "previous_date": period.previous_report_date,
+                  "thresholds": Jsonb(read_thresholds(conn))}
+        plan = []
+        # EXPLAIN ANALYZE of CREATE TABLE AS runs it: each statement builds the table the
+        # next one reads, as in publish_snapshot
+        for step in ("units", "dossiers", "rows"):
+            plan.append(f"-- sql/report/chi_thi_04_{step}.sql")
+            plan += [row[0] for row in conn.execute(
+                "explain (analyze, buffers) " + read_sql(f"report/chi_thi_04_{step}.sql"),
+                params).fetchall()]
         conn.rollback()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(row[0] for row in plan) + "\n", encoding="utf-8")
+    path.write_text("\n".join(plan) + "\n", encoding="utf-8")
 
 
 def publish(conninfo: str, report_date: date, timeout: float) -> common.Measured:

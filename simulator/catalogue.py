@@ -2,7 +2,7 @@
 
 Besides the records served by ``/don-vi`` and ``/thu-tuc``, the catalogue holds the numpy
 lookup arrays the dossier generator draws from (who handles which procedure, how popular it
-is, each unit's habits: online share, punctuality, online payment).
+is, each unit's habits: online share, punctuality, online payment, from ``quality.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 
+from simulator.quality import UnitQuality, draw_unit_quality
 from simulator.text import nfd, pad_code
 from simulator.timestamps import SECONDS_PER_DAY, day_number, format_timestamp
 from simulator.vocab import (
@@ -38,6 +39,11 @@ _IN_FORCE_DAYS_BEFORE = 1000  # NgayHieuLuc: before any NgayCapNhat the catalogu
 _LE_PHI_AMOUNTS = (8_000, 10_000, 15_000, 20_000, 30_000, 50_000, 100_000, 200_000, 500_000)
 _PHI_AMOUNTS = (50_000, 100_000, 150_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000)
 _PER_COPY_AMOUNTS = (2_000, 5_000, 10_000, 20_000, 50_000)
+# How likely a dossier is filed online, relative to its unit's level, by MucDoDVC.
+ONLINE_WEIGHT = np.array([0.0, 0.95, 1.0])  # khong, mot_phan, toan_trinh
+# Procedures without an online service are the rarely requested ones: the requested ones went
+# online first; this keeps their share of dossiers near what provinces report (a few percent).
+_OFFLINE_POPULARITY = 0.05
 
 
 @dataclass
@@ -77,6 +83,7 @@ class Catalogue:
         self._build_units(rng)
         self.procedures = self._build_procedures(rng)
         self._build_arrays(rng)
+        self.quality = self._unit_quality(seed)
         self.unit_records = self._unit_records(rng, start, rate_quirks)
         self.procedure_records = self._procedure_records(rng, start, rate_quirks)
 
@@ -199,7 +206,7 @@ class Catalogue:
         self.proc_has_fee = np.array([bool(p.fee_lines) for p in procedures])
         self.proc_business = np.array([p.field.business_share for p in procedures])
         self.proc_fee_wait = np.where(
-            [p.field.code == "TNMT-01" for p in procedures], 0.8, 0.15)
+            [p.field.code == "TNMT-01" for p in procedures], 0.8, 0.05)
         self.proc_per_copy = np.array([p.field.code == "BTP-02" for p in procedures])
         self.proc_first_unit = np.array([p.handlers[0] for p in procedures], dtype=np.int32)
         room_keys = [key for key, _, _ in ROOM_TYPES]
@@ -207,6 +214,7 @@ class Catalogue:
             [room_keys.index(p.field.room) if p.level == HUYEN else 0 for p in procedures],
             dtype=np.int8)
         weights = np.array([p.popularity for p in procedures])
+        weights[self.proc_online == 0] *= _OFFLINE_POPULARITY
         for level, share in enumerate(LEVEL_SHARES):
             at_level = self.proc_level == level
             weights[at_level] *= share / weights[at_level].sum()
@@ -229,19 +237,31 @@ class Catalogue:
         for district in range(len(DISTRICTS)):
             members = self.active_communes[district_of == district]
             self.district_communes[district, :len(members)] = members
-        self._unit_habits(rng)
 
-    def _unit_habits(self, rng: np.random.Generator) -> None:
-        """Each unit's own online share, punctuality and online-payment habits."""
-        count = len(self.units)
-        self.unit_online_factor = np.clip(rng.lognormal(0.0, 0.3, count), 0.35, 1.3)
-        struggling = rng.random(count) < 0.15
-        land_branch = np.zeros(count, dtype=bool)
+    def _unit_quality(self, seed: int) -> UnitQuality:
+        """Each unit's punctuality, online share and online-payment habits."""
+        land_branch = np.zeros(len(self.units), dtype=bool)
         land_branch[self.room_unit[:, [key for key, _, _ in ROOM_TYPES].index("dkdd")]] = True
-        self.unit_late_probability = np.where(
-            struggling | land_branch, rng.beta(2.0, 14.0, count), rng.beta(1.5, 60.0, count))
-        self.unit_pays_online = rng.beta(4.0, 2.0, count)
-        self.unit_gateway = np.where(rng.random(count) < 0.7, 1, 2).astype(np.int8)
+        return draw_unit_quality(seed, [unit.level for unit in self.units], land_branch,
+                                 self._online_capable_share())
+
+    def _online_capable_share(self) -> np.ndarray:
+        """Per unit, the expected ONLINE_WEIGHT of its dossiers' procedures (1 = all fully
+        online). Communes share one procedure mix, so do district rooms of one type."""
+        weight = ONLINE_WEIGHT[self.proc_online]
+        # Procedures grouped by who handles them: a department, a room type, or every commune.
+        group = np.select([self.proc_level == TINH, self.proc_level == HUYEN],
+                          [self.proc_first_unit, len(self.units) + self.proc_room.astype(np.int64)],
+                          2 * len(self.units))
+        volume = np.bincount(group, self.proc_probability, minlength=2 * len(self.units) + 1)
+        online = np.bincount(group, self.proc_probability * weight, minlength=len(volume))
+        share_of_group = np.divide(online, volume, out=np.ones(len(volume)), where=volume > 0)
+        unit_group = np.arange(len(self.units))
+        rooms = self.room_unit.ravel()
+        unit_group[rooms] = len(self.units) + np.tile(np.arange(self.room_unit.shape[1]),
+                                                      self.room_unit.shape[0])
+        unit_group[self.commune_unit] = 2 * len(self.units)
+        return share_of_group[unit_group]
 
     # -- served records -------------------------------------------------------------------
 

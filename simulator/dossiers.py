@@ -13,7 +13,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from simulator.catalogue import HUYEN, TINH, Catalogue
+from simulator.catalogue import HUYEN, ONLINE_WEIGHT, TINH, Catalogue
+from simulator.quality import MAX_SHARE, report_week
 from simulator.timestamps import SECONDS_PER_DAY
 from simulator.vocab import (
     BANKS,
@@ -45,6 +46,9 @@ PAYMENT_STATUSES = ("khoi-tao", "thanh-cong", "that-bai", "hoan-phi")
 _HOUR = 3600
 _WORK_SECONDS = 7 * _HOUR  # 07:30-11:30 and 13:30-17:00
 _MORNING_SECONDS = 4 * _HOUR
+_DAY_ENDS = SECONDS_PER_DAY - 1  # on time is by calendar date
+_STALLED_SHARE = 0.05  # of late dossiers: weeks late instead of days
+_LATE_WITHDRAWAL_SHARE = 0.15  # of withdrawals and stops: any time up to 10 days past due
 
 
 @dataclass
@@ -120,6 +124,7 @@ class _DayGenerator:
     def __init__(self, catalogue: Catalogue, calendar: WorkCalendar, rng: np.random.Generator,
                  day: int, count: int) -> None:
         self.cat, self.cal, self.rng, self.day, self.n = catalogue, calendar, rng, day, count
+        self.quality = catalogue.quality.for_week(report_week(day))  # the units' habits this week
 
     # -- small vectorised helpers ---------------------------------------------------------
 
@@ -149,7 +154,7 @@ class _DayGenerator:
         fee_wait = pays & ~refused & ~unanswered & (rng.random(n) < cat.proc_fee_wait[proc])
         payments = _Payments(self, channel, unit, pays, refused, fee_wait)
         payments.start(slots)
-        self._finish(slots, proc, unit, pauses, refused, fee_wait, payments)
+        self._finish(slots, proc, unit, pauses, refused, fee_wait, payments, due)
         end_status = self._endings(slots, refused, due, unanswered, fee_wait, payments)
         payments.refund(slots, refused, end_status)
         paid_online = payments.paid_online()
@@ -184,9 +189,9 @@ class _DayGenerator:
         return proc, unit, home
 
     def _channels(self, proc: np.ndarray, unit: np.ndarray) -> np.ndarray:
-        """KenhThucHien: online only for online services, more often in some units than others."""
-        online_base = np.array([0.0, 0.55, 0.88])[self.cat.proc_online[proc]]
-        online = np.clip(online_base * self.cat.unit_online_factor[unit], 0.0, 0.97)
+        """KenhThucHien: online only for online services, as often as the unit's habit says."""
+        online = np.minimum(ONLINE_WEIGHT[self.cat.proc_online[proc]] * self.quality.online[unit],
+                            MAX_SHARE)
         draw = self.rng.random(self.n)
         return np.where(draw < online, 2, np.where(draw > 0.975, 3, 1)).astype(np.int8)
 
@@ -224,9 +229,13 @@ class _DayGenerator:
         due_days = np.empty((n, 3), dtype=np.int64)
         due_days[:, 0] = self._add_working_days(self.day, duration)
         rounds = np.where(refused, 0, rng.choice(3, n, p=[0.9, 0.075, 0.025]))
+        rounds = np.where(duration < 2, np.minimum(rounds, 1), rounds)  # no time for a second
         pauses = rng.integers(1, 11, (n, 2))
+        # The first request leaves a working day before the due date where the duration allows,
+        # and a second one follows the first answer the next day: a punctual unit can finish
+        # in time (each round extends the due date by its pause only).
         request_day = self._add_working_days(
-            self.day, 1 + (rng.random(n) * np.clip(duration, 1, 5)).astype(np.int64))
+            self.day, 1 + (rng.random(n) * np.clip(duration - 1, 0, 4)).astype(np.int64))
         for number, (request_slot, back_slot) in enumerate(
                 ((SUPPLEMENT_1, SUPPLEMENT_1_BACK), (SUPPLEMENT_2, SUPPLEMENT_2_BACK))):
             back_day = self._add_working_days(request_day, pauses[:, number])
@@ -235,7 +244,7 @@ class _DayGenerator:
             slots[:, back_slot] = np.where(asked, self._working_time(back_day), ABSENT)
             due_days[:, number + 1] = self.cal.add_working_days(due_days[:, number],
                                                                 pauses[:, number])
-            request_day = self._add_working_days(back_day, rng.integers(1, 4, n))
+            request_day = self._add_working_days(back_day, 1)
         unanswered = (rounds > 0) & (rng.random(n) < 0.15)
         last_back = np.where(rounds == 2, SUPPLEMENT_2_BACK, SUPPLEMENT_1_BACK)
         slots[np.flatnonzero(unanswered), last_back[unanswered]] = ABSENT
@@ -246,21 +255,24 @@ class _DayGenerator:
         return due, answered_pause, unanswered
 
     def _finish(self, slots: np.ndarray, proc: np.ndarray, unit: np.ndarray, pauses: np.ndarray,
-                refused: np.ndarray, fee_wait: np.ndarray, payments: _Payments) -> None:
+                refused: np.ndarray, fee_wait: np.ndarray, payments: _Payments,
+                due: np.ndarray) -> None:
         """Processing time (early, on time or late by the unit's habits), result, return."""
         rng, n = self.rng, self.n
         duration = self.cat.proc_duration[proc].astype(np.int64)
         base = np.where(duration > 0, duration, rng.integers(3, 16, n))
         two_rounds = slots[:, SUPPLEMENT_2] != ABSENT
-        late = rng.random(n) < self.cat.unit_late_probability[unit] * np.where(two_rounds, 3, 1)
+        late = rng.random(n) < self.quality.late[unit] * np.where(two_rounds, 2, 1)
         on_time = np.maximum(1, np.ceil(base * rng.uniform(0.3, 1.0, n))).astype(np.int64)
-        late_by = np.minimum(rng.geometric(0.25, n), 20)
+        # Most late dossiers are a few days late; some stall in process for weeks.
+        late_by = np.where(rng.random(n) < _STALLED_SHARE, rng.integers(10, 21, n),
+                           np.minimum(rng.geometric(0.35, n), 10))
         working_days = np.where(late, base + late_by, on_time) + pauses
         finish = self._working_time(self._add_working_days(self.day, working_days))
         # A fee request comes after the supplements; the work resumes once the fee is paid.
         last_back = np.maximum(slots[:, SUPPLEMENT_1_BACK], slots[:, SUPPLEMENT_2_BACK])
         resume_day = np.where(last_back > 0, last_back // SECONDS_PER_DAY, self.day)
-        fee_day = self._add_working_days(resume_day, rng.integers(0, 2, n))
+        fee_day = self._add_working_days(resume_day, 0)
         fee_requested = np.maximum(self._working_time(fee_day),
                                    slots[:, :FEE_REQUESTED].max(axis=1) + self._uniform(600, 7200))
         slots[:, FEE_REQUESTED] = np.where(fee_wait, fee_requested, ABSENT)
@@ -268,7 +280,14 @@ class _DayGenerator:
         slots[:, FEE_PAID] = np.where(fee_wait, payments.success_of_dossier + self._uniform(
             300, 1.5 * _HOUR), ABSENT)
         previous = slots[:, :ENDED].max(axis=1)
-        finish = np.maximum(finish, previous + self._uniform(1800, 4 * _HOUR))
+        earliest = previous + self._uniform(1800, 4 * _HOUR)
+        finish = np.maximum(finish, earliest)
+        # A punctual unit finishes by the due date in force even after a supplement round or a
+        # fee request, unless that step itself left no time.
+        rounds = (slots[:, SUPPLEMENT_1] != ABSENT).astype(np.int64) + two_rounds
+        due_end = (due[np.arange(n), rounds] // SECONDS_PER_DAY) * SECONDS_PER_DAY + _DAY_ENDS
+        punctual = ~late & (due[:, 0] != ABSENT) & (earliest < due_end)
+        finish = np.where(punctual, np.maximum(np.minimum(finish, due_end), earliest), finish)
         slots[:, ENDED] = np.where(refused, ABSENT, finish)
         same_day = rng.random(n) < 0.4
         returned_day = self._add_working_days(finish // SECONDS_PER_DAY, rng.integers(1, 6, n))
@@ -278,15 +297,17 @@ class _DayGenerator:
 
     def _endings(self, slots: np.ndarray, refused: np.ndarray, due: np.ndarray,
                  unanswered: np.ndarray, fee_wait: np.ndarray, payments: _Payments) -> np.ndarray:
-        """Withdrawals (some after the due date), stops, stalled dossiers, unanswered rounds."""
+        """Withdrawals (some after the due date), stops, unanswered rounds."""
         rng, n = self.rng, self.n
         end_status = np.where(refused, 0, FINISHED).astype(np.int8)
         received, finish = slots[:, RECEIVED], slots[:, ENDED]
         draw = rng.random(n)
         withdrawn = ~refused & ~unanswered & (draw < 0.02)
         stopped = ~refused & ~unanswered & (draw >= 0.02) & (draw < 0.025)
-        stalled = ~refused & ~unanswered & (draw >= 0.025) & (draw < 0.028)
-        horizon = np.maximum(finish, due[:, 0]) + 10 * SECONDS_PER_DAY - received
+        # Most withdraw while the unit is still within time; a few after the due date.
+        deadline = np.where(due[:, 0] == ABSENT, finish, np.minimum(finish, due[:, 0]))
+        past_due = np.maximum(finish, due[:, 0]) + 10 * SECONDS_PER_DAY
+        horizon = np.where(rng.random(n) < _LATE_WITHDRAWAL_SHARE, past_due, deadline) - received
         ending = received + _HOUR + (rng.random(n) * np.maximum(horizon - _HOUR, 1)).astype(
             np.int64)
         # A withdrawal or stop does not interrupt a fee payment under way.
@@ -306,7 +327,7 @@ class _DayGenerator:
         interrupted = withdrawn | stopped
         end_status[withdrawn] = WITHDRAWN
         end_status[stopped] = STOPPED
-        end_status[stalled | (unanswered & ~interrupted)] = 0
+        end_status[unanswered & ~interrupted] = 0
         middle = slots[:, IN_PROCESS:ENDED]
         middle[interrupted[:, None] & (middle >= ending[:, None])] = ABSENT
         slots[:, ENDED] = np.where(interrupted, ending,
@@ -362,9 +383,10 @@ class _Payments:
 
     def __init__(self, day: _DayGenerator, channel: np.ndarray, unit: np.ndarray,
                  pays: np.ndarray, refused: np.ndarray, fee_wait: np.ndarray) -> None:
-        rng, n, cat = day.rng, day.n, day.cat
+        rng, n = day.rng, day.n
         self.day, self.fee_wait = day, fee_wait
-        pays_online = rng.random(n) < np.where(channel == 2, cat.unit_pays_online[unit], 0.1)
+        # A fee at the counter is paid online too (a QR code of the payment platform).
+        pays_online = rng.random(n) < day.quality.pays_online[unit]
         self.method = np.where(pays_online, TRUC_TUYEN,
                                np.where(rng.random(n) < 0.8, TIEN_MAT, CHUYEN_KHOAN))
         self.prepaid = pays & ~fee_wait & (channel == 2) & pays_online
@@ -373,7 +395,7 @@ class _Payments:
         online = self.method == TRUC_TUYEN
         self.failures = np.where(online, rng.choice(3, n, p=[0.88, 0.09, 0.03]), 0)
         self.abandoned = online & (rng.random(n) < 0.03)
-        self.gateway = cat.unit_gateway[unit]
+        self.gateway = day.quality.gateway[unit]
         self.start_time = np.zeros(n, dtype=np.int64)
         self.success_of_dossier = np.zeros(n, dtype=np.int64)
         self.refund_of_dossier = np.full(n, ABSENT, dtype=np.int64)
@@ -388,10 +410,13 @@ class _Payments:
         self._settle()
 
     def pay_fee_requests(self, slots: np.ndarray) -> None:
-        """Fees asked for during processing (status 6) are paid within a day."""
-        waiting = self.fee_wait
+        """Fees asked for during processing (status 6) are mostly paid within hours; a few
+        applicants take days."""
+        waiting, day = self.fee_wait, self.day
+        delay = np.where(day.rng.random(day.n) < 0.1, day._uniform(6 * _HOUR, 3 * SECONDS_PER_DAY),
+                         day._uniform(900, 6 * _HOUR))
         self.start_time = np.where(
-            waiting, slots[:, FEE_REQUESTED] + self.day._uniform(900, SECONDS_PER_DAY),
+            waiting, slots[:, FEE_REQUESTED] + delay,
             self.start_time)
         self._settle()
 
@@ -417,8 +442,8 @@ class _Payments:
         reason = np.where(refused, slots[:, RECEIVED],
                           np.where(end_status == WITHDRAWN, slots[:, ENDED], 0))
         after = np.maximum(reason, self.success_of_dossier)
-        self.refund_of_dossier = np.where(
-            refunded, after + self.day._uniform(SECONDS_PER_DAY, 10 * SECONDS_PER_DAY), ABSENT)
+        refund_delay = self.day._uniform(2 * SECONDS_PER_DAY, 30 * SECONDS_PER_DAY)  # weeks, often
+        self.refund_of_dossier = np.where(refunded, after + refund_delay, ABSENT)
         self._expand()
 
     def _expand(self) -> None:

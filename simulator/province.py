@@ -61,6 +61,21 @@ class Province:
             return 0
         return int(self.daily_counts[day - self.first_day])
 
+    def dossiers_updated_in(self, start: int, end: int) -> tuple[int, int]:
+        """How many dossiers have an event in [start, end) (local seconds): those received from
+        ``start`` on, and older ones still moving then. What loading that range extracts."""
+        received_in, older = 0, 0
+        for day in range(self.first_day, self.end_day):
+            if not self.count_on(day):
+                continue
+            slots = self._generate(day).slots
+            moving = int(((slots >= start) & (slots < end)).any(axis=1).sum())
+            if day * SECONDS_PER_DAY >= start:
+                received_in += moving
+            else:
+                older += moving
+        return received_in, older
+
     def _generate(self, day: int) -> DayBatch:
         return generate_day(self.catalogue, self.calendar, self.seed, day, self.count_on(day),
                             self.rate_quirks)

@@ -17,7 +17,12 @@ import psycopg
 
 from tthc_pipeline.devtools.airflow_home import claim_airflow_home
 from tthc_pipeline.devtools.backfill import backfill
-from tthc_pipeline.devtools.local_stack import ProvinceSpec, airflow_output_to, local_stack
+from tthc_pipeline.devtools.local_stack import (
+    SOURCE_CONNECTIONS,
+    ProvinceSpec,
+    airflow_output_to,
+    local_stack,
+)
 
 DEMO_START = date(2026, 10, 23)  # a Friday: four full Directive 04 weeks follow
 DEMO_END = date(2026, 11, 19)    # a Thursday; reports for 30/10, 6/11, 13/11 and 20/11
@@ -69,6 +74,27 @@ def latest_report(conninfo: str) -> str:
             f"Workbook: {reports_dir() / report_file}")
 
 
+def generated_vs_loaded(province: ProvinceSpec, first_day: date, last_day: date) -> str:
+    """Why the warehouse holds fewer dossiers than the simulator generates: the province has
+    history before the loaded days (so the first report has dossiers carried over), and a
+    daily load extracts only the dossiers updated that day."""
+    from simulator.province import Province
+    from simulator.timestamps import SECONDS_PER_DAY, day_number
+
+    generated = Province(seed=province.seed, scale=province.scale, start=province.start,
+                         end=province.end)
+    start = day_number(first_day) * SECONDS_PER_DAY
+    end = day_number(last_day + timedelta(days=1)) * SECONDS_PER_DAY
+    received_in, older = generated.dossiers_updated_in(start, end)
+    closed = province.scale - received_in - older
+    return (f"The simulator generated {province.scale:,} dossiers received from {province.start}"
+            f" (history before {first_day}, so that the first report has dossiers carried"
+            f" over). The daily loads extract those updated {first_day} .. {last_day}:"
+            f" {received_in:,} received then and {older:,} older ones still in progress,"
+            f" {received_in + older:,} in all; the other {closed:,} had their last update"
+            f" before {first_day} and are never extracted.")
+
+
 def main() -> None:
     airflow_home = claim_airflow_home()
     log_file = airflow_home / "demo.log"
@@ -76,6 +102,7 @@ def main() -> None:
     days = (DEMO_END - DEMO_START).days + 1
     province = ProvinceSpec(start=DEMO_START - LEAD_IN, end=DEMO_END + timedelta(days=1),
                             scale=DOSSIERS_PER_DAY * (days + LEAD_IN.days))
+    generated_here = not all(os.environ.get(name) for name in SOURCE_CONNECTIONS)
     with local_stack(province):
         print(f"Loading {DEMO_START} .. {DEMO_END} through the daily DAGs and publishing the"
               f" Friday reports (province of ~{province.scale:,} generated dossiers);"
@@ -89,6 +116,8 @@ def main() -> None:
         conninfo = os.environ["AIRFLOW_CONN_WAREHOUSE"]
         print(f"Reports published for {', '.join(d.isoformat() for d in report_dates)}.\n")
         print(summary(conninfo))
+        if generated_here:
+            print(generated_vs_loaded(province, DEMO_START, DEMO_END))
         print()
         print(latest_report(conninfo))
     print(f"\nThe runs are in Airflow's metadata DB ({airflow_home}): `make ui` serves the"

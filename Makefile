@@ -37,8 +37,10 @@ $(AIRFLOW_DB): $(STAMP)
 test: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python -m pytest
 
+# ruff, then sqlfluff over sql/ (config: pyproject.toml, sql/migrations/.sqlfluff).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint sql/ --processes 2
 
 demo: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python -m tthc_pipeline.devtools.demo

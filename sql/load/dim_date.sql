@@ -54,10 +54,12 @@ select
     extract(isoyear from calendar_date)::smallint as iso_year,
     extract(week from calendar_date)::smallint as iso_week,
     iso_day_of_week,
-    (array['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'])[iso_day_of_week]
-        as day_name_vi,
-    (array['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])[iso_day_of_week]
-        as day_name_en,
+    (array[
+        'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'
+    ])[iso_day_of_week] as day_name_vi,
+    (array[
+        'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'
+    ])[iso_day_of_week] as day_name_en,
     is_weekend,
     is_holiday,
     holiday_name_vi,
@@ -67,7 +69,8 @@ select
     report_date,
     dw.date_key(report_date) as report_date_key
 from classified_days
-order by calendar_date  -- a fixed insert order: concurrent loads lock the same days in the same order
+-- a fixed insert order: concurrent loads lock the same days in the same order
+order by calendar_date
 
 on conflict (date_key) do update set
     is_holiday = excluded.is_holiday,

@@ -3,8 +3,9 @@
 -- Newest NgayCapNhat wins, then the greater content hash (a correction that kept its
 -- NgayCapNhat); the same version again writes nothing, so re-running a batch or loading an older
 -- one changes nothing, and any load order ends in the same row. Keys to units and procedures
--- are durable keys (hash of the code), valid whether or not the catalogue has been loaded yet. The applicant's
--- identity number becomes its keyed HMAC from applicant_hash, which the load fills beforehand
+-- are durable keys (hash of the code), valid whether or not the catalogue has been loaded yet.
+-- The applicant's identity number becomes its keyed HMAC from applicant_hash, which the load
+-- fills beforehand
 -- (computed in Python: the key never reaches the server, its statements or its logs).
 -- The dossiers written are recorded in written_dossier for the child-table loads.
 with

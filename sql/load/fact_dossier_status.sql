@@ -16,7 +16,8 @@ written_dossiers as (
         select f.dossier_key
         from dw.fact_dossier_status as f
         where f.dossier_key = w.dossier_key
-        limit 1
+        -- any one row: only whether one exists matters
+        limit 1  -- noqa: AM09
     ) as loaded on true
 ),
 
@@ -82,4 +83,6 @@ on conflict (dossier_key, step_no) do update set
     room_name = excluded.room_name,
     officer_code = excluded.officer_code
 where (f.status_key, f.status_at, f.room_name, f.officer_code)
-    is distinct from (excluded.status_key, excluded.status_at, excluded.room_name, excluded.officer_code)
+    is distinct from (
+        excluded.status_key, excluded.status_at, excluded.room_name, excluded.officer_code
+    )

@@ -57,4 +57,6 @@ on conflict (dossier_key, round_no) do update set
     requested_date_key = excluded.requested_date_key,
     received_date_key = excluded.received_date_key
 where (f.requested_at, f.received_at, f.previous_due_at, f.new_due_at)
-    is distinct from (excluded.requested_at, excluded.received_at, excluded.previous_due_at, excluded.new_due_at)
+    is distinct from (
+        excluded.requested_at, excluded.received_at, excluded.previous_due_at, excluded.new_due_at
+    )

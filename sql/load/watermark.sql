@@ -1,7 +1,7 @@
 -- Mark the batch's window as loaded into dw, by the newest batch (highest id) that loaded it;
 -- re-running a batch, or loading an older extraction of the window, leaves the row as it is.
 insert into meta.watermark as w (entity, window_start, window_end, batch_id, loaded_at)
-select entity, window_start, window_end, batch_id, now()
+select entity, window_start, window_end, batch_id, now() as loaded_at
 from meta.load_batch
 where batch_id = %(batch_id)s
 on conflict (entity, window_start, window_end) do update set

@@ -49,10 +49,12 @@ known_tree as (
 -- every unit of the batch walks up its parents, one step per iteration, and stops at the root
 -- (no parent), at a unit already on its path (a cycle) or at a parent nobody knows
 parent_chains (unit_code, at_code, parent_code, path) as (
-    select unit_code, unit_code, parent_unit_code, array[unit_code]
+    select unit_code, unit_code as at_code, parent_unit_code, array[unit_code]
     from tree
     union all
-    select chain.unit_code, parent.unit_code, parent.parent_unit_code, chain.path || parent.unit_code
+    select
+        chain.unit_code, parent.unit_code as at_code, parent.parent_unit_code,
+        chain.path || parent.unit_code
     from parent_chains as chain
     inner join known_tree as parent on parent.unit_code = chain.parent_code
     where parent.unit_code <> all(chain.path)
@@ -119,7 +121,8 @@ select
         select array_to_string(chain.path || chain.successor_code, ' → ')
         from successor_chains as chain
         where chain.unit_code = units.unit_code and chain.successor_code = any(chain.path)
-        limit 1
+        -- a unit's successor chain is one path: it closes once
+        limit 1  -- noqa: AM09
     ) as successor_cycle,
     nullif(array_remove(array[
         case when units.effective_from is null and btrim(units.effective_from_raw) <> ''

@@ -1,7 +1,7 @@
 -- The rows the giao_dich suite (expectations/giao_dich.json) validates: every staged payment
 -- of one batch with check columns derived from the batch itself and dw (see ho_so_batch.sql
--- for the idea). A check column is NULL when there is nothing to report. No percent sign besides the
--- batch placeholder: GX doubles it.
+-- for the idea). A check column is NULL when there is nothing to report. No percent sign
+-- besides the batch placeholder: GX doubles it.
 -- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
 with
 

@@ -146,13 +146,13 @@ list_problems as (
         from raw.ho_so
         where batch_id = %(batch_id)s
         union
-        select record_no, 'DanhSachHoSoBoSung'
+        select record_no, 'DanhSachHoSoBoSung' as list_name
         from staging.ho_so_bo_sung
         where batch_id = %(batch_id)s
             and requested_raw is null and received_raw is null
             and previous_due_raw is null and new_due_raw is null
         union
-        select record_no, 'DanhSachLePhi'
+        select record_no, 'DanhSachLePhi' as list_name
         from staging.ho_so_le_phi
         where batch_id = %(batch_id)s
             and fee_code is null and fee_name_raw is null and fee_type_raw is null
@@ -192,7 +192,7 @@ select
     fee_summary.longest_fee_code,
     step_summary.longest_room_name,
     step_summary.longest_officer_code,
-    case when dossiers.status_code is distinct from 1 then status_history_shapes.shape end
+    case when (dossiers.status_code is distinct from 1) then status_history_shapes.shape end
         as empty_status_history,
     -- both valid statuses (an unknown one has its own rule), and not the same
     case when step_summary.last_step_status <> dossiers.status_code

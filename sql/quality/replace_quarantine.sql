@@ -15,13 +15,13 @@ insert into {quarantine} (
     quarantined_at, released_at, released_batch_id
 )
 select
-    %(batch_id)s,
+    %(batch_id)s as batch_id,
     failure.record_no,
     failure.rule,
     failure.expectation,
     failure.details,
     raw_record.record,
-    coalesce(previous.quarantined_at, now()),
+    coalesce(previous.quarantined_at, now()) as quarantined_at,
     previous.released_at,
     previous.released_batch_id
 from dq_failure as failure

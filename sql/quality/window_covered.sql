@@ -1,6 +1,6 @@
 -- Whether an entity's loads already cover a window: a catalogue loaded for the window a batch
 -- of dossiers covers has had its chance to bring every unit and procedure they name.
-select exists (
+select exists(
     select from meta.watermark
     where entity = %(entity)s
         and window_start <= %(window_start)s

@@ -98,9 +98,9 @@ dossier_states as (
 
 select
     *,
-    is_finished and status_at_start is distinct from 7
-        and status_at_start is distinct from 9
-        and status_at_start is distinct from 10 as is_resolved_in_period,
+    is_finished and (status_at_start is distinct from 7)
+        and (status_at_start is distinct from 9)
+        and (status_at_start is distinct from 10) as is_resolved_in_period,
     case
         when status = 7 or due_on is null or finished_on = due_on then 'on_time'
         when finished_on < due_on then 'early'

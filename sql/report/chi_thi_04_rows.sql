@@ -21,7 +21,7 @@ units as (
 unit_closure as (
     select ancestor.code as ancestor_code, u.unit_code
     from units as u
-    cross join lateral unnest(u.ancestor_codes) as ancestor(code)
+    cross join lateral unnest(u.ancestor_codes) as ancestor (code)
 ),
 
 procedure_versions_at_cutoff as (
@@ -46,7 +46,8 @@ unit_counts as (
         count(*) filter (where is_received_in_period and is_online) as received_online,
         count(*) filter (where is_carried_over) as carried_over,
         count(*) filter (where is_resolved_in_period and resolution = 'early') as resolved_early,
-        count(*) filter (where is_resolved_in_period and resolution = 'on_time') as resolved_on_time,
+        count(*) filter (where is_resolved_in_period and resolution = 'on_time')
+            as resolved_on_time,
         count(*) filter (where is_resolved_in_period and resolution = 'late') as resolved_late,
         count(*) filter (where not is_finished) as pending,
         count(*) filter (where is_overdue) as pending_overdue,
@@ -89,12 +90,12 @@ service_counts as (
         coalesce(with_online.n, 0)::integer as dvc_with_online_dossiers,
         coalesce(paid.n, 0)::integer as dvc_with_online_payment
     from units as u
-    left join (
+    left join (  -- noqa: ST05
         select ancestor_code, count(*) as n
         from deployed_services
         group by ancestor_code
     ) as deployed on u.unit_code = deployed.ancestor_code
-    left join (
+    left join (  -- noqa: ST05
         select s.ancestor_code, count(*) as n
         from deployed_services as s
         inner join services_with_online_dossiers as o
@@ -102,7 +103,7 @@ service_counts as (
             and s.procedure_durable_key = o.procedure_durable_key
         group by s.ancestor_code
     ) as with_online on u.unit_code = with_online.ancestor_code
-    left join (
+    left join (  -- noqa: ST05
         select ancestor_code, count(*) as n
         from services_paid_online
         group by ancestor_code

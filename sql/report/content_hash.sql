@@ -4,7 +4,8 @@
 -- Rows hash in their text form, in unit order; the caller pins the session time zone.
 select
     md5(
-        coalesce(string_agg(r::text, E'\n' order by r.unit_code collate "C"), '')
+        -- sqlfluff reads the collation "C" as a column
+        coalesce(string_agg(r::text, E'\n' order by r.unit_code collate "C"), '')  -- noqa: RF03
         || E'\n' || %(thresholds)s::jsonb::text
     ) as content_hash,
     count(*)::integer as unit_count,

@@ -5,8 +5,8 @@ with
 
 period_days as (
     select entity, day
-    from unnest(%(entities)s::text []) as entity
-    cross join unnest(%(days)s::date []) as day
+    from unnest(%(entities)s::text[]) as entity
+    cross join unnest(%(days)s::date[]) as day
 ),
 
 day_windows as (

@@ -4,6 +4,7 @@ select coalesce(jsonb_object_agg(rule, n_records order by rule), '{}'::jsonb)
 from (
     select rule, count(*) as n_records
     from meta.parked_record
-    cross join unnest(parked_record.rules) as rule
+    -- rule is the unnest's column, not parked_record's
+    cross join unnest(parked_record.rules) as rule  -- noqa: RF03
     group by rule
 ) as by_rule

@@ -15,7 +15,8 @@ period_batches as (
 parked as (
     select period_batches.entity, count(*) as n_parked
     from meta.parked_record
-    inner join period_batches using (batch_id)
+    -- using: both sides name the one batch_id
+    inner join period_batches using (batch_id)  -- noqa: ST07
     group by period_batches.entity
 )
 

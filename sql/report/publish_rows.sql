@@ -17,5 +17,5 @@ select
     paid_online_dossiers, dvc_with_online_payment, online_payment_rate, on_time_colour,
     online_colour, payment_colour, overall_colour, prev_on_time_colour, prev_online_colour,
     prev_payment_colour, prev_overall_colour, regressed,
-    %(snapshot_version)s, %(published_at)s
+    %(snapshot_version)s as snapshot_version, %(published_at)s as published_at
 from report_rows

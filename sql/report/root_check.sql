@@ -39,7 +39,9 @@ select
         'fee_dossiers', r.fee_dossiers
     ) as root_totals,
     (select count(*) from uncounted)::integer as uncounted_count,
-    array(select dossier_code from uncounted order by dossier_code collate "C" limit 20)
-        as uncounted_examples
+    -- one table in the subquery; sqlfluff reads the collation "C" as a column
+    array(
+        select dossier_code from uncounted order by dossier_code collate "C" limit 20  -- noqa: RF02
+    ) as uncounted_examples
 from source_totals as s
 cross join root_totals as r

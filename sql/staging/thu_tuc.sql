@@ -48,12 +48,13 @@ handling_unit_sets as (
     select
         f.record_no,
         array(
-            select distinct staging.clean_code(element.unit_code) collate "C"
+            -- sqlfluff reads the collation "C" as a column; order by 1 is the distinct expression
+            select distinct staging.clean_code(element.unit_code) collate "C"  -- noqa: RF02, RF03
             from jsonb_array_elements_text(
                 case jsonb_typeof(f.handling_units) when 'array' then f.handling_units else '[]' end
             ) as element (unit_code)
             where staging.clean_code(element.unit_code) is not null
-            order by 1
+            order by 1  -- noqa: AM06
         ) as handling_unit_codes
     from source_fields as f
 )

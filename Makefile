@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint sql/ --processes 2
 
 demo: $(STAMP) $(AIRFLOW_DB)
-	$(BIN)/python -m tthc_pipeline.devtools.demo
+	$(BIN)/python -m tthc_devtools.demo
 
 # Airflow's backfill of the daily DAGs for every day of [START, END] (both included), in order,
 # and of the weekly report for every Friday R with START < R <= END + 1 day, run in this
@@ -51,7 +51,7 @@ demo: $(STAMP) $(AIRFLOW_DB)
 # and simulator (SCALE = dossiers it generates). Airflow's log: .airflow/backfill.log.
 backfill: $(STAMP) $(AIRFLOW_DB)
 	@test -n "$(START)" -a -n "$(END)" || (echo "usage: make backfill START=YYYY-MM-DD END=YYYY-MM-DD [SCALE=N]"; exit 2)
-	@$(BIN)/python -m tthc_pipeline.devtools.backfill --start $(START) --end $(END) $(if $(SCALE),--scale $(SCALE))
+	@$(BIN)/python -m tthc_devtools.backfill --start $(START) --end $(END) $(if $(SCALE),--scale $(SCALE))
 
 # The Airflow UI over the project's metadata DB (.airflow/), e.g. to look at `make demo`'s runs:
 # http://127.0.0.1:8080, no login (local use only: every visitor is admin).
@@ -67,7 +67,7 @@ simulator: $(STAMP)
 # Rewrite docs/data-dictionary.md from the COMMENTs in sql/migrations (a throwaway embedded
 # Postgres with every migration applied); tests/integration/test_bi_views.py checks it.
 data-dictionary: $(STAMP)
-	$(BIN)/python -m tthc_pipeline.devtools.data_dictionary
+	$(BIN)/python -m tthc_devtools.data_dictionary
 
 # PNGs of the Airflow UI into docs/img/ with headless Chromium (Debian: apt-get install
 # chromium). Shows the latest run in .airflow/ (e.g. after `make demo`); DAY=YYYY-MM-DD first

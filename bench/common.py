@@ -148,7 +148,7 @@ def postgres(settings: dict[str, str] | None = None) -> Iterator[object]:
     sys.path.insert(0, str(ROOT / "include"))
     import psycopg
 
-    from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+    from tthc_devtools.embedded_postgres import EmbeddedPostgres
 
     settings = SERVER_SETTINGS if settings is None else settings
     with EmbeddedPostgres(fast_unsafe=False) as pg:

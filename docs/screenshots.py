@@ -136,8 +136,8 @@ def load_day(day: date) -> None:
     """Run the daily DAGs for ``day`` against an embedded Postgres and the simulator."""
     from datetime import timedelta
 
-    from tthc_pipeline.devtools.backfill import DAILY_DAGS, load_dags, run_day
-    from tthc_pipeline.devtools.local_stack import ProvinceSpec, local_stack
+    from tthc_devtools.backfill import DAILY_DAGS, load_dags, run_day
+    from tthc_devtools.local_stack import ProvinceSpec, local_stack
 
     with local_stack(ProvinceSpec(start=day - timedelta(days=28), end=day + timedelta(days=1),
                                   scale=600)):
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="first run the daily DAGs for this day (embedded Postgres)")
     args = parser.parse_args(argv)
 
-    from tthc_pipeline.devtools.api_server import api_server
+    from tthc_devtools.api_server import api_server
 
     if args.load_day:
         load_day(args.load_day)

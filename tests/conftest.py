@@ -60,7 +60,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     if configured:
         yield PostgresServer(configured)
         return
-    from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+    from tthc_devtools.embedded_postgres import EmbeddedPostgres
 
     with EmbeddedPostgres() as pg:
         yield PostgresServer(pg.uri)

@@ -277,14 +277,18 @@ def test_metabase_has_its_own_application_database():
 
 
 def test_metabase_init_connects_the_warehouse_as_bi_reader():
-    from tthc_pipeline.deploy.metabase_setup import Settings, database_payload, warehouse_details
+    from tthc_deploy.metabase_setup import Settings, database_payload, warehouse_details
 
     init = SERVICES["metabase-init"]
     assert init["image"] == COMPOSE["x-airflow-common"]["image"]
-    assert init["command"] == ["python", "-m", "tthc_pipeline.deploy.metabase_setup"]
-    assert (ROOT / "include" / "tthc_pipeline" / "deploy" / "metabase_setup.py").is_file()
+    assert init["command"] == ["python", "-m", "tthc_deploy.metabase_setup"]
+    # the init step is not part of the runtime package: its folder is mounted beside it, on
+    # PYTHONPATH's /opt/airflow
+    assert (ROOT / "tthc_deploy" / "metabase_setup.py").is_file()
     assert mounts_of("metabase-init") == {"/opt/airflow/include": "./include",
+                                          "/opt/airflow/tthc_deploy": "./tthc_deploy",
                                           "/opt/airflow/sql": "./sql"}
+    assert "/opt/airflow" in env_of("metabase-init", resolved())["PYTHONPATH"].split(":")
     assert init["depends_on"] == {"warehouse": {"condition": "service_healthy"},
                                   "metabase": {"condition": "service_healthy"}}
 

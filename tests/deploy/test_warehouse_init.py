@@ -28,7 +28,7 @@ def _path_with_psql() -> str:
     path = os.environ.get("PATH", "")
     if shutil.which("psql"):
         return path
-    from tthc_pipeline.devtools.embedded_postgres import find_postgres_bindir
+    from tthc_devtools.embedded_postgres import find_postgres_bindir
 
     try:
         return f"{find_postgres_bindir()}{os.pathsep}{path}"

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from tests.helpers.dag_runs import conninfo_to_uri, migrated_metadata_db, own_metadata_db
-from tthc_pipeline.devtools import backfill as command
+from tthc_devtools import backfill as command
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def command_environment(warehouse: str, metadata_url: str, reports) -> dict[str,
 def test_bad_arguments_fail_with_one_line_before_anything_starts(tmp_path, start, end, message):
     log_file = tmp_path / "backfill.log"
     env = {key: value for key, value in os.environ.items() if key != "TTHC_START_DATE"}
-    done = subprocess.run([sys.executable, "-m", "tthc_pipeline.devtools.backfill", "--start",
+    done = subprocess.run([sys.executable, "-m", "tthc_devtools.backfill", "--start",
                            start, "--end", end, "--log-file", str(log_file)],
                           capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2

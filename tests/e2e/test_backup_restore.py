@@ -21,8 +21,8 @@ from tests.e2e.test_weekly_report import R0, R1, write_scenario
 from tests.helpers.checksums import dw_checksum
 from tests.helpers.dag_runs import load_dags_without_retries, pipeline_environment
 from tests.helpers.pg_tools import matching_tool, server_major
-from tthc_pipeline.devtools.backfill import DAILY_DAGS, WEEKLY_DAG, days, run_day, run_weekly
-from tthc_pipeline.devtools.local_stack import environment
+from tthc_devtools.backfill import DAILY_DAGS, WEEKLY_DAG, days, run_day, run_weekly
+from tthc_devtools.local_stack import environment
 
 pytestmark = pytest.mark.e2e
 

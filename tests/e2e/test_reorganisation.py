@@ -38,7 +38,7 @@ from simulator import SimulatorConfig, start_simulator
 from tests.e2e.test_weekly_report import case, days, ts
 from tests.helpers.dag_runs import load_dags_without_retries, pipeline_environment
 from tests.helpers.records import procedure, unit
-from tthc_pipeline.devtools.backfill import DAILY_DAGS, WEEKLY_DAG, run_day, run_weekly
+from tthc_devtools.backfill import DAILY_DAGS, WEEKLY_DAG, run_day, run_weekly
 
 pytestmark = pytest.mark.e2e
 
@@ -160,7 +160,7 @@ REGRESSIONS = {R0: set(), R1: {(P, "on_time"), (X1, "on_time"), (X1, "overall")}
 
 @pytest.fixture(scope="module")
 def reorganised(tmp_path_factory):
-    from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+    from tthc_devtools.embedded_postgres import EmbeddedPostgres
     from tthc_pipeline.warehouse.migrations import apply_migrations
 
     folder = tmp_path_factory.mktemp("scenario")

@@ -23,7 +23,7 @@ from tests.helpers.dag_runs import (
     runs_of,
     scheduler_loop,
 )
-from tthc_pipeline.devtools.backfill import (
+from tthc_devtools.backfill import (
     DAILY_DAGS,
     WEEKLY_DAG,
     airflow_backfill,

@@ -25,7 +25,7 @@ from psycopg.rows import dict_row
 from simulator import SimulatorConfig, start_simulator
 from tests.helpers.dag_runs import load_dags_without_retries, pipeline_environment
 from tests.helpers.records import dossier, payment, procedure, unit
-from tthc_pipeline.devtools.backfill import DAILY_DAGS, WEEKLY_DAG, run_day, run_weekly
+from tthc_devtools.backfill import DAILY_DAGS, WEEKLY_DAG, run_day, run_weekly
 
 pytestmark = pytest.mark.e2e
 
@@ -279,7 +279,7 @@ def days(first: date, last: date) -> list[date]:
 
 @pytest.fixture(scope="module")
 def module_postgres(tmp_path_factory):
-    from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+    from tthc_devtools.embedded_postgres import EmbeddedPostgres
     from tthc_pipeline.warehouse.migrations import apply_migrations
 
     with EmbeddedPostgres() as pg:

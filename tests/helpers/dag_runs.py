@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from psycopg.conninfo import conninfo_to_dict
 
-from tthc_pipeline.devtools.backfill import DAILY_DAGS, load_dags, run_day
-from tthc_pipeline.devtools.local_stack import environment
+from tthc_devtools.backfill import DAILY_DAGS, load_dags, run_day
+from tthc_devtools.local_stack import environment
 
 TEST_HASH_KEY = "e2e-test-applicant-hash-key-0001"
 

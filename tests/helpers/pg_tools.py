@@ -29,7 +29,7 @@ def matching_tool(name: str, major: int) -> Path | None:
 
 
 def _candidate_folders(major: int) -> Iterator[Path]:
-    from tthc_pipeline.devtools.embedded_postgres import _bindir_candidates
+    from tthc_devtools.embedded_postgres import _bindir_candidates
 
     yield from _bindir_candidates()
     yield Path(f"/usr/lib/postgresql/{major}/bin")

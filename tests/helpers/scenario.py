@@ -10,8 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from simulator import SimulatorConfig, start_simulator
-from tthc_pipeline.devtools.backfill import DAILY_DAGS
-from tthc_pipeline.devtools.local_stack import environment
+from tthc_devtools.backfill import DAILY_DAGS
+from tthc_devtools.local_stack import environment
 
 from .dag_runs import pipeline_environment, run_daily_dags
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from tthc_pipeline.devtools.local_stack import environment
+from tthc_devtools.local_stack import environment
 
 RECIPIENTS = ("office@example.vn", "it-centre@example.vn")
 

@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-CLAIM = ("from tthc_pipeline.devtools.airflow_home import claim_airflow_home;"
+CLAIM = ("from tthc_devtools.airflow_home import claim_airflow_home;"
          " print(claim_airflow_home())")
 
 

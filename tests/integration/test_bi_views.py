@@ -10,7 +10,7 @@ import pytest
 from helpers.pipeline import VN, ingest
 from helpers.records import dossier, payment, procedure, unit
 
-from tthc_pipeline.devtools.data_dictionary import (
+from tthc_devtools.data_dictionary import (
     DICTIONARY_PATH,
     catalogue,
     generate,

@@ -16,7 +16,7 @@ from helpers.records import dossier, procedure, unit
 from helpers.scenario import bad_share_threshold, write_scenario
 
 from simulator import SimulatorConfig, start_simulator
-from tthc_pipeline.devtools.backfill import load_dags, run_day
+from tthc_devtools.backfill import load_dags, run_day
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.orchestration.daily import failing_fast
 

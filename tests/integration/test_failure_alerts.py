@@ -16,7 +16,7 @@ import pendulum
 import pytest
 from helpers.smtp import RECIPIENTS, Sink, free_port, running_sink, smtp_connection
 
-from tthc_pipeline.devtools.local_stack import environment
+from tthc_devtools.local_stack import environment
 
 pytestmark = pytest.mark.integration
 

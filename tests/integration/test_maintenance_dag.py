@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers.checksums import dw_checksum
 from tests.helpers.dag_runs import load_dags_without_retries, own_metadata_db, pipeline_environment
-from tthc_pipeline.devtools.local_stack import environment
+from tthc_devtools.local_stack import environment
 
 pytestmark = pytest.mark.integration
 

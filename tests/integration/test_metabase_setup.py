@@ -1,4 +1,4 @@
-"""metabase-init (tthc_pipeline.deploy.metabase_setup) against the test Postgres and a stand-in
+"""metabase-init (tthc_deploy.metabase_setup) against the test Postgres and a stand-in
 for Metabase's API.
 
 No Metabase runs here (it needs Docker or a JVM and its jar), so a small HTTP server on loopback
@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import psycopg
 import pytest
 
-from tthc_pipeline.deploy.metabase_setup import DATABASE_NAME, Settings, run
+from tthc_deploy.metabase_setup import DATABASE_NAME, Settings, run
 from tthc_pipeline.warehouse.migrations import discover
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from tests.helpers.dag_runs import load_dags_without_retries, pipeline_environment
-from tthc_pipeline.devtools.backfill import WEEKLY_DAG, BackfillFailed, run_weekly
+from tthc_devtools.backfill import WEEKLY_DAG, BackfillFailed, run_weekly
 
 pytestmark = pytest.mark.integration
 

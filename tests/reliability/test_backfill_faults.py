@@ -2,7 +2,7 @@
 same Friday report as one against a fault-free simulator of the same province.
 
 A week (Friday 1/5 .. Thursday 7/5/2026) and the report of Friday 8/5 go through Airflow's
-backfill (``tthc_pipeline.devtools.backfill.backfill``, what ``make backfill`` runs) twice: into
+backfill (``tthc_devtools.backfill.backfill``, what ``make backfill`` runs) twice: into
 one database from the faulty simulator, into another from the clean one. ``dw`` and ``mart`` are
 compared table by table (``published_at``, wall-clock time by design, left out).
 """
@@ -21,7 +21,7 @@ from helpers.reconcile import VN
 
 from simulator import FaultRates, SimulatorConfig, start_simulator
 from simulator.faults import KINDS
-from tthc_pipeline.devtools.backfill import backfill
+from tthc_devtools.backfill import backfill
 
 pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
 

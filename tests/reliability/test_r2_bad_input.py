@@ -21,7 +21,7 @@ from helpers.reconcile import VN, batch_counts
 from helpers.records import dossier, payment, procedure, unit
 from helpers.scenario import bad_share_threshold, run_scenario, write_scenario
 
-from tthc_pipeline.devtools.backfill import BackfillFailed
+from tthc_devtools.backfill import BackfillFailed
 
 pytestmark = pytest.mark.reliability
 

@@ -149,7 +149,7 @@ def test_a_cursor_that_loops_fails_the_extract_at_once_and_lands_nothing(postgre
     """A next_cursor leading back to the first page: the old client paged for ever and filled
     the disk with uncommitted raw rows. Now the second visit fails the extract as a contract
     violation naming the window and the cursor; the catalogues of the same day still load."""
-    from tthc_pipeline.devtools.backfill import BackfillFailed
+    from tthc_devtools.backfill import BackfillFailed
 
     folder = write_scenario(tmp_path / "loop", **GOOD)
     config = SimulatorConfig(token=TOKEN, scenario_dir=folder, now=NOW)

@@ -11,7 +11,7 @@ from helpers.pipeline import fresh_warehouse
 from helpers.scenario import bad_share_threshold, run_scenario, write_scenario
 from test_r2_bad_input import DAY, GOOD, NOW, good_dossier, good_payment
 
-from tthc_pipeline.devtools.backfill import BackfillFailed
+from tthc_devtools.backfill import BackfillFailed
 
 pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
 

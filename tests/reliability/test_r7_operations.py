@@ -24,9 +24,9 @@ from helpers.scenario import write_scenario
 from helpers.smtp import running_sink
 
 from simulator import SimulatorConfig, start_simulator
+from tthc_devtools.backfill import WEEKLY_DAG, load_dags, run_day, run_weekly
+from tthc_devtools.local_stack import environment
 from tthc_pipeline.crashpoints import CRASH_AT, CRASH_ONCE_DIR
-from tthc_pipeline.devtools.backfill import WEEKLY_DAG, load_dags, run_day, run_weekly
-from tthc_pipeline.devtools.local_stack import environment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
 

@@ -32,7 +32,7 @@ from helpers.records import APPLICANT, dossier, procedure, unit
 from helpers.scenario import write_scenario
 
 from simulator import SimulatorConfig, start_simulator
-from tthc_pipeline.devtools.backfill import BackfillFailed
+from tthc_devtools.backfill import BackfillFailed
 from tthc_pipeline.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.reliability
@@ -219,7 +219,7 @@ def test_s3_without_the_hash_key_nothing_loads(warehouse, simulator_url, capfd):
 
 @pytest.mark.unit
 def test_s3_local_runs_keep_one_hash_key_in_a_file_only_its_owner_reads(tmp_path, capsys):
-    from tthc_pipeline.devtools.local_stack import local_hash_key
+    from tthc_devtools.local_stack import local_hash_key
 
     path = tmp_path / ".local" / "hash-key"
     first = local_hash_key(path)
@@ -235,7 +235,7 @@ def test_s3_the_hash_key_never_reaches_the_server_log_with_statement_logging_on(
     ``log_min_duration_statement``): the applicant hash key must not be among what they log."""
     from helpers.pipeline import land_and_stage
 
-    from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+    from tthc_devtools.embedded_postgres import EmbeddedPostgres
     from tthc_pipeline.transform.load import load_batch
     from tthc_pipeline.warehouse.migrations import apply_migrations
 

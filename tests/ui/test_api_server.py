@@ -19,7 +19,7 @@ import pytest
 from helpers.dag_runs import load_dags_without_retries, pipeline_environment
 
 from simulator import SimulatorConfig, start_simulator
-from tthc_pipeline.devtools.api_server import ApiServer, api_server
+from tthc_devtools.api_server import ApiServer, api_server
 from tthc_pipeline.warehouse.migrations import apply_migrations
 
 pytestmark = pytest.mark.integration

@@ -48,7 +48,7 @@ def local_stack(province: ProvinceSpec) -> Iterator[LocalStack]:
         exported: dict[str, str] = {}
         throwaway = not os.environ.get("AIRFLOW_CONN_WAREHOUSE")
         if throwaway:
-            from tthc_pipeline.devtools.embedded_postgres import EmbeddedPostgres
+            from tthc_devtools.embedded_postgres import EmbeddedPostgres
 
             pg = stack.enter_context(EmbeddedPostgres())
             exported["AIRFLOW_CONN_WAREHOUSE"] = pg.uri

@@ -9,7 +9,7 @@ the report of Friday R has logical date R - 7 days and interval [R - 7 days, R).
 the same metadata DB sees those windows as done and never runs them twice. ``dag.test()``
 then executes each run here, without a scheduler.
 
-    python -m tthc_pipeline.devtools.backfill --start 2026-10-01 --end 2026-10-31
+    python -m tthc_devtools.backfill --start 2026-10-01 --end 2026-10-31
 """
 
 from __future__ import annotations
@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    from tthc_pipeline.devtools.local_stack import (
+    from tthc_devtools.local_stack import (
         ProvinceSpec,
         airflow_output_to,
         local_stack,
@@ -422,7 +422,7 @@ order by array_position(array['don_vi', 'thu_tuc', 'ho_so', 'giao_dich'], entity
 
 
 if __name__ == "__main__":
-    from tthc_pipeline.devtools.airflow_home import claim_airflow_home
+    from tthc_devtools.airflow_home import claim_airflow_home
 
     claim_airflow_home()  # before Airflow is imported: a second local run gets its own home
     sys.exit(main())

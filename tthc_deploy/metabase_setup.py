@@ -18,7 +18,7 @@ Every input comes from the environment (docker-compose.yaml ``metabase-init``)::
     TTHC_WAREHOUSE_URI (the pipeline role), WAREHOUSE_ADMIN_URI (superuser),
     BI_READER_PASSWORD
 
-    python -m tthc_pipeline.deploy.metabase_setup
+    python -m tthc_deploy.metabase_setup
 """
 
 from __future__ import annotations

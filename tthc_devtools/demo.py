@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 import psycopg
 
-from tthc_pipeline.devtools.airflow_home import claim_airflow_home
-from tthc_pipeline.devtools.backfill import backfill
-from tthc_pipeline.devtools.local_stack import (
+from tthc_devtools.airflow_home import claim_airflow_home
+from tthc_devtools.backfill import backfill
+from tthc_devtools.local_stack import (
     SOURCE_CONNECTIONS,
     ProvinceSpec,
     airflow_output_to,

@@ -41,11 +41,12 @@ class Province:
 
     def __init__(self, seed: int = 2022, scale: int = 2000, start: date = date(2022, 3, 1),
                  end: date = date(2022, 7, 1), rate_quirks: float = 0.0,
-                 cache_rows: int = DEFAULT_CACHE_ROWS) -> None:
+                 cache_rows: int = DEFAULT_CACHE_ROWS, province_code: str = "H49",
+                 reorganise_on: date | None = None) -> None:
         if start >= end:
             raise ValueError("start must be before end")
         self.seed, self.rate_quirks = seed, rate_quirks
-        self.catalogue = Catalogue(seed, start, rate_quirks)
+        self.catalogue = Catalogue(seed, start, rate_quirks, province_code)
         self.calendar = WorkCalendar(*year_span(start, end, LIFETIME_DAYS))
         self.first_day, self.end_day = day_number(start), day_number(end)
         self.daily_counts = daily_counts(

@@ -51,7 +51,6 @@ from simulator.vocab import (
     MIDDLE_NAMES,
     PAYMENT_METHODS,
     PHONE_PREFIXES,
-    PROVINCE_AREA_CODE,
     PROVINCE_NAME,
     RECEPTION_DESKS,
 )
@@ -67,6 +66,7 @@ class RecordWriter:
     def __init__(self, catalogue: Catalogue) -> None:
         units, procedures = catalogue.units, catalogue.procedures
         self.unit_code = [unit.code for unit in units]
+        self.area_code = catalogue.area_code  # MaThamChieu's prefix
         self.proc_code = [procedure.code for procedure in procedures]
         self.proc_name = [procedure.name for procedure in procedures]
         self.proc_field = [procedure.field.code for procedure in procedures]
@@ -240,7 +240,7 @@ class RecordWriter:
         unit_code, proc_code = self.unit_code[unit], self.proc_code[proc]
         phi, le_phi = self.proc_phi[proc] * copies, self.proc_le_phi[proc] * copies
         return {
-            "MaThamChieu": f"{PROVINCE_AREA_CODE}{day_text}{row:06d}{attempt:02d}",
+            "MaThamChieu": f"{self.area_code}{day_text}{row:06d}{attempt:02d}",
             "MaGiaoDich": str(reference) if paid else None,
             "MaHoSo": pad_code(dossier_code) if quirky else dossier_code,
             "MaTTHC": pad_code(proc_code) if quirky else proc_code,

@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 
+from simulator import reorganisation
 from simulator.quality import UnitQuality, draw_unit_quality
 from simulator.text import nfd, pad_code
 from simulator.timestamps import SECONDS_PER_DAY, day_number, format_timestamp
@@ -83,7 +84,7 @@ class Catalogue:
     """Units, procedures and the lookup arrays for dossier generation, all from one seed."""
 
     def __init__(self, seed: int, start: date, rate_quirks: float = 0.0,
-                 province_code: str = PROVINCE_SUFFIX) -> None:
+                 province_code: str = PROVINCE_SUFFIX, reorganise_on: date | None = None) -> None:
         rng = np.random.default_rng([seed, 1])
         self.province_code = province_code  # the "H49" every unit code ends with
         self.area_code = province_area_code(province_code)
@@ -96,6 +97,13 @@ class Catalogue:
         self.quality = self._unit_quality(seed)
         self.unit_records = self._unit_records(rng, start, rate_quirks)
         self.procedure_records = self._procedure_records(rng, start, rate_quirks)
+        self.reorganisation = None if reorganise_on is None else reorganisation.plan(
+            self.units, self.department_unit, self.room_unit, day_number(reorganise_on))
+        self.in_force_unit = (np.arange(len(self.units), dtype=np.int32)
+                              if self.reorganisation is None else self.reorganisation.in_force)
+        if self.reorganisation is not None:
+            self.unit_records += self._reorganised_units(self.reorganisation)
+            self.procedure_records += self._reorganised_procedures(self.reorganisation)
 
     # -- the unit tree --------------------------------------------------------------------
 
@@ -325,3 +333,33 @@ class Catalogue:
                 "NgayCapNhat": self._updated_before(rng, start),
             })
         return records
+
+    # -- the reorganisation's new catalogue versions --------------------------------------
+
+    def _reorganised_units(self, change: reorganisation.Reorganisation) -> list[dict]:
+        """A new version of every dissolved or re-parented unit, published on the date."""
+        versions = []
+        for index, record in enumerate(self.unit_records):
+            if index in change.dissolved:
+                successor = change.successor.get(index)
+                versions.append({
+                    **record, "HieuLuc": False,
+                    "NgayHetHieuLuc": format_timestamp(change.moment),
+                    "MaDonViKeThua": None if successor is None else self.units[successor].code,
+                    "NgayCapNhat": change.announced})
+            elif index in change.reparented:
+                versions.append({**record, "MaDonViCha": self.units[0].code,
+                                 "NgayCapNhat": change.announced})
+        return versions
+
+    def _reorganised_procedures(self, change: reorganisation.Reorganisation) -> list[dict]:
+        """A new version of every procedure whose handlers changed, naming units in force."""
+        versions = []
+        for procedure, record in zip(self.procedures, self.procedure_records, strict=True):
+            handlers = list(dict.fromkeys(int(change.in_force[unit])
+                                          for unit in procedure.handlers))
+            if handlers != procedure.handlers:
+                versions.append({**record,
+                                 "CoQuanThucHien": [self.units[unit].code for unit in handlers],
+                                 "NgayCapNhat": change.announced})
+        return versions

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
         config = SimulatorConfig(
             token=token, seed=args.seed, scale=args.scale, start=args.start, end=args.end,
             now=args.now, scenario_dir=args.scenario, rate_quirks=args.rate_quirks,
+            province_code=args.province_code, reorganise_on=args.reorganise_on,
             faults=FaultRates(
                 rate_429=args.rate_429, rate_5xx=args.rate_5xx,
                 rate_error_code=args.rate_error_code, rate_slow=args.rate_slow,
@@ -68,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"first reception day, YYYY-MM-DD (local){DEFAULT}")
     parser.add_argument("--end", type=date.fromisoformat, default=date(2022, 7, 1),
                         help=f"end of the reception range (excluded), YYYY-MM-DD{DEFAULT}")
+    parser.add_argument("--province-code", default="H49",
+                        help="province code ending every unit code, hence dossier codes"
+                             f" (H and two digits){DEFAULT}")
+    parser.add_argument("--reorganise-on", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="abolish the districts and merge communes and two departments at"
+                             " 00:00 local that day, inside [start, end) (default: none)")
     parser.add_argument("--now", type=_local_moment,
                         help="the clock, yyyyMMddHHmmss Asia/Ho_Chi_Minh (default: real time)")
     parser.add_argument("--scenario", type=Path, metavar="DIR",

@@ -7,11 +7,13 @@ is, each unit's habits: online share, punctuality, online payment, from ``qualit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
+from simulator import reorganisation
 from simulator.quality import UnitQuality, draw_unit_quality
 from simulator.text import nfd, pad_code
 from simulator.timestamps import SECONDS_PER_DAY, day_number, format_timestamp
@@ -25,7 +27,6 @@ from simulator.vocab import (
     LEVELS,
     ONLINE_LEVEL_SHARES,
     ONLINE_LEVELS,
-    PROVINCE_AREA_CODE,
     PROVINCE_NAME,
     PROVINCE_SUFFIX,
     ROOM_TYPES,
@@ -72,11 +73,21 @@ class Procedure:
     popularity: float = 0.0
 
 
+def province_area_code(province_code: str) -> str:
+    """The area code (MaDVHC) of a province from its code: "H49" -> "49"."""
+    if not re.fullmatch(r"H\d{2}", province_code):
+        raise ValueError(f"a province code is H and two digits (H49), not {province_code!r}")
+    return province_code[1:]
+
+
 class Catalogue:
     """Units, procedures and the lookup arrays for dossier generation, all from one seed."""
 
-    def __init__(self, seed: int, start: date, rate_quirks: float = 0.0) -> None:
+    def __init__(self, seed: int, start: date, rate_quirks: float = 0.0,
+                 province_code: str = PROVINCE_SUFFIX, reorganise_on: date | None = None) -> None:
         rng = np.random.default_rng([seed, 1])
+        self.province_code = province_code  # the "H49" every unit code ends with
+        self.area_code = province_area_code(province_code)
         self.units: list[Unit] = []
         self.room_unit = np.zeros((len(DISTRICTS), len(ROOM_TYPES)), dtype=np.int32)
         self.commune_unit: list[int] = []
@@ -86,6 +97,13 @@ class Catalogue:
         self.quality = self._unit_quality(seed)
         self.unit_records = self._unit_records(rng, start, rate_quirks)
         self.procedure_records = self._procedure_records(rng, start, rate_quirks)
+        self.reorganisation = None if reorganise_on is None else reorganisation.plan(
+            self.units, self.department_unit, self.room_unit, day_number(reorganise_on))
+        self.in_force_unit = (np.arange(len(self.units), dtype=np.int32)
+                              if self.reorganisation is None else self.reorganisation.in_force)
+        if self.reorganisation is not None:
+            self.unit_records += self._reorganised_units(self.reorganisation)
+            self.procedure_records += self._reorganised_procedures(self.reorganisation)
 
     # -- the unit tree --------------------------------------------------------------------
 
@@ -94,15 +112,16 @@ class Catalogue:
         return len(self.units) - 1
 
     def _build_units(self, rng: np.random.Generator) -> None:
-        root = f"000.00.00.{PROVINCE_SUFFIX}"
-        self._add(Unit(root, f"UBND tỉnh {PROVINCE_NAME}", "tinh", None, PROVINCE_AREA_CODE))
+        suffix = self.province_code
+        root = f"000.00.00.{suffix}"
+        self._add(Unit(root, f"UBND tỉnh {PROVINCE_NAME}", "tinh", None, self.area_code))
         self.department_unit = {
-            key: self._add(Unit(f"000.00.{number:02d}.{PROVINCE_SUFFIX}", name, "so", root, None))
+            key: self._add(Unit(f"000.00.{number:02d}.{suffix}", name, "so", root, None))
             for number, name, key in DEPARTMENTS
         }
         area_code = 20227  # commune area codes, spaced by 3 as the statistics office does
         for index, (district_area, kind, name, _, communes) in enumerate(DISTRICTS):
-            district_code = f"000.00.{31 + index:02d}.{PROVINCE_SUFFIX}"
+            district_code = f"000.00.{31 + index:02d}.{suffix}"
             district_name = f"{kind} {name}"
             self._add(Unit(district_code, f"UBND {district_name}", "huyen", root, district_area,
                            district=index))
@@ -110,13 +129,13 @@ class Catalogue:
             for room, (_, rural_name, urban_name) in enumerate(ROOM_TYPES):
                 room_name = urban_name if urban else rural_name
                 self.room_unit[index, room] = self._add(Unit(
-                    f"000.{room + 1:02d}.{31 + index:02d}.{PROVINCE_SUFFIX}",
+                    f"000.{room + 1:02d}.{31 + index:02d}.{suffix}",
                     f"{room_name} {district_name}", "phong", district_code, None, district=index))
             for number, commune in enumerate(communes.split("|")):
                 commune_kind, commune_name = commune.split(" ", 1)
                 full_name = f"{COMMUNE_KINDS[commune_kind]} {commune_name}"
                 self.commune_unit.append(self._add(Unit(
-                    f"000.{21 + number:02d}.{31 + index:02d}.{PROVINCE_SUFFIX}",
+                    f"000.{21 + number:02d}.{31 + index:02d}.{suffix}",
                     f"UBND {full_name}", "xa", district_code, f"{area_code:05d}",
                     district=index, address=f"{full_name}, {district_name}")))
                 area_code += 3
@@ -314,3 +333,33 @@ class Catalogue:
                 "NgayCapNhat": self._updated_before(rng, start),
             })
         return records
+
+    # -- the reorganisation's new catalogue versions --------------------------------------
+
+    def _reorganised_units(self, change: reorganisation.Reorganisation) -> list[dict]:
+        """A new version of every dissolved or re-parented unit, published on the date."""
+        versions = []
+        for index, record in enumerate(self.unit_records):
+            if index in change.dissolved:
+                successor = change.successor.get(index)
+                versions.append({
+                    **record, "HieuLuc": False,
+                    "NgayHetHieuLuc": format_timestamp(change.moment),
+                    "MaDonViKeThua": None if successor is None else self.units[successor].code,
+                    "NgayCapNhat": change.announced})
+            elif index in change.reparented:
+                versions.append({**record, "MaDonViCha": self.units[0].code,
+                                 "NgayCapNhat": change.announced})
+        return versions
+
+    def _reorganised_procedures(self, change: reorganisation.Reorganisation) -> list[dict]:
+        """A new version of every procedure whose handlers changed, naming units in force."""
+        versions = []
+        for procedure, record in zip(self.procedures, self.procedure_records, strict=True):
+            handlers = list(dict.fromkeys(int(change.in_force[unit])
+                                          for unit in procedure.handlers))
+            if handlers != procedure.handlers:
+                versions.append({**record,
+                                 "CoQuanThucHien": [self.units[unit].code for unit in handlers],
+                                 "NgayCapNhat": change.announced})
+        return versions

@@ -17,6 +17,10 @@ from simulator.timestamps import format_timestamp, parse_timestamp, to_local_sec
 CATALOGUES = ("don_vi", "thu_tuc")
 INCREMENTAL = ("ho_so", "giao_dich")
 ENTITIES = CATALOGUES + INCREMENTAL
+# Beside a generated dossier's final state only (never served): its transfer to a successor,
+# {"ThoiDiem": when, "DonViXuLy": the unit before}. The cut hides the transfer before it happens.
+TRANSFER_KEY = "_ChuyenGiao"
+CATALOGUE_KEYS = {"don_vi": "MaDinhDanh", "thu_tuc": "MaTTHC"}
 
 _DOSSIER_DATES = ("NgayTiepNhan", "NgayKetThucXuLy", "NgayTra")
 _PAYMENT_DATES = ("ThoiGianGD", "ThoiGianGDThanhCong", "ThoiGianHoanPhi", "NgayCapNhat")
@@ -69,6 +73,24 @@ def first_time(record: dict, entity: str) -> int | None:
     return first
 
 
+def superseded_times(records: list[dict], entity: str) -> list[int | None]:
+    """When each catalogue record is replaced by the next version of the same unit or
+    procedure (that version's NgayCapNhat); None while it is the latest. A version is served at
+    t only until its successor is visible: the catalogue lists one version of a unit at a time.
+    """
+    versions: dict[str, list[tuple[int, int]]] = {}
+    for index, record in enumerate(records):
+        key, updated = record.get(CATALOGUE_KEYS[entity]), _ts(record.get("NgayCapNhat"))
+        if isinstance(key, str) and updated is not None:
+            versions.setdefault(key, []).append((updated, index))
+    superseded: list[int | None] = [None] * len(records)
+    for found in versions.values():
+        found.sort()
+        for (_, index), (later, _) in zip(found, found[1:], strict=False):
+            superseded[index] = later
+    return superseded
+
+
 def _after(container: object, key: str, t: int) -> bool:
     """Whether ``container[key]`` is a parseable timestamp at or after t."""
     if not isinstance(container, dict):
@@ -89,12 +111,21 @@ def _cut_dossier(record: dict, t: int) -> Cut | None:
     if first is None or first >= t:
         return None
     out = dict(record)
+    _cut_transfer(out, t)
     for name in _DOSSIER_DATES:
         if _after(out, name, t):
             out[name] = None
     _cut_steps(out, t)
     _cut_supplement_rounds(out, t)
     return out, _recompute_update_time(out, t, _dossier_events(out))
+
+
+def _cut_transfer(out: dict, t: int) -> None:
+    """Before its transfer a dossier shows the unit it was received by (the successor's step
+    goes with the other steps after t)."""
+    transfer = out.pop(TRANSFER_KEY, None)
+    if transfer is not None and _after(transfer, "ThoiDiem", t):
+        out["DonViXuLy"] = transfer["DonViXuLy"]
 
 
 def _cut_steps(out: dict, t: int) -> None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 
+from simulator.catalogue import province_area_code
+
 
 @dataclass(frozen=True)
 class FaultRates:
@@ -37,8 +39,8 @@ class SimulatorConfig:
 
     ``now`` is the clock (tz-aware, Asia/Ho_Chi_Minh); None follows the real time, live.
     With ``scenario_dir`` set the simulator serves that folder's JSON Lines files instead of
-    a generated province, and ``seed``, ``scale``, ``start``, ``end`` and ``rate_quirks`` are
-    unused.
+    a generated province, and ``seed``, ``scale``, ``start``, ``end``, ``rate_quirks``,
+    ``province_code`` and ``reorganise_on`` are unused.
     """
 
     token: str
@@ -50,6 +52,8 @@ class SimulatorConfig:
     scenario_dir: Path | None = None
     faults: FaultRates = field(default_factory=FaultRates)
     rate_quirks: float = 0.0
+    province_code: str = "H49"  # the suffix of unit codes, hence of MaHoSo and references
+    reorganise_on: date | None = None  # districts abolished, communes merged: see Reorganisation
 
     def __post_init__(self) -> None:
         if not self.token:
@@ -62,3 +66,6 @@ class SimulatorConfig:
             raise ValueError("now must be timezone-aware")
         if not 0.0 <= self.rate_quirks <= 1.0:
             raise ValueError("rate_quirks must be a fraction between 0 and 1")
+        province_area_code(self.province_code)  # raises on a malformed code
+        if self.reorganise_on is not None and not self.start < self.reorganise_on < self.end:
+            raise ValueError("reorganise_on must fall after start and before end")

@@ -60,6 +60,7 @@ class DayBatch:
     seq: np.ndarray  # MaHoSo sequence number within (unit, day)
     proc: np.ndarray
     unit: np.ndarray
+    handler_after: np.ndarray  # unit after the reorganisation: a successor for transferred ones
     home: np.ndarray  # the applicant's commune (unit index)
     channel: np.ndarray
     applicant: np.ndarray
@@ -160,10 +161,15 @@ class _DayGenerator:
         paid_online = payments.paid_online()
         last_event = slots.max(axis=1)
         np.maximum.at(last_event, payments.owner, payments.times.max(axis=1))
+        handler_after = self._transfers(unit, slots, refused)
+        if cat.reorganisation is not None:
+            last_event = np.where(handler_after != unit,
+                                  np.maximum(last_event, cat.reorganisation.moment), last_event)
         self._check_timelines(slots, last_event)
         return DayBatch(
             day=self.day, row=np.arange(n, dtype=np.int32), seq=self._sequence(unit, slots),
-            proc=proc.astype(np.int16), unit=unit.astype(np.int16), home=home.astype(np.int16),
+            proc=proc.astype(np.int16), unit=unit.astype(np.int16),
+            handler_after=handler_after.astype(np.int16), home=home.astype(np.int16),
             channel=channel, applicant=applicant, slots=slots, refused=refused,
             end_status=end_status, due=due,
             copies=np.where(cat.proc_per_copy[proc], rng.integers(1, 6, n), 1).astype(np.int8),
@@ -186,7 +192,23 @@ class _DayGenerator:
         in_district = cat.district_communes[
             district, (rng.random(n) * cat.district_commune_count[district]).astype(np.int64)]
         home = np.where(level == HUYEN, in_district, commune)
+        change = cat.reorganisation
+        if change is not None and self.day >= change.day:
+            unit = change.in_force[unit]  # received after the reorganisation: units in force
         return proc, unit, home
+
+    def _transfers(self, unit: np.ndarray, slots: np.ndarray,
+                   refused: np.ndarray) -> np.ndarray:
+        """The unit handling each dossier after the reorganisation: the successor of a
+        dissolved unit for dossiers still pending at the moment, else the same unit. Dossiers
+        received LIFETIME_DAYS or more before it are left where they are: every event of a
+        dossier stays within LIFETIME_DAYS of its reception (the window scan relies on it)."""
+        change = self.cat.reorganisation
+        if change is None or self.day >= change.day or self.day <= change.day - LIFETIME_DAYS:
+            return unit
+        ended = slots[:, ENDED]
+        pending = ~refused & ((ended == ABSENT) | (ended >= change.moment))
+        return change.transferred(unit, pending)
 
     def _channels(self, proc: np.ndarray, unit: np.ndarray) -> np.ndarray:
         """KenhThucHien: online only for online services, as often as the unit's habit says."""

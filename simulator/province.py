@@ -36,23 +36,28 @@ class Province:
     """A realistic province (modelled on Quảng Nam), deterministic for a seed.
 
     ``scale`` dossiers are received over [start, end) (local dates); every one of them, with
-    its payments, is a pure function of (seed, scale, start, end, rate_quirks).
+    its payments, is a pure function of (seed, scale, start, end, rate_quirks, province_code,
+    reorganise_on).
     """
+
+    versioned_catalogues = True  # a reorganised unit or procedure has a version per state
 
     def __init__(self, seed: int = 2022, scale: int = 2000, start: date = date(2022, 3, 1),
                  end: date = date(2022, 7, 1), rate_quirks: float = 0.0,
-                 cache_rows: int = DEFAULT_CACHE_ROWS) -> None:
+                 cache_rows: int = DEFAULT_CACHE_ROWS, province_code: str = "H49",
+                 reorganise_on: date | None = None) -> None:
         if start >= end:
             raise ValueError("start must be before end")
         self.seed, self.rate_quirks = seed, rate_quirks
-        self.catalogue = Catalogue(seed, start, rate_quirks)
+        self.catalogue = Catalogue(seed, start, rate_quirks, province_code, reorganise_on)
         self.calendar = WorkCalendar(*year_span(start, end, LIFETIME_DAYS))
         self.first_day, self.end_day = day_number(start), day_number(end)
         self.daily_counts = daily_counts(
             seed, scale, np.arange(self.first_day, self.end_day), self.calendar)
         self.writer = RecordWriter(self.catalogue)
-        self.catalogues = {"don_vi": RecordList("don_vi", self.catalogue.unit_records),
-                           "thu_tuc": RecordList("thu_tuc", self.catalogue.procedure_records)}
+        self.catalogues = {
+            "don_vi": RecordList("don_vi", self.catalogue.unit_records, versioned=True),
+            "thu_tuc": RecordList("thu_tuc", self.catalogue.procedure_records, versioned=True)}
         self._cache = _DayCache(self._generate, cache_rows)
 
     def count_on(self, day: int) -> int:
@@ -68,8 +73,9 @@ class Province:
         for day in range(self.first_day, self.end_day):
             if not self.count_on(day):
                 continue
-            slots = self._generate(day).slots
-            moving = int(((slots >= start) & (slots < end)).any(axis=1).sum())
+            batch = self._generate(day)
+            moving = int((((batch.slots >= start) & (batch.slots < end)).any(axis=1)
+                          | self._transferred_in(batch, start, end)).sum())
             if day * SECONDS_PER_DAY >= start:
                 received_in += moving
             else:
@@ -145,11 +151,20 @@ class Province:
         last = min((t - 1) // SECONDS_PER_DAY + LEAD_DAYS, self.end_day - 1)
         return (day for day in range(first, last + 1) if self.count_on(day))
 
-    @staticmethod
-    def _matches(entity: str, batch: DayBatch, start: int, t: int) -> np.ndarray:
+    def _matches(self, entity: str, batch: DayBatch, start: int, t: int) -> np.ndarray:
         """Rows with an event in [start, t): exactly those whose update time at t is in it."""
         times = batch.slots if entity == "ho_so" else batch.pay_times
-        return np.flatnonzero(((times >= start) & (times < t)).any(axis=1))
+        hit = ((times >= start) & (times < t)).any(axis=1)
+        if entity == "ho_so":
+            hit |= self._transferred_in(batch, start, t)
+        return np.flatnonzero(hit)
+
+    def _transferred_in(self, batch: DayBatch, start: int, t: int) -> np.ndarray:
+        """Dossiers whose transfer to a successor (a TienDo step) falls in [start, t)."""
+        change = self.catalogue.reorganisation
+        if change is None or not start <= change.moment < t:
+            return np.zeros(batch.size, dtype=bool)
+        return batch.handler_after != batch.unit
 
     def _build(self, entity: str, batch: DayBatch, rows: np.ndarray,
                t: int = FOREVER) -> list[dict]:

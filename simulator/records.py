@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from simulator.catalogue import HUYEN, TINH, Catalogue
+from simulator.clock import TRANSFER_KEY
 from simulator.dossiers import (
     ABSENT,
     ENDED,
@@ -51,13 +52,13 @@ from simulator.vocab import (
     MIDDLE_NAMES,
     PAYMENT_METHODS,
     PHONE_PREFIXES,
-    PROVINCE_AREA_CODE,
     PROVINCE_NAME,
     RECEPTION_DESKS,
 )
 
 FOREVER = 2**62  # the cut of the final state: every step is visible
 _RECEPTION_STATUSES = frozenset((1, 2, 3, 7, 10))
+_RECEIVED, _IN_PROCESS = 2, 4
 _PHONE_BLOCK = 10_000_000
 
 
@@ -67,6 +68,9 @@ class RecordWriter:
     def __init__(self, catalogue: Catalogue) -> None:
         units, procedures = catalogue.units, catalogue.procedures
         self.unit_code = [unit.code for unit in units]
+        change = catalogue.reorganisation
+        self.transfer_at = FOREVER if change is None else change.moment
+        self.area_code = catalogue.area_code  # MaThamChieu's prefix
         self.proc_code = [procedure.code for procedure in procedures]
         self.proc_name = [procedure.name for procedure in procedures]
         self.proc_field = [procedure.field.code for procedure in procedures]
@@ -93,7 +97,8 @@ class RecordWriter:
         day_text = day_date(batch.day).strftime("%y%m%d")
         columns = zip(
             batch.seq[rows].tolist(), batch.proc[rows].tolist(), batch.unit[rows].tolist(),
-            batch.home[rows].tolist(), batch.channel[rows].tolist(),
+            batch.handler_after[rows].tolist(), batch.home[rows].tolist(),
+            batch.channel[rows].tolist(),
             batch.applicant[rows].tolist(), batch.slots[rows].tolist(),
             batch.refused[rows].tolist(), batch.end_status[rows].tolist(),
             batch.due[rows].tolist(), batch.copies[rows].tolist(), batch.exempt[rows].tolist(),
@@ -102,7 +107,8 @@ class RecordWriter:
             batch.officers[rows].tolist(), strict=True)
         return [self._dossier(day_text, t, *values) for values in columns]
 
-    def _dossier(self, day_text: str, t: int, seq: int, proc: int, unit: int, home: int,
+    def _dossier(self, day_text: str, t: int, seq: int, proc: int, unit: int, after: int,
+                 home: int,
                  channel: int, applicant: int, slots: list[int], refused: bool,
                  end_status: int, due: list[int], copies: int, exempt: bool, digitised: bool,
                  paid_online: int, quirky: bool, person: list[int],
@@ -115,12 +121,15 @@ class RecordWriter:
         def shown(slot: int) -> str | None:
             return absent if slots[slot] == ABSENT else texts[slot]
 
-        steps = self._steps(proc, unit, texts, _statuses(refused, end_status), officers)
-        unit_code, proc_code = self.unit_code[unit], self.proc_code[proc]
+        transfer = self.transfer_at if after != unit else FOREVER
+        steps = self._steps(proc, (unit, after, transfer), slots, texts,
+                            _statuses(refused, end_status), officers, t)
+        unit_code = self.unit_code[after if transfer < t else unit]
+        proc_code = self.proc_code[proc]
         name, identity, phone, email, address = self._applicant(applicant, home, person)
         ends = end_status in (FINISHED, WITHDRAWN)
-        return {
-            "MaHoSo": f"{unit_code}-{day_text}-{seq:05d}",
+        record = {
+            "MaHoSo": f"{self.unit_code[unit]}-{day_text}-{seq:05d}",
             "MaTTHC": pad_code(proc_code) if quirky else proc_code,
             "TenTTHC": nfd(self.proc_name[proc]) if quirky else self.proc_name[proc],
             "MaLinhVuc": pad_code(self.proc_field[proc]) if quirky else self.proc_field[proc],
@@ -145,9 +154,52 @@ class RecordWriter:
             "TienDo": steps,
             "NgayCapNhat": steps[-1]["ThoiDiemXuLy"],
         }
+        if t == FOREVER and transfer != FOREVER:  # the final state, for the clock to cut
+            code = self.unit_code[unit]
+            record[TRANSFER_KEY] = {"ThoiDiem": format_timestamp(transfer),
+                                    "DonViXuLy": pad_code(code) if quirky else code}
+        return record
 
-    def _steps(self, proc: int, unit: int, texts: list[str | None], statuses: tuple[int, ...],
-               officers: list[int]) -> list[dict]:
+    def _steps(self, proc: int, handlers: tuple[int, int, int], slots: list[int],
+               texts: list[str | None], statuses: tuple[int, ...], officers: list[int],
+               t: int) -> list[dict]:
+        """TienDo at t. ``handlers``: the unit, the unit after the transfer moment and that
+        moment (FOREVER without a transfer); steps from the moment on are the successor's,
+        and the transfer itself is a step at the moment, in the dossier's current status
+        (in process once received)."""
+        unit, after, transfer = handlers
+        steps: list[dict] = []
+        transfer_due = transfer < t  # FOREVER when there is none
+        for moment, status, text in zip(slots, statuses, texts, strict=True):
+            if text is None:
+                continue
+            if transfer_due and moment >= transfer:
+                steps.append(self._transfer_step(proc, after, steps, transfer, officers))
+                transfer_due = False
+            by = after if moment >= transfer else unit
+            steps.append(self._step(proc, by, status, text, officers))
+        if transfer_due:
+            steps.append(self._transfer_step(proc, after, steps, transfer, officers))
+        return steps
+
+    def _transfer_step(self, proc: int, unit: int, earlier: list[dict], moment: int,
+                       officers: list[int]) -> dict:
+        status = earlier[-1]["TrangThai"]
+        return self._step(proc, unit, _IN_PROCESS if status == _RECEIVED else status,
+                          format_timestamp(moment), officers, at_desk=False)
+
+    def _step(self, proc: int, unit: int, status: int, text: str, officers: list[int],
+              at_desk: bool | None = None) -> dict:
+        """A TienDo step by ``unit``: the reception desk for reception statuses, else the
+        office handling the procedure."""
+        desk, desk_officer, office, officer = self._handler(proc, unit, officers)
+        if at_desk is None:
+            at_desk = status in _RECEPTION_STATUSES
+        return {"TrangThai": status, "ThoiDiemXuLy": text,
+                "PhongBanXuLy": desk if at_desk else office,
+                "NguoiXuLy": desk_officer if at_desk else officer}
+
+    def _handler(self, proc: int, unit: int, officers: list[int]) -> tuple[str, str, str, str]:
         level = self.proc_level[proc]
         if level == TINH:
             office = DEPARTMENT_OFFICES[(officers[1] + unit) % len(DEPARTMENT_OFFICES)]
@@ -157,12 +209,7 @@ class RecordWriter:
             office = self.commune_role[proc]
         desk, desk_officer = self.reception_desk[proc], f"CB{unit:04d}{officers[0]:02d}"
         officer = f"CB{unit:04d}{6 + officers[1]:02d}"
-        return [{
-            "TrangThai": status,
-            "ThoiDiemXuLy": text,
-            "PhongBanXuLy": desk if status in _RECEPTION_STATUSES else office,
-            "NguoiXuLy": desk_officer if status in _RECEPTION_STATUSES else officer,
-        } for status, text in zip(statuses, texts, strict=True) if text is not None]
+        return desk, desk_officer, office, officer
 
     def _applicant(self, applicant: int, home: int,
                    person: list[int]) -> tuple[str, str, str | None, str | None, str]:
@@ -240,7 +287,7 @@ class RecordWriter:
         unit_code, proc_code = self.unit_code[unit], self.proc_code[proc]
         phi, le_phi = self.proc_phi[proc] * copies, self.proc_le_phi[proc] * copies
         return {
-            "MaThamChieu": f"{PROVINCE_AREA_CODE}{day_text}{row:06d}{attempt:02d}",
+            "MaThamChieu": f"{self.area_code}{day_text}{row:06d}{attempt:02d}",
             "MaGiaoDich": str(reference) if paid else None,
             "MaHoSo": pad_code(dossier_code) if quirky else dossier_code,
             "MaTTHC": pad_code(proc_code) if quirky else proc_code,

@@ -35,7 +35,8 @@ HEALTH = "/api/v1/health"
 def build_source(config: SimulatorConfig) -> DataSource:
     if config.scenario_dir is not None:
         return ScenarioData(config.scenario_dir)
-    return Province(config.seed, config.scale, config.start, config.end, config.rate_quirks)
+    return Province(config.seed, config.scale, config.start, config.end, config.rate_quirks,
+                    province_code=config.province_code, reorganise_on=config.reorganise_on)
 
 
 class SimulatorServer(ThreadingHTTPServer):

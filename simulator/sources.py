@@ -18,7 +18,7 @@ from typing import Protocol
 
 import orjson
 
-from simulator.clock import CATALOGUES, cut_record, event_times
+from simulator.clock import CATALOGUES, cut_record, event_times, superseded_times
 from simulator.timestamps import TZ, to_local_seconds
 
 Position = tuple[int, ...]
@@ -65,9 +65,13 @@ class DataSource(Protocol):
 class RecordList:
     """Records held in memory in serving order: the catalogues and every scenario entity."""
 
-    def __init__(self, entity: str, records: list[dict]) -> None:
+    def __init__(self, entity: str, records: list[dict], versioned: bool = False) -> None:
+        """``versioned``: a catalogue holding several versions of a unit or procedure, of which
+        the latest visible one is served (``clock.superseded_times``)."""
         self.entity = entity
         self.records = records
+        self._superseded = (superseded_times(records, entity) if versioned
+                            else [None] * len(records))
         self._events = ([] if entity in CATALOGUES
                         else [sorted(event_times(record, entity)) for record in records])
 
@@ -94,6 +98,9 @@ class RecordList:
         """The record at ``index`` as it stood at t, if it belongs to ``window``."""
         if window is not None and not self._has_event_in(index, window[0], t):
             return None  # cheap pre-filter: the update time is one of the record's events
+        superseded = self._superseded[index]
+        if superseded is not None and superseded < t:
+            return None
         cut = cut_record(self.records[index], t, self.entity)
         if cut is None:
             return None
@@ -130,5 +137,10 @@ def window_records(source: DataSource, entity: str, cap_nhat_tu: datetime,
 def catalogue_records(source: DataSource, entity: str, now: datetime | None = None) -> list[dict]:
     """What a catalogue endpoint (``don-vi``, ``thu-tuc``) must return, all pages together."""
     t = to_local_seconds(clock_time(now))
-    cuts = (cut_record(record, t, entity) for record in source.records(entity))
+    records = list(source.records(entity))
+    superseded = (superseded_times(records, entity)
+                  if getattr(source, "versioned_catalogues", False) else [None] * len(records))
+    cuts = (cut_record(record, t, entity) for record, replaced in zip(records, superseded,
+                                                                      strict=True)
+            if replaced is None or replaced >= t)
     return [cut[0] for cut in cuts if cut is not None]

@@ -64,7 +64,9 @@ rows 1000
 as $$
 with recursive
 
--- each unit as the catalogue described it at the cutoff: its newest version by then
+-- each unit as the catalogue described it at the cutoff: its newest version by then; a unit
+-- first loaded after the cutoff (a warehouse started after a reorganisation) by its earliest
+-- version, whose NgayHieuLuc / NgayHetHieuLuc say whether it was in force then
 versions as (
     select distinct on (d.unit_code)
         d.unit_durable_key,
@@ -76,8 +78,12 @@ versions as (
         coalesce(d.effective_from <= cutoff, true)
         and coalesce(cutoff < d.effective_to, d.is_active is not false) as is_in_force
     from dw.dim_unit as d
-    where d.unit_key <> -1 and d.valid_from <= cutoff
-    order by d.unit_code, d.valid_from desc
+    where d.unit_key <> -1
+    order by
+        d.unit_code,
+        d.valid_from <= cutoff desc,
+        case when d.valid_from <= cutoff then d.valid_from end desc,
+        d.valid_from asc
 ),
 
 -- where everything without a unit in force goes: the province's root (a unit in force

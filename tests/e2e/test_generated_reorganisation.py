@@ -6,7 +6,9 @@ own extract → stage → gate → load and published every Friday with ``publis
 refuses a report whose root does not add up), the root row of every Friday equals counts
 taken here straight from the simulator's records as served at the cutoff.
 
-The catalogue is extracted once, at the end, so the warehouse holds each unit's latest version.
+The catalogue is extracted once, at the end, so the warehouse holds each unit's latest version
+only, as a warehouse started after the reorganisation would: the Friday before the date still
+rebuilds the old tree from the units' NgayHieuLuc / NgayHetHieuLuc.
 """
 
 from __future__ import annotations
@@ -95,6 +97,15 @@ def test_the_friday_after_the_date_has_only_units_in_force(warehouse) -> None:
     assert {unit["CapDonVi"] for unit in units if unit["MaDinhDanh"] in gone} \
         >= {"huyen", "phong", "xa", "so"}
     assert not set(_rows(warehouse, REPORTS[1])) & gone
+
+
+def test_the_friday_before_the_date_still_has_the_old_units(warehouse) -> None:
+    after = local_midnight(REPORTS[1]) + timedelta(hours=9)
+    units = catalogue_records(_province(), "don_vi", after)
+    districts = {unit["MaDinhDanh"] for unit in units
+                 if unit["CapDonVi"] == "huyen" and not unit["HieuLuc"]}
+    assert districts
+    assert districts <= set(_rows(warehouse, REPORTS[0]))
 
 
 def test_successors_count_the_dossiers_of_dissolved_units(warehouse) -> None:

@@ -261,6 +261,18 @@ def test_the_workbook_lists_the_units_that_appeared_and_disappeared(reorganised)
     assert set(changes(R2).values()) == {"Không có / none"}
 
 
+def test_the_summary_names_the_units_that_appeared_and_disappeared(reorganised):
+    from tthc_pipeline.report.summary import regression_summary
+
+    lines = regression_summary(reorganised["conninfo"], R1, 1).splitlines()
+    assert f"Đơn vị mới / new units (1): Sở Tài chính (hợp nhất) ({S3})" in lines
+    assert ("Đơn vị không còn (sáp nhập, giải thể) / units merged or dissolved (4):"
+            f" Sở Kế hoạch và Đầu tư ({S1}); Sở Tài chính ({S2}); UBND huyện Duy Xuyên ({H1});"
+            f" UBND xã Duy Trinh ({X2})") in lines
+    assert not any(line.startswith("Đơn vị") for line in
+                   regression_summary(reorganised["conninfo"], R2, 1).splitlines())
+
+
 def test_the_tree_at_any_date_is_one_query_for_bi(reorganised):
     tree_at = ("select unit_code, is_in_force, report_unit_code, parent_unit_code"
                " from dw.unit_tree_at(%s) order by unit_code collate \"C\"")

@@ -31,6 +31,7 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
             " and snapshot_version = %(snapshot_version)s and unit_depth = 0"
             " order by tree_path", params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
+        unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
         parked = conn.execute(
             "select parked_by_rule, parked_in_period, max_parked_share"
             " from mart.chi_thi_04_snapshot"
@@ -40,6 +41,7 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
     if parked:
         lines += parked_warnings(parked["parked_in_period"], parked["max_parked_share"])
     lines += [_unit_line(row) for row in roots]
+    lines += _unit_change_lines(unit_changes)
     if parked and parked["parked_by_rule"]:
         lines.append("Chưa tính, còn chờ dữ liệu tham chiếu / not counted, still waiting:")
         lines += [f"  - {line}" for line in parked_lines(parked["parked_by_rule"])]
@@ -56,6 +58,24 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
         lines.append(f"  … và {len(by_unit) - len(shown)} đơn vị khác (xem tệp báo cáo)"
                      f" / and {len(by_unit) - len(shown)} more (see the workbook)")
     return "\n".join(lines)
+
+
+UNIT_CHANGE_HEADINGS = {"appeared": "Đơn vị mới / new units", "disappeared":
+                        "Đơn vị không còn (sáp nhập, giải thể) / units merged or dissolved"}
+MAX_CHANGED_UNITS = 10  # per line; the workbook's information sheet lists them all
+
+
+def _unit_change_lines(unit_changes: list[dict]) -> list[str]:
+    """The units that appeared and disappeared since the previous report, when any did."""
+    lines = []
+    for change, heading in UNIT_CHANGE_HEADINGS.items():
+        units = [f"{u['unit_name']} ({u['unit_code']})" for u in unit_changes
+                 if u["change"] == change]
+        if units:
+            more = len(units) - MAX_CHANGED_UNITS
+            lines.append(f"{heading} ({len(units)}): {'; '.join(units[:MAX_CHANGED_UNITS])}"
+                         + (f"; … và {more} đơn vị khác / and {more} more" if more > 0 else ""))
+    return lines
 
 
 def _regression_line(regressions: list[dict]) -> str:

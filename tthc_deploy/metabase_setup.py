@@ -159,7 +159,7 @@ def prepare_bi_reader(settings: Settings) -> None:
     applied = apply_migrations(settings.warehouse_uri)
     log.info("warehouse migrations applied now: %s", applied or "none")
     statement = sql.SQL(read_sql("catalog/bi_reader_login.sql")).format(
-        password=sql.Literal(settings.bi_reader_password))
+        login_literal=sql.Literal(settings.bi_reader_password))
     with psycopg.connect(settings.warehouse_admin_uri, autocommit=True) as conn:
         conn.execute(statement)
 

@@ -47,3 +47,13 @@ def test_style_violations_are_caught(linter):
     assert "LT04" in codes(linter, leading_comma)
     assert "LT05" in codes(linter, f"select {'x' * 100} from t\n")
     assert "PRS" in codes(linter, "select from from where\n")
+
+
+def test_make_lint_runs_ruff_and_sqlfluff_over_sql():
+    import subprocess
+
+    dry_run = subprocess.run(["make", "-n", "-s", "lint"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+    commands = [line for line in dry_run.splitlines() if "ruff" in line or "sqlfluff" in line]
+    assert any("ruff check ." in line for line in commands), dry_run
+    assert any("sqlfluff lint sql/" in line for line in commands), dry_run

@@ -30,8 +30,7 @@ from datetime import date, datetime
 TOKEN = "bench-token"
 HASH_KEY = "bench-hash-key-0123456789abcdef"
 MAX_BAD_SHARE = 0.05  # tthc_pipeline.orchestration.resources.DEFAULT_MAX_BAD_SHARE
-ENDPOINTS = {"don_vi": "/api/v1/don-vi", "thu_tuc": "/api/v1/thu-tuc",
-             "ho_so": "/api/v1/ho-so", "giao_dich": "/api/v1/giao-dich"}
+ENTITY_NAMES = ("don_vi", "thu_tuc", "ho_so", "giao_dich")  # tthc_pipeline.entities.ENTITIES
 PAGE_LIMIT = 5000
 
 
@@ -129,13 +128,16 @@ def _pages(url: str, entity: str, start: datetime, end: datetime):
     own minimal client: no retries, no parsing beyond the cursor at the end of the body)."""
     import requests
 
-    from tthc_pipeline.extract.client import INCREMENTAL, window_params
+    from tthc_pipeline.entities import entity as entity_definition
+    from tthc_pipeline.extract.client import window_params
 
     session = requests.Session()
     session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
-    query = {**(window_params(start, end) if entity in INCREMENTAL else {}), "limit": PAGE_LIMIT}
+    definition = entity_definition(entity)
+    query = {**(window_params(start, end) if definition.is_incremental else {}),
+             "limit": PAGE_LIMIT}
     while True:
-        response = session.get(url + ENDPOINTS[entity], params=query, timeout=(5, 300))
+        response = session.get(url + definition.endpoint, params=query, timeout=(5, 300))
         response.raise_for_status()
         body = response.content
         yield body
@@ -187,7 +189,7 @@ def main() -> None:
                                           "publish", "serve", "limit"])
     parser.add_argument("--conninfo")
     parser.add_argument("--url")
-    parser.add_argument("--entity", choices=sorted(ENDPOINTS))
+    parser.add_argument("--entity", choices=sorted(ENTITY_NAMES))
     parser.add_argument("--window-start")
     parser.add_argument("--window-end")
     parser.add_argument("--batch-id", type=int)

@@ -27,20 +27,20 @@ known_unit_codes as (
     select unit_code from dw.dim_unit
 ),
 
--- the unit tree as this catalogue makes it: each unit's parent in this batch (its newest
--- record), else in dw's current version
+-- the unit tree and the successors as this catalogue makes them: each unit's parent and
+-- successor in this batch (its newest record), else in dw's current version
 tree as (
-    select distinct on (unit_code) unit_code, parent_unit_code
+    select distinct on (unit_code) unit_code, parent_unit_code, successor_unit_code
     from staging.don_vi
     where batch_id = %(batch_id)s and unit_code is not null
     order by unit_code, source_updated_at desc nulls last, record_no desc
 ),
 
 known_tree as (
-    select unit_code, parent_unit_code
+    select unit_code, parent_unit_code, successor_unit_code
     from tree
     union all
-    select distinct on (dim.unit_code) dim.unit_code, dim.parent_unit_code
+    select distinct on (dim.unit_code) dim.unit_code, dim.parent_unit_code, dim.successor_unit_code
     from dw.dim_unit as dim
     where dim.is_current and dim.unit_key <> -1
         and dim.unit_code not in (select tree.unit_code from tree)
@@ -62,31 +62,14 @@ parent_chains (unit_code, at_code, parent_code, path) as (
 
 -- the successor chains (MaDonViKeThua) the same way: one that comes back to a unit already on
 -- it never reaches a unit in force, so the dossiers of every unit on it would lose their place
-successors as (
-    select distinct on (unit_code) unit_code, successor_unit_code
-    from staging.don_vi
-    where batch_id = %(batch_id)s and unit_code is not null
-    order by unit_code, source_updated_at desc nulls last, record_no desc
-),
-
-known_successors as (
-    select unit_code, successor_unit_code
-    from successors
-    union all
-    select distinct on (dim.unit_code) dim.unit_code, dim.successor_unit_code
-    from dw.dim_unit as dim
-    where dim.is_current and dim.unit_key <> -1
-        and dim.unit_code not in (select successors.unit_code from successors)
-),
-
 successor_chains (unit_code, successor_code, path) as (
     select unit_code, successor_unit_code, array[unit_code]
-    from successors
+    from tree
     where successor_unit_code is not null
     union all
     select chain.unit_code, next.successor_unit_code, chain.path || next.unit_code
     from successor_chains as chain
-    inner join known_successors as next on next.unit_code = chain.successor_code
+    inner join known_tree as next on next.unit_code = chain.successor_code
     where next.unit_code <> all(chain.path) and next.successor_unit_code is not null
 ),
 

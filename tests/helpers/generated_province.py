@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 import psycopg
 
 from tests.helpers.pipeline import HASH_KEY, VN
+from tthc_pipeline.entities import ENTITIES  # in load order: catalogues before what refers to them
 
-ENTITIES = ("don_vi", "thu_tuc", "ho_so", "giao_dich")  # catalogues before what refers to them
 LEAD_DAYS = 7  # an online submission precedes its reception by less than this (simulator)
 
 

@@ -6,7 +6,8 @@ import psycopg
 import pytest
 from helpers.pipeline import HASH_KEY, VN
 
-from tthc_pipeline.extract.landing import ENTITIES, land_records
+from tthc_pipeline.entities import ENTITIES
+from tthc_pipeline.extract.landing import land_records
 from tthc_pipeline.quality.gate import validate_batch
 from tthc_pipeline.quality.suites import batch_rows_sql, suite_rules
 from tthc_pipeline.transform.load import load_batch

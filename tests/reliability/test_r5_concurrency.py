@@ -20,7 +20,8 @@ from helpers.pipeline import HASH_KEY, VN, fresh_warehouse
 from helpers.records import dossier, procedure, unit
 from psycopg.conninfo import make_conninfo
 
-from tthc_pipeline.extract.landing import ENTITIES, land_records
+from tthc_pipeline.entities import ENTITIES
+from tthc_pipeline.extract.landing import land_records
 from tthc_pipeline.quality.gate import validate_batch
 from tthc_pipeline.transform.load import LoadResult, load_batch
 from tthc_pipeline.transform.stage import stage_batch

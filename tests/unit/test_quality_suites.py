@@ -6,7 +6,7 @@ import pytest
 from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import make_url
 
-from tthc_pipeline.extract.landing import ENTITIES
+from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.quality.gx_runner import sqlalchemy_url
 from tthc_pipeline.quality.suites import (

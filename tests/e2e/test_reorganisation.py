@@ -35,10 +35,10 @@ import pytest
 from psycopg.rows import dict_row
 
 from simulator import SimulatorConfig, start_simulator
-from tests.e2e.test_weekly_report import case, days, ts
+from tests.e2e.test_weekly_report import case, ts
 from tests.helpers.dag_runs import load_dags_without_retries, pipeline_environment
 from tests.helpers.records import procedure, unit
-from tthc_devtools.backfill import DAILY_DAGS, WEEKLY_DAG, run_day, run_weekly
+from tthc_devtools.backfill import DAILY_DAGS, WEEKLY_DAG, days, run_day, run_weekly
 
 pytestmark = pytest.mark.e2e
 
@@ -159,8 +159,7 @@ REGRESSIONS = {R0: set(), R1: {(P, "on_time"), (X1, "on_time"), (X1, "overall")}
 # --- The run --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def reorganised(tmp_path_factory):
-    from tthc_devtools.embedded_postgres import EmbeddedPostgres
+def reorganised(postgres_server, tmp_path_factory):
     from tthc_pipeline.warehouse.migrations import apply_migrations
 
     folder = tmp_path_factory.mktemp("scenario")
@@ -173,18 +172,19 @@ def reorganised(tmp_path_factory):
     daily = load_dags_without_retries(DAILY_DAGS)
     [weekly] = load_dags_without_retries((WEEKLY_DAG,))
     os.environ["TTHC_REPORTS_DIR"] = str(reports)
+    conninfo = postgres_server.create_database()
     try:
-        with EmbeddedPostgres() as pg:
-            apply_migrations(pg.uri)
-            with start_simulator(config) as sim, \
-                    pipeline_environment(pg.uri, sim.url, config.token):
-                for day in days(date(2026, 2, 27), date(2026, 3, 19)):
-                    run_day(daily, day)
-                    if day + timedelta(days=1) in (R0, R1, R2):
-                        run_weekly(weekly, day + timedelta(days=1))
-            yield {"conninfo": pg.uri, "reports": reports}
+        apply_migrations(conninfo)
+        with start_simulator(config) as sim, \
+                pipeline_environment(conninfo, sim.url, config.token):
+            for day in days(date(2026, 2, 27), date(2026, 3, 19)):
+                run_day(daily, day)
+                if day + timedelta(days=1) in (R0, R1, R2):
+                    run_weekly(weekly, day + timedelta(days=1))
+        yield {"conninfo": conninfo, "reports": reports}
     finally:
         os.environ.pop("TTHC_REPORTS_DIR", None)
+        postgres_server.drop_database(conninfo)
 
 
 def latest_rows(conninfo: str, report_date: date) -> dict[str, dict]:

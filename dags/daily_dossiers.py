@@ -1,7 +1,7 @@
 """
 ### Daily dossiers (hồ sơ TTHC) with their status history
 
-**Loads** every dossier updated during the window from the one-stop system (`tthc_system`
+**Loads** every dossier updated during the window from the one-stop system (its `tthc_connection`
 connection, `GET /api/v1/ho-so`) into `dw.fact_dossier` (one row per dossier, newest
 `NgayCapNhat` wins), `dw.fact_dossier_status` (every status step: the source of "status as of
 a moment") and `dw.fact_dossier_supplement`. Applicant identifiers are replaced by a keyed hash.
@@ -16,12 +16,13 @@ clear-text applicant fields from `raw` and `quarantine` once they are older than
 `tthc_raw_pii_retention_days` (default 30) days.
 """
 
-from tthc_pipeline.orchestration.daily import daily_dag
+from tthc_pipeline.orchestration.daily import daily_dags
 
-# The Airflow DAG: its entities (tthc_pipeline.entities) and what it says about them; the
-# factory adds the schedule, catch-up, retries and the common re-run, quality and failure notes.
+# The Airflow DAGs, one per source of config/sources.yaml (dag id `<name>__<source>`): their
+# entities (tthc_pipeline.entities) and what they say about them; the factory adds the schedule,
+# catch-up, retries and the common re-run, quality and failure notes.
 
-daily_dag(
+daily_dags(
     "daily_dossiers",
     ["ho_so"],
     description="Daily load of dossiers and their status history from the one-stop system into dw",

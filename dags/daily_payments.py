@@ -2,7 +2,7 @@
 ### Daily payment transactions (giao dịch thanh toán)
 
 **Loads** every payment transaction updated during the window from the payment platform
-(`payment_platform` connection, `GET /api/v1/giao-dich`) into `dw.fact_payment`, one row per
+(its `payment_connection`, `GET /api/v1/giao-dich`) into `dw.fact_payment`, one row per
 `MaThamChieu`, newest `NgayCapNhat` wins.
 
 **Window**: the run for day D (Asia/Ho_Chi_Minh) runs at D+1 00:00 and extracts records
@@ -13,12 +13,13 @@ loaded inside the dossier load that brings the dossier (or by this load, if the 
 between validation and load).
 """
 
-from tthc_pipeline.orchestration.daily import daily_dag
+from tthc_pipeline.orchestration.daily import daily_dags
 
-# The Airflow DAG: its entities (tthc_pipeline.entities) and what it says about them; the
-# factory adds the schedule, catch-up, retries and the common re-run, quality and failure notes.
+# The Airflow DAGs, one per source of config/sources.yaml (dag id `<name>__<source>`): their
+# entities (tthc_pipeline.entities) and what they say about them; the factory adds the schedule,
+# catch-up, retries and the common re-run, quality and failure notes.
 
-daily_dag(
+daily_dags(
     "daily_payments",
     ["giao_dich"],
     description="Daily load of online payments from the payment platform into dw.fact_payment",

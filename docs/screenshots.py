@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 IMG_DIR = ROOT / "docs" / "img"
-WEEKLY_DAG = "weekly_chi_thi_04"
+WEEKLY_DAG = "weekly_chi_thi_04__quang_nam"
 # The project's Airflow settings, as the Makefile exports them (before Airflow is imported).
 for name, value in {
     "AIRFLOW_HOME": str(ROOT / ".airflow"),
@@ -146,7 +146,7 @@ def load_day(day: date) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dag", default="daily_catalogues")
+    parser.add_argument("--dag", default="daily_catalogues__quang_nam")
     parser.add_argument("--out", type=Path, default=IMG_DIR)
     parser.add_argument("--load-day", type=date.fromisoformat,
                         help="first run the daily DAGs for this day (embedded Postgres)")

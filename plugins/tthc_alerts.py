@@ -23,7 +23,7 @@ def task_failure_alert(context: dict[str, Any]) -> None:
            "See the task log in the Airflow UI; re-run the task once the cause is fixed.")
 
 
-def report_deadline_missed(dag_id: str = "weekly_chi_thi_04", **context: Any) -> None:
+def report_deadline_missed(dag_id: str = "weekly_chi_thi_04__<tree>", **context: Any) -> None:
     """Deadline alert: the weekly Directive 04 snapshot was not published by 16:30 on Friday."""
     run = context.get("dag_run") or context.get("context", {}).get("dag_run")
     run_id = getattr(run, "run_id", None) or context.get("run_id", "?")

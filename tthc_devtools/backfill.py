@@ -26,14 +26,13 @@ from pathlib import Path
 
 import pendulum
 
+from tthc_pipeline import sources
 from tthc_pipeline.paths import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 # Catalogues first (dossiers reference units and procedures), then dossiers, then payments.
-DAILY_DAGS = ("daily_catalogues", "daily_dossiers", "daily_payments")
-WEEKLY_DAG = "weekly_chi_thi_04"
 FRIDAY = 4
 BUNDLE = "dags-folder"  # Airflow's default bundle: the DAGs folder
 TRIGGERED_BY = "make backfill"
@@ -237,14 +236,28 @@ def run_weekly(dag, report_date: date) -> None:
         run_queued_run(dag, logical_date, f"report {report_date}")
 
 
-def backfill(start: date, end: date, dag_ids: Iterable[str] = DAILY_DAGS, weekly: bool = True,
+# The DAG ids of the configuration in force when this module is imported (config/sources.yaml
+# or TTHC_SOURCES_FILE): every source's daily DAGs, the default tree's Friday DAG.
+DAILY_DAGS = sources.daily_dag_ids()
+WEEKLY_DAG = sources.weekly_dag_id(sources.load().default_tree.code)
+
+
+def weekly_dag_ids() -> tuple[str, ...]:
+    """The Friday DAG of every configured report tree."""
+    return tuple(sources.weekly_dag_id(tree.code) for tree in sources.load().trees)
+
+
+def backfill(start: date, end: date, dag_ids: Iterable[str] | None = None, weekly: bool = True,
              progress: Callable[[str], None] = log.info) -> BackfillResult:
-    """Run the range: one Airflow backfill per daily DAG over [start, end], run day by day
-    (all DAGs of a day before the next day), and each Friday's report once its period is in.
+    """Run the range: one Airflow backfill per daily DAG (default: every source's) over
+    [start, end], run day by day (all DAGs of a day before the next day), and each Friday's
+    report of every report tree once its period is in.
 
     A report whose period starts before ``start`` runs only if the warehouse already holds
     the days before ``start``; otherwise it is skipped with one line saying why."""
-    *daily_dags, weekly_dag = load_dags([*dag_ids, WEEKLY_DAG])
+    daily_ids = tuple(dag_ids) if dag_ids is not None else sources.daily_dag_ids()
+    loaded = load_dags([*daily_ids, *weekly_dag_ids()])
+    daily_dags, weekly_dags = loaded[:len(daily_ids)], loaded[len(daily_ids):]
     result = BackfillResult()
     with ExitStack() as backfills:
         for dag in daily_dags:
@@ -257,7 +270,8 @@ def backfill(start: date, end: date, dag_ids: Iterable[str] = DAILY_DAGS, weekly
             progress(f"{day} loaded")
             report_date = day + timedelta(days=1)
             if weekly and report_date.weekday() == FRIDAY:
-                _report(weekly_dag, report_date, start, result, progress)
+                for weekly_dag in weekly_dags:
+                    _report(weekly_dag, report_date, start, result, progress)
     return result
 
 
@@ -266,8 +280,10 @@ def _report(weekly_dag, report_date: date, start: date, result: BackfillResult,
     from tthc_pipeline.report.period import ReportPeriod, missing_windows
 
     period = ReportPeriod(report_date)
+    tree_code = weekly_dag.dag_id.removeprefix(f"{sources.WEEKLY_DAG_NAME}__")
     if period.start.date() < start:
-        missing = sorted({day for _, day in missing_windows(_warehouse(), period)})
+        missing = sorted({window.day for window in missing_windows(_warehouse(), period,
+                                                                   tree_code)})
         if missing:
             line = (f"report {report_date} skipped: its period starts {period.start.date()},"
                     f" before START {start}, and the warehouse lacks"
@@ -276,8 +292,9 @@ def _report(weekly_dag, report_date: date, start: date, result: BackfillResult,
             progress(line)
             return
     run_weekly(weekly_dag, report_date)
-    result.report_dates.append(report_date)
-    progress(f"report {report_date} published")
+    if report_date not in result.report_dates:
+        result.report_dates.append(report_date)
+    progress(f"report {report_date} ({tree_code}) published")
 
 
 def _span(missing: list[date]) -> str:
@@ -390,9 +407,10 @@ def summary(start: date, end: date, result: BackfillResult, throwaway: bool) -> 
         records = conn.execute(_RECORDS_SQL, (local_midnight(start),
                                               local_midnight(end + timedelta(days=1)))).fetchall()
         reports = conn.execute(
-            "select distinct on (report_date) report_date, snapshot_version, report_file"
-            " from mart.chi_thi_04_snapshot where report_date = any(%s)"
-            " order by report_date, snapshot_version desc", (result.report_dates,)).fetchall()
+            "select distinct on (report_date, tree_code) report_date, snapshot_version,"
+            " report_file from mart.chi_thi_04_snapshot where report_date = any(%s)"
+            " order by report_date, tree_code, snapshot_version desc",
+            (result.report_dates,)).fetchall()
     where = conninfo_to_dict(conninfo)
     lines = [f"Days loaded: {len(result.days)} ({start} .. {end})",
              "Records per entity (newest batch of each day): loaded, quarantined"]

@@ -1,8 +1,13 @@
-"""``make demo``: load four weeks of a generated province through the real DAGs, publish their
+"""``make demo``: load three weeks of a merged province through the real DAGs, publish its
 Directive 04 reports, and show what landed.
 
-A throwaway Postgres and the simulator start by themselves unless connections are configured
-(see ``local_stack``). The period is fixed so that the demo prints the same figures every time.
+The province is the merged Thành phố Đà Nẵng (config/demo-sources.yaml): two source systems side
+by side, the former Quảng Nam's and Đà Nẵng's, one report tree with a root of its own. Quảng
+Nam's system is reorganised on Monday 9 November 2026, inside the demo's weeks: districts
+abolished, communes merged, two departments merged, pending dossiers handed to the successors.
+A throwaway Postgres and a simulator per source start by themselves unless connections are
+configured (see ``local_stack``); ``TTHC_SOURCES_FILE`` replaces the source list. The period is
+fixed so that the demo prints the same figures every time.
 Airflow's own log lines go to ``.airflow/demo.log``; the terminal gets progress and results.
 """
 
@@ -18,16 +23,22 @@ import psycopg
 from tthc_devtools.airflow_home import claim_airflow_home
 from tthc_devtools.backfill import backfill
 from tthc_devtools.local_stack import (
-    SOURCE_CONNECTIONS,
     ProvinceSpec,
     airflow_output_to,
+    environment,
+    generated_sources,
     local_stack,
 )
+from tthc_pipeline import sources
+from tthc_pipeline.paths import PROJECT_ROOT
 
-DEMO_START = date(2026, 10, 23)  # a Friday: four full Directive 04 weeks follow
-DEMO_END = date(2026, 11, 19)    # a Thursday; reports for 30/10, 6/11, 13/11 and 20/11
+DEMO_START = date(2026, 10, 30)  # a Friday: three full Directive 04 weeks follow
+DEMO_END = date(2026, 11, 19)    # a Thursday; reports for 6/11, 13/11 and 20/11
+REORGANISED_ON = date(2026, 11, 9)  # Quảng Nam's system: inside the period of 13/11
 LEAD_IN = timedelta(days=56)     # history before the period: carried-over dossiers
-DOSSIERS_PER_DAY = 120
+DEMO_SOURCES = PROJECT_ROOT / "config" / "demo-sources.yaml"
+# dossiers a day, province code and seed of each source's simulator
+SIMULATED = {"quang_nam": (120, "H49", 2022, REORGANISED_ON), "da_nang": (80, "H48", 4048, None)}
 
 TABLES = (
     "raw.don_vi", "raw.thu_tuc", "raw.ho_so", "raw.giao_dich",
@@ -45,6 +56,10 @@ def summary(conninfo: str) -> str:
         for table in TABLES:
             (count,) = conn.execute(f"select count(*) from {table}").fetchone()
             lines.append(f"  {table:<30} {count:>10,}")
+        per_source = conn.execute(
+            "select source_code, count(*) from dw.fact_dossier group by 1 order by 1").fetchall()
+        lines.append("  dossiers per source: "
+                     + ", ".join(f"{code} {count:,}" for code, count in per_source))
         lines.append("Quarantined rows by rule:")
         rules = conn.execute(
             "select rule, count(*) from ("
@@ -58,20 +73,36 @@ def summary(conninfo: str) -> str:
     return "\n".join(lines)
 
 
-def latest_report(conninfo: str) -> str:
-    """The newest report's province summary, its regressed units and its workbook."""
+def latest_reports(conninfo: str) -> str:
+    """Each report tree's newest report: its root's figures, its regressed units, its
+    workbook."""
     from tthc_pipeline.report.summary import regression_summary
     from tthc_pipeline.report.workbook import reports_dir
 
     with psycopg.connect(conninfo) as conn:
-        row = conn.execute(
-            "select report_date, snapshot_version, report_file from mart.chi_thi_04_snapshot"
-            " order by report_date desc, snapshot_version desc limit 1").fetchone()
-    if row is None:
+        rows = conn.execute(
+            "select distinct on (tree_code) tree_code, report_date, snapshot_version, report_file"
+            " from mart.chi_thi_04_snapshot"
+            " order by tree_code, report_date desc, snapshot_version desc").fetchall()
+    if not rows:
         return "No Directive 04 report was published."
-    report_date, version, report_file = row
-    return (f"{regression_summary(conninfo, report_date, version, max_units=15)}\n"
-            f"Workbook: {reports_dir() / report_file}")
+    return "\n\n".join(
+        f"{regression_summary(conninfo, report_date, version, max_units=15, tree_code=tree)}\n"
+        f"Workbook: {reports_dir() / report_file}"
+        for tree, report_date, version, report_file in rows)
+
+
+def provinces() -> dict[str, ProvinceSpec]:
+    """What each source's simulator generates: the demo's two, or defaults for another list."""
+    days = (DEMO_END - DEMO_START).days + 1 + LEAD_IN.days
+    specs = {}
+    for position, source in enumerate(sources.load().sources):
+        per_day, code, seed, reorganise_on = SIMULATED.get(
+            source.code, (100, f"H{49 + position}", 2022 + position, None))
+        specs[source.code] = ProvinceSpec(
+            start=DEMO_START - LEAD_IN, end=DEMO_END + timedelta(days=1), scale=per_day * days,
+            seed=seed, province_code=code, reorganise_on=reorganise_on)
+    return specs
 
 
 def generated_vs_loaded(province: ProvinceSpec, first_day: date, last_day: date) -> str:
@@ -82,7 +113,8 @@ def generated_vs_loaded(province: ProvinceSpec, first_day: date, last_day: date)
     from simulator.timestamps import SECONDS_PER_DAY, day_number
 
     generated = Province(seed=province.seed, scale=province.scale, start=province.start,
-                         end=province.end)
+                         end=province.end, province_code=province.province_code,
+                         reorganise_on=province.reorganise_on)
     start = day_number(first_day) * SECONDS_PER_DAY
     end = day_number(last_day + timedelta(days=1)) * SECONDS_PER_DAY
     received_in, older = generated.dossiers_updated_in(start, end)
@@ -99,14 +131,31 @@ def main() -> None:
     airflow_home = claim_airflow_home()
     log_file = airflow_home / "demo.log"
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    days = (DEMO_END - DEMO_START).days + 1
-    province = ProvinceSpec(start=DEMO_START - LEAD_IN, end=DEMO_END + timedelta(days=1),
-                            scale=DOSSIERS_PER_DAY * (days + LEAD_IN.days))
-    generated_here = not all(os.environ.get(name) for name in SOURCE_CONNECTIONS)
-    with local_stack(province):
-        print(f"Loading {DEMO_START} .. {DEMO_END} through the daily DAGs and publishing the"
-              f" Friday reports (province of ~{province.scale:,} generated dossiers);"
-              f" Airflow's log: {log_file}", flush=True)
+    source_file = os.environ.get(sources.SOURCES_FILE_ENV) or str(DEMO_SOURCES)
+    with environment({sources.SOURCES_FILE_ENV: source_file}):
+        _run(log_file)
+    print(f"\nThe runs are in Airflow's metadata DB ({airflow_home}): `make ui` serves the"
+          " Airflow UI on http://127.0.0.1:8080 (grid view: DAGs > weekly_chi_thi_04__da_nang;"
+          " `make ui` reads config/sources.yaml, so set TTHC_SOURCES_FILE=config/demo-sources.yaml"
+          " for it to list the demo's DAGs). The demo's warehouse was throwaway;"
+          " `docker compose up -d` keeps one, with Metabase.")
+
+
+def _run(log_file) -> None:
+    listed = sources.load()
+    specs = provinces()
+    generated = generated_sources()
+    with local_stack(specs):
+        described = "; ".join(
+            f"{source.code}: {source.name}"
+            + (f", ~{specs[source.code].scale:,} generated dossiers"
+               + (f", reorganised on {specs[source.code].reorganise_on}"
+                  if specs[source.code].reorganise_on else "")
+               if source.code in generated else "")
+            for source in listed.sources)
+        print(f"Loading {DEMO_START} .. {DEMO_END} through each source's daily DAGs and"
+              f" publishing the Friday reports of {', '.join(t.name for t in listed.trees)}"
+              f" ({described}); Airflow's log: {log_file}", flush=True)
         try:
             with airflow_output_to(log_file):
                 report_dates = backfill(DEMO_START, DEMO_END).report_dates
@@ -116,13 +165,10 @@ def main() -> None:
         conninfo = os.environ["AIRFLOW_CONN_WAREHOUSE"]
         print(f"Reports published for {', '.join(d.isoformat() for d in report_dates)}.\n")
         print(summary(conninfo))
-        if generated_here:
-            print(generated_vs_loaded(province, DEMO_START, DEMO_END))
+        for code in generated:
+            print(f"{code}: {generated_vs_loaded(specs[code], DEMO_START, DEMO_END)}")
         print()
-        print(latest_report(conninfo))
-    print(f"\nThe runs are in Airflow's metadata DB ({airflow_home}): `make ui` serves the"
-          " Airflow UI on http://127.0.0.1:8080 (grid view: DAGs > weekly_chi_thi_04). The demo's"
-          " warehouse was throwaway; `docker compose up -d` keeps one, with Metabase.")
+        print(latest_reports(conninfo))
 
 
 if __name__ == "__main__":

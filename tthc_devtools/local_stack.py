@@ -1,8 +1,9 @@
 """Everything a local run needs, configured or started on the spot.
 
-Connections already in the environment (``AIRFLOW_CONN_WAREHOUSE``, ``AIRFLOW_CONN_TTHC_SYSTEM``,
+Connections already in the environment (``AIRFLOW_CONN_WAREHOUSE``, and for each source of
+config/sources.yaml its two, e.g. ``AIRFLOW_CONN_TTHC_SYSTEM`` and
 ``AIRFLOW_CONN_PAYMENT_PLATFORM``) are used as they are; for the missing ones a throwaway
-embedded Postgres and an in-process simulator are started, and removed on exit.
+embedded Postgres and an in-process simulator per source are started, and removed on exit.
 Also: ``airflow_output_to``, which keeps Airflow's task logs off the terminal of a devtool.
 """
 
@@ -14,14 +15,27 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
 log = logging.getLogger(__name__)
 
-SOURCE_CONNECTIONS = ("AIRFLOW_CONN_TTHC_SYSTEM", "AIRFLOW_CONN_PAYMENT_PLATFORM")
+
+
+def source_connections(source) -> tuple[str, str]:
+    """The environment variables of a source's two Airflow connections."""
+    return tuple(f"AIRFLOW_CONN_{source.connection_id(system).upper()}"
+                 for system in ("tthc", "payment"))
+
+
+def generated_sources() -> list[str]:
+    """The configured sources whose connections are not set: a local run simulates them."""
+    from tthc_pipeline import sources
+
+    return [source.code for source in sources.load().sources
+            if not all(os.environ.get(name) for name in source_connections(source))]
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,8 @@ class ProvinceSpec:
     scale: int
     seed: int = 2022
     now: datetime | None = None
+    province_code: str = "H49"
+    reorganise_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -42,8 +58,13 @@ class LocalStack:
 
 
 @contextmanager
-def local_stack(province: ProvinceSpec) -> Iterator[LocalStack]:
-    """Export the connections for this process (and the Airflow tasks it runs); yield them."""
+def local_stack(provinces: ProvinceSpec | dict[str, ProvinceSpec]) -> Iterator[LocalStack]:
+    """Export the connections for this process (and the Airflow tasks it runs); yield them.
+
+    ``provinces`` says what the simulator of each source generates (by source code), or, one
+    spec, for the first source (others get the same with their own seed)."""
+    from tthc_pipeline import sources
+
     with ExitStack() as stack:
         exported: dict[str, str] = {}
         throwaway = not os.environ.get("AIRFLOW_CONN_WAREHOUSE")
@@ -52,15 +73,25 @@ def local_stack(province: ProvinceSpec) -> Iterator[LocalStack]:
 
             pg = stack.enter_context(EmbeddedPostgres())
             exported["AIRFLOW_CONN_WAREHOUSE"] = pg.uri
-        if not all(os.environ.get(name) for name in SOURCE_CONNECTIONS):
-            uri = _start_simulator(stack, province)
-            exported.update({name: uri for name in SOURCE_CONNECTIONS
+        listed = sources.load()
+        for position, code in enumerate(generated_sources()):
+            source = listed.source(code)
+            uri = _start_simulator(stack, _spec(provinces, code, position))
+            exported.update({name: uri for name in source_connections(source)
                              if not os.environ.get(name)})
         if not os.environ.get("TTHC_HASH_KEY"):
             exported["TTHC_HASH_KEY"] = local_hash_key()
         stack.enter_context(environment(exported))
-        yield LocalStack({name: os.environ[name]
-                          for name in ("AIRFLOW_CONN_WAREHOUSE", *SOURCE_CONNECTIONS)}, throwaway)
+        names = ["AIRFLOW_CONN_WAREHOUSE"] + [name for source in listed.sources
+                                              for name in source_connections(source)]
+        yield LocalStack({name: os.environ[name] for name in names}, throwaway)
+
+
+def _spec(provinces: ProvinceSpec | dict[str, ProvinceSpec], code: str,
+          position: int) -> ProvinceSpec:
+    if isinstance(provinces, dict):
+        return provinces[code]
+    return provinces if position == 0 else replace(provinces, seed=provinces.seed + position)
 
 
 def local_hash_key(path: Path | None = None) -> str:
@@ -87,7 +118,9 @@ def _start_simulator(stack: ExitStack, province: ProvinceSpec) -> str:
 
     token = secrets.token_urlsafe(24)
     config = SimulatorConfig(token=token, seed=province.seed, scale=province.scale,
-                             start=province.start, end=province.end, now=province.now)
+                             start=province.start, end=province.end, now=province.now,
+                             province_code=province.province_code,
+                             reorganise_on=province.reorganise_on)
     sim = stack.enter_context(start_simulator(config))
     log.info("simulator serving %d dossiers over [%s, %s) at %s",
              province.scale, province.start, province.end, sim.url)

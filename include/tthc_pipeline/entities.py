@@ -1,7 +1,7 @@
 """The four source entities, each defined once: where it comes from and where it goes.
 
 Everything that handles an entity reads it from here: the HTTP client (endpoint, key field,
-incremental or whole catalogue), the Airflow connection it is extracted through, landing and
+which of a source's two systems serves it, incremental or whole catalogue), landing and
 staging (``raw.<name>``, ``staging.<table>`` filled by ``sql/staging/<table>.sql``), the load
 (``sql/load/<file>.sql`` in order), the warehouse asset its load updates, the Friday coverage
 check and the report's wording. Its quality rules, reference rules included, live in its Great
@@ -23,7 +23,7 @@ from tthc_pipeline.paths import PROJECT_ROOT
 class Entity:
     name: str  # raw, staging and quarantine table; suite name; API noun
     endpoint: str  # GET path on the source system
-    connection_id: str  # the Airflow connection of the source system that serves it
+    system: str  # which system of a source serves it: "tthc" (one-stop) or "payment"
     key_field: str  # the natural key: it names a record that cannot be parsed
     is_incremental: bool  # served by update window (else the whole catalogue every time)
     staging_tables: tuple[str, ...]  # the records' table first, then their child collections
@@ -39,24 +39,24 @@ class Entity:
 
 _REGISTRY = (
     Entity(
-        name="don_vi", endpoint="/api/v1/don-vi", connection_id="tthc_system",
+        name="don_vi", endpoint="/api/v1/don-vi", system="tthc",
         key_field="MaDinhDanh", is_incremental=False, staging_tables=("don_vi",),
         load_files=("dim_unit",), asset_uri="warehouse://dw/dim_unit",
         noun_vi="đơn vị", noun_en="units"),
     Entity(
-        name="thu_tuc", endpoint="/api/v1/thu-tuc", connection_id="tthc_system",
+        name="thu_tuc", endpoint="/api/v1/thu-tuc", system="tthc",
         key_field="MaTTHC", is_incremental=False, staging_tables=("thu_tuc",),
         load_files=("dim_procedure", "bridge_procedure_unit"),
         asset_uri="warehouse://dw/dim_procedure", noun_vi="thủ tục", noun_en="procedures"),
     Entity(
-        name="ho_so", endpoint="/api/v1/ho-so", connection_id="tthc_system",
+        name="ho_so", endpoint="/api/v1/ho-so", system="tthc",
         key_field="MaHoSo", is_incremental=True,
         staging_tables=("ho_so", "ho_so_tien_do", "ho_so_bo_sung", "ho_so_le_phi"),
         load_files=("reset_written_dossier", "written_dossier", "fact_dossier",
                     "fact_dossier_status", "fact_dossier_supplement"),
         asset_uri="warehouse://dw/fact_dossier", noun_vi="hồ sơ", noun_en="dossiers"),
     Entity(
-        name="giao_dich", endpoint="/api/v1/giao-dich", connection_id="payment_platform",
+        name="giao_dich", endpoint="/api/v1/giao-dich", system="payment",
         key_field="MaThamChieu", is_incremental=True, staging_tables=("giao_dich",),
         load_files=("fact_payment",), asset_uri="warehouse://dw/fact_payment",
         noun_vi="giao dịch", noun_en="payments"),

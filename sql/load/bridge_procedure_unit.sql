@@ -14,6 +14,7 @@ procedure_versions as (
     select p.procedure_key, p.handling_unit_codes
     from dw.dim_procedure as p
     inner join batch_procedures as b on p.procedure_code = b.procedure_code
+    where p.source_code = %(source_code)s
 ),
 
 unlinked as (
@@ -23,11 +24,12 @@ unlinked as (
         and bridge.unit_code <> all(v.handling_unit_codes)
 )
 
-insert into dw.bridge_procedure_unit (procedure_key, unit_code, unit_durable_key)
+insert into dw.bridge_procedure_unit (procedure_key, unit_code, unit_durable_key, source_code)
 select
     v.procedure_key,
     handling_unit.unit_code,
-    dw.hash_key(handling_unit.unit_code) as unit_durable_key
+    dw.source_key(%(source_code)s, handling_unit.unit_code) as unit_durable_key,
+    %(source_code)s as source_code
 from procedure_versions as v
 cross join lateral unnest(v.handling_unit_codes) as handling_unit (unit_code)
 

@@ -1,5 +1,6 @@
 -- Load one batch of the procedure catalogue into dw.dim_procedure (SCD type 2).
--- Grain: one row per procedure version (procedure_code, valid_from = the snapshot's NgayCapNhat).
+-- Grain: one row per procedure version (source_code, procedure_code, valid_from = the snapshot's
+-- NgayCapNhat). Parameters: batch_id, source_code (the batch's source).
 -- Same rules as dim_unit.sql: versions keyed by NgayCapNhat, so load order does not matter; an
 -- existing (procedure, NgayCapNhat) is rewritten only by different content with a greater hash
 -- (a correction that kept its NgayCapNhat); each version is valid until the next.
@@ -15,7 +16,7 @@ loadable_procedures as (
 existing_versions as (
     select procedure_code, valid_from, row_hash
     from dw.dim_procedure
-    where procedure_key <> -1
+    where source_code = %(source_code)s
         and procedure_code in (select procedure_code from loadable_procedures)
 ),
 
@@ -81,8 +82,8 @@ validity as (
 
 final as (
     select
-        dw.version_key(v.procedure_code, v.valid_from) as procedure_key,
-        dw.hash_key(v.procedure_code) as procedure_durable_key,
+        dw.source_version_key(%(source_code)s, v.procedure_code, v.valid_from) as procedure_key,
+        dw.source_key(%(source_code)s, v.procedure_code) as procedure_durable_key,
         v.procedure_code,
         n.procedure_name,
         n.field_code,
@@ -102,7 +103,8 @@ final as (
 
 merge into dw.dim_procedure as d
 using final as f
-    on d.procedure_code = f.procedure_code and d.valid_from = f.valid_from
+    on d.source_code = %(source_code)s and d.procedure_code = f.procedure_code
+        and d.valid_from = f.valid_from
 when matched and f.row_hash is not null and d.row_hash <> f.row_hash then
     update set
         procedure_name = f.procedure_name,
@@ -119,12 +121,12 @@ when matched and d.valid_to <> f.valid_to then
     update set valid_to = f.valid_to
 when not matched then
     insert (
-        procedure_key, procedure_durable_key, procedure_code, procedure_name, field_code,
+        procedure_key, procedure_durable_key, source_code, procedure_code, procedure_name, field_code,
         field_name, procedure_level, online_level, has_fees, legal_duration_days,
         handling_unit_codes, valid_from, valid_to, row_hash
     )
     values (
-        f.procedure_key, f.procedure_durable_key, f.procedure_code, f.procedure_name,
+        f.procedure_key, f.procedure_durable_key, %(source_code)s, f.procedure_code, f.procedure_name,
         f.field_code, f.field_name, f.procedure_level, f.online_level, f.has_fees,
         f.legal_duration_days, f.handling_unit_codes, f.valid_from, f.valid_to, f.row_hash
     )

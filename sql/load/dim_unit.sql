@@ -1,5 +1,6 @@
 -- Load one batch of the unit catalogue into dw.dim_unit (SCD type 2).
--- Grain: one row per unit version (unit_code, valid_from), valid_from = the snapshot's NgayCapNhat.
+-- Grain: one row per unit version (source_code, unit_code, valid_from), valid_from = the
+-- snapshot's NgayCapNhat. Parameters: batch_id, source_code (the batch's source).
 -- Versions are keyed by the source's update time, not by load order, so the same snapshots in any
 -- order give the same rows: a snapshot adds a version unless that (unit, NgayCapNhat) exists
 -- already; on such a tie with different content (a correction that kept its NgayCapNhat) the
@@ -18,7 +19,7 @@ loadable_units as (
 existing_versions as (
     select unit_code, valid_from, row_hash
     from dw.dim_unit
-    where unit_key <> -1
+    where source_code = %(source_code)s
         and unit_code in (select unit_code from loadable_units)
 ),
 
@@ -90,8 +91,8 @@ validity as (
 
 final as (
     select
-        dw.version_key(v.unit_code, v.valid_from) as unit_key,
-        dw.hash_key(v.unit_code) as unit_durable_key,
+        dw.source_version_key(%(source_code)s, v.unit_code, v.valid_from) as unit_key,
+        dw.source_key(%(source_code)s, v.unit_code) as unit_durable_key,
         v.unit_code,
         n.unit_name,
         n.unit_level,
@@ -111,7 +112,7 @@ final as (
 
 merge into dw.dim_unit as d
 using final as f
-    on d.unit_code = f.unit_code and d.valid_from = f.valid_from
+    on d.source_code = %(source_code)s and d.unit_code = f.unit_code and d.valid_from = f.valid_from
 when matched and f.row_hash is not null and d.row_hash <> f.row_hash then
     update set
         unit_name = f.unit_name,
@@ -128,12 +129,12 @@ when matched and d.valid_to <> f.valid_to then
     update set valid_to = f.valid_to
 when not matched then
     insert (
-        unit_key, unit_durable_key, unit_code, unit_name, unit_level, parent_unit_code,
+        unit_key, unit_durable_key, source_code, unit_code, unit_name, unit_level, parent_unit_code,
         area_code, is_active, effective_from, effective_to, successor_unit_code, valid_from,
         valid_to, row_hash
     )
     values (
-        f.unit_key, f.unit_durable_key, f.unit_code, f.unit_name, f.unit_level,
+        f.unit_key, f.unit_durable_key, %(source_code)s, f.unit_code, f.unit_name, f.unit_level,
         f.parent_unit_code, f.area_code, f.is_active, f.effective_from, f.effective_to,
         f.successor_unit_code, f.valid_from, f.valid_to, f.row_hash
     )

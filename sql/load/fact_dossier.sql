@@ -1,5 +1,6 @@
 -- Load one batch of dossiers into dw.fact_dossier.
--- Grain: one row per dossier (MaHoSo), an accumulating snapshot of its newest known state.
+-- Grain: one row per dossier (source_code, MaHoSo), an accumulating snapshot of its newest known
+-- state. Parameters: batch_id, source_code (the batch's source).
 -- Newest NgayCapNhat wins, then the greater content hash (a correction that kept its
 -- NgayCapNhat); the same version again writes nothing, so re-running a batch or loading an older
 -- one changes nothing, and any load order ends in the same row. Keys to units and procedures
@@ -118,11 +119,12 @@ supplement_counts as (
 
 dossiers as (
     select
-        dw.hash_key(d.dossier_code) as dossier_key,
+        dw.source_key(%(source_code)s, d.dossier_code) as dossier_key,
+        %(source_code)s::text as source_code,
         d.record_no,
         d.dossier_code,
-        coalesce(dw.hash_key(d.unit_code), -1) as unit_durable_key,
-        coalesce(dw.hash_key(d.procedure_code), -1) as procedure_durable_key,
+        coalesce(dw.source_key(%(source_code)s, d.unit_code), -1) as unit_durable_key,
+        coalesce(dw.source_key(%(source_code)s, d.procedure_code), -1) as procedure_durable_key,
         coalesce(c.channel_key, -1) as channel_key,
         coalesce(a.applicant_type_key, -1) as applicant_type_key,
         coalesce(s.status_key, -1) as current_status_key,
@@ -156,22 +158,22 @@ dossiers as (
 
 written as (
     insert into dw.fact_dossier as f (
-        dossier_key, dossier_code, unit_durable_key, procedure_durable_key, channel_key,
-        applicant_type_key, current_status_key, applicant_hash, submitted_at, received_at,
-        due_at, finished_at, returned_at, submitted_date_key, received_date_key, due_date_key,
-        finished_date_key, returned_date_key, supplement_count, fee_total, service_fee_total,
-        levy_total, online_payment_code, is_paid_online, has_digitised_components,
-        source_updated_at, content_hash
+        dossier_key, source_code, dossier_code, unit_durable_key, procedure_durable_key,
+        channel_key, applicant_type_key, current_status_key, applicant_hash, submitted_at,
+        received_at, due_at, finished_at, returned_at, submitted_date_key, received_date_key,
+        due_date_key, finished_date_key, returned_date_key, supplement_count, fee_total,
+        service_fee_total, levy_total, online_payment_code, is_paid_online,
+        has_digitised_components, source_updated_at, content_hash
     )
     select
-        dossier_key, dossier_code, unit_durable_key, procedure_durable_key, channel_key,
-        applicant_type_key, current_status_key, applicant_hash, submitted_at, received_at,
-        due_at, finished_at, returned_at, submitted_date_key, received_date_key, due_date_key,
-        finished_date_key, returned_date_key, supplement_count, fee_total, service_fee_total,
-        levy_total, online_payment_code, is_paid_online, has_digitised_components,
-        source_updated_at, content_hash
+        dossier_key, source_code, dossier_code, unit_durable_key, procedure_durable_key,
+        channel_key, applicant_type_key, current_status_key, applicant_hash, submitted_at,
+        received_at, due_at, finished_at, returned_at, submitted_date_key, received_date_key,
+        due_date_key, finished_date_key, returned_date_key, supplement_count, fee_total,
+        service_fee_total, levy_total, online_payment_code, is_paid_online,
+        has_digitised_components, source_updated_at, content_hash
     from dossiers
-    on conflict (dossier_code) do update set
+    on conflict (source_code, dossier_code) do update set
         unit_durable_key = excluded.unit_durable_key,
         procedure_durable_key = excluded.procedure_durable_key,
         channel_key = excluded.channel_key,

@@ -41,7 +41,8 @@ steps as (
         t.processed_at as status_at,
         dw.date_key(t.processed_at) as status_date_key,
         t.room_name,
-        t.officer_code
+        t.officer_code,
+        %(source_code)s::text as source_code
     from written_dossiers as w
     inner join staged_steps as t on w.record_no = t.record_no
     left join statuses as s on t.status_code = s.status_code
@@ -63,17 +64,23 @@ removed_steps as (
 
 new_dossiers_steps as (
     insert into dw.fact_dossier_status (
-        dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code
+        dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code,
+        source_code
     )
-    select dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code
+    select
+        dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code,
+        source_code
     from steps
     where not has_loaded_steps
 )
 
 insert into dw.fact_dossier_status as f (
-    dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code
+    dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code,
+    source_code
 )
-select dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code
+select
+    dossier_key, step_no, status_key, status_at, status_date_key, room_name, officer_code,
+    source_code
 from steps
 where has_loaded_steps
 on conflict (dossier_key, step_no) do update set

@@ -23,7 +23,8 @@ rounds as (
         r.previous_due_at,
         r.new_due_at,
         dw.date_key(r.requested_at) as requested_date_key,
-        dw.date_key(r.received_at) as received_date_key
+        dw.date_key(r.received_at) as received_date_key,
+        %(source_code)s::text as source_code
     from written_dossiers as w
     inner join staged_rounds as r on w.record_no = r.record_no
 ),
@@ -43,11 +44,11 @@ removed_rounds as (
 
 insert into dw.fact_dossier_supplement as f (
     dossier_key, round_no, requested_at, received_at, previous_due_at, new_due_at,
-    requested_date_key, received_date_key
+    requested_date_key, received_date_key, source_code
 )
 select
     dossier_key, round_no, requested_at, received_at, previous_due_at, new_due_at,
-    requested_date_key, received_date_key
+    requested_date_key, received_date_key, source_code
 from rounds
 on conflict (dossier_key, round_no) do update set
     requested_at = excluded.requested_at,

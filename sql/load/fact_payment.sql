@@ -35,13 +35,14 @@ newest_records as (
 
 payments as (
     select
-        dw.hash_key(payment_ref) as payment_key,
+        dw.source_key(%(source_code)s, payment_ref) as payment_key,
+        %(source_code)s::text as source_code,
         payment_ref,
         transaction_code,
-        coalesce(dw.hash_key(dossier_code), -1) as dossier_key,
+        coalesce(dw.source_key(%(source_code)s, dossier_code), -1) as dossier_key,
         dossier_code,
-        coalesce(dw.hash_key(unit_code), -1) as unit_durable_key,
-        coalesce(dw.hash_key(procedure_code), -1) as procedure_durable_key,
+        coalesce(dw.source_key(%(source_code)s, unit_code), -1) as unit_durable_key,
+        coalesce(dw.source_key(%(source_code)s, procedure_code), -1) as procedure_durable_key,
         amount,
         service_fee_amount,
         levy_amount,
@@ -62,20 +63,20 @@ payments as (
 )
 
 insert into dw.fact_payment as f (
-    payment_key, payment_ref, transaction_code, dossier_key, dossier_code, unit_durable_key,
-    procedure_durable_key, amount, service_fee_amount, levy_amount, payment_method,
-    payment_channel_code, bank_code, payment_status, error_code, initiated_at, succeeded_at,
-    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at,
-    content_hash
+    payment_key, source_code, payment_ref, transaction_code, dossier_key, dossier_code,
+    unit_durable_key, procedure_durable_key, amount, service_fee_amount, levy_amount,
+    payment_method, payment_channel_code, bank_code, payment_status, error_code, initiated_at,
+    succeeded_at, refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key,
+    source_updated_at, content_hash
 )
 select
-    payment_key, payment_ref, transaction_code, dossier_key, dossier_code, unit_durable_key,
-    procedure_durable_key, amount, service_fee_amount, levy_amount, payment_method,
-    payment_channel_code, bank_code, payment_status, error_code, initiated_at, succeeded_at,
-    refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key, source_updated_at,
-    content_hash
+    payment_key, source_code, payment_ref, transaction_code, dossier_key, dossier_code,
+    unit_durable_key, procedure_durable_key, amount, service_fee_amount, levy_amount,
+    payment_method, payment_channel_code, bank_code, payment_status, error_code, initiated_at,
+    succeeded_at, refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key,
+    source_updated_at, content_hash
 from payments
-on conflict (payment_ref) do update set
+on conflict (source_code, payment_ref) do update set
     transaction_code = excluded.transaction_code,
     dossier_key = excluded.dossier_key,
     dossier_code = excluded.dossier_code,

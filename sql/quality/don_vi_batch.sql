@@ -5,6 +5,13 @@
 -- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
 with recursive
 
+-- dw's units are the batch's own source's
+batch_source as (
+    select source_code
+    from meta.load_batch
+    where batch_id = %(batch_id)s
+),
+
 units as (
     select *
     from staging.don_vi
@@ -25,6 +32,7 @@ known_unit_codes as (
     select unit_code from staging.don_vi where batch_id = %(batch_id)s
     union
     select unit_code from dw.dim_unit
+    where source_code = (select batch_source.source_code from batch_source)
 ),
 
 -- the unit tree and the successors as this catalogue makes them: each unit's parent and
@@ -42,7 +50,8 @@ known_tree as (
     union all
     select distinct on (dim.unit_code) dim.unit_code, dim.parent_unit_code, dim.successor_unit_code
     from dw.dim_unit as dim
-    where dim.is_current and dim.unit_key <> -1
+    where dim.is_current
+        and dim.source_code = (select batch_source.source_code from batch_source)
         and dim.unit_code not in (select tree.unit_code from tree)
 ),
 

@@ -5,6 +5,13 @@
 -- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
 with
 
+-- dw's references are the batch's own source's
+batch_source as (
+    select source_code
+    from meta.load_batch
+    where batch_id = %(batch_id)s
+),
+
 payments as (
     select *
     from staging.giao_dich
@@ -24,8 +31,10 @@ select
     payments.*,
     unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
-    payments.dossier_code in (select fact_dossier.dossier_code from dw.fact_dossier)
-        as is_dossier_known,
+    payments.dossier_code in (
+        select fact_dossier.dossier_code from dw.fact_dossier
+        where fact_dossier.source_code = (select batch_source.source_code from batch_source)
+    ) as is_dossier_known,
     nullif(array_remove(array[
         case when payments.amount is null and btrim(payments.amount_raw) <> ''
             and btrim(payments.amount_raw) !~ '^[+-]?[0-9]+$' then 'SoTien' end,

@@ -6,6 +6,13 @@
 -- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
 with
 
+-- dw's references are the batch's own source's
+batch_source as (
+    select source_code
+    from meta.load_batch
+    where batch_id = %(batch_id)s
+),
+
 dossiers as (
     select *
     from staging.ho_so
@@ -166,9 +173,14 @@ select
     dossiers.*,
     unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
-    dossiers.unit_code in (select dim_unit.unit_code from dw.dim_unit) as is_unit_known,
-    dossiers.procedure_code in (select dim_procedure.procedure_code from dw.dim_procedure)
-        as is_procedure_known,
+    dossiers.unit_code in (
+        select dim_unit.unit_code from dw.dim_unit
+        where dim_unit.source_code = (select batch_source.source_code from batch_source)
+    ) as is_unit_known,
+    dossiers.procedure_code in (
+        select dim_procedure.procedure_code from dw.dim_procedure
+        where dim_procedure.source_code = (select batch_source.source_code from batch_source)
+    ) as is_procedure_known,
     nullif(array_remove(array[
         case when dossiers.submitted_at is null and btrim(dossiers.submitted_raw) <> ''
             then 'NgayNopHoSo' end,

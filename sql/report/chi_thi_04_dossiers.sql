@@ -6,7 +6,8 @@
 -- moment (dw.fact_dossier_status: the last step before it), every due date the one in force at C
 -- (a supplement round not completed by C keeps its NgayHenTraTruoc), so a report re-run after
 -- later data has loaded gives the numbers it gave then.
--- Parameters: report_date (R), period_start (R − 7 days 00:00), cutoff (R 00:00).
+-- Parameters: report_date (R), period_start (R − 7 days 00:00), cutoff (R 00:00), tree_code (the
+-- report tree, whose sources' dossiers count).
 create temporary table report_dossiers on commit drop as
 
 with
@@ -26,7 +27,8 @@ candidate_dossiers as (
         d.fee_total
     from dw.fact_dossier as d
     left join report_units as u on d.unit_durable_key = u.unit_durable_key
-    where d.received_at < %(cutoff)s
+    where d.source_code in (select meta.tree_sources(%(tree_code)s))
+        and d.received_at < %(cutoff)s
         and (d.finished_at is null or d.finished_at >= %(period_start)s)
 ),
 

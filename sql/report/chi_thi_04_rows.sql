@@ -4,7 +4,8 @@
 -- or for a unit below it. Definitions: shared/spec/domain.md, "The weekly report" and
 -- "Reorganisation".
 -- Parameters: report_date (R), period_start (R − 7 days 00:00), cutoff (R 00:00), previous_date
--- (R − 7), thresholds (jsonb {"on_time_rate": {"xanh": .., "vang": .., "cam": ..}, ...}).
+-- (R − 7), tree_code,
+-- thresholds (jsonb {"on_time_rate": {"xanh": .., "vang": .., "cam": ..}, ...}).
 create temporary table report_rows on commit drop as
 
 with
@@ -25,13 +26,14 @@ unit_closure as (
 ),
 
 procedure_versions_at_cutoff as (
-    select distinct on (procedure_code)
+    select distinct on (source_code, procedure_code)
+        source_code,
         procedure_key,
         procedure_durable_key,
         online_level
     from dw.dim_procedure
-    where procedure_key <> -1 and valid_from <= %(cutoff)s
-    order by procedure_code, valid_from desc
+    where source_code in (select meta.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
+    order by source_code, procedure_code, valid_from desc
 ),
 
 classified_dossiers as (
@@ -64,7 +66,8 @@ deployed_services as (
     from procedure_versions_at_cutoff as p
     inner join dw.bridge_procedure_unit as b on p.procedure_key = b.procedure_key
     -- a handling unit no longer in force hands its services to where its dossiers go
-    inner join report_units as handler on b.unit_code = handler.unit_code
+    inner join report_units as handler
+        on b.source_code = handler.source_code and b.unit_code = handler.unit_code
     inner join unit_closure as c on handler.report_unit_code = c.unit_code
     where p.online_level in ('toan_trinh', 'mot_phan')
 ),
@@ -171,7 +174,7 @@ overall as (
 previous_report as (
     select unit_code, on_time_colour, online_colour, payment_colour, overall_colour
     from mart.chi_thi_04_latest
-    where report_date = %(previous_date)s::date
+    where tree_code = %(tree_code)s and report_date = %(previous_date)s::date
 )
 
 -- Final: the report rows, in tree order ---------------------------------------------------------

@@ -7,7 +7,8 @@ insert into mart.chi_thi_04_weekly (
     late_rate, dvc_deployed, dvc_with_online_dossiers, online_rate, fee_dossiers,
     paid_online_dossiers, dvc_with_online_payment, online_payment_rate, on_time_colour,
     online_colour, payment_colour, overall_colour, prev_on_time_colour, prev_online_colour,
-    prev_payment_colour, prev_overall_colour, regressed, snapshot_version, published_at
+    prev_payment_colour, prev_overall_colour, regressed, snapshot_version, published_at,
+    tree_code
 )
 select
     report_date, period_start, period_end, unit_code, unit_name, unit_level, parent_unit_code,
@@ -17,5 +18,6 @@ select
     paid_online_dossiers, dvc_with_online_payment, online_payment_rate, on_time_colour,
     online_colour, payment_colour, overall_colour, prev_on_time_colour, prev_online_colour,
     prev_payment_colour, prev_overall_colour, regressed,
-    %(snapshot_version)s as snapshot_version, %(published_at)s as published_at
+    %(snapshot_version)s as snapshot_version, %(published_at)s as published_at,
+    %(tree_code)s as tree_code
 from report_rows

@@ -2,6 +2,7 @@
 -- `regressed` flag), for the report asset event's extra.
 select count(*) as regressed_units
 from mart.chi_thi_04_weekly
-where report_date = %(report_date)s
+where tree_code = %(tree_code)s
+    and report_date = %(report_date)s
     and snapshot_version = %(snapshot_version)s
     and regressed

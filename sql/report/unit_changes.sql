@@ -6,13 +6,14 @@ with
 this_report as (
     select unit_code, unit_name, unit_level, tree_path
     from mart.chi_thi_04_weekly
-    where report_date = %(report_date)s and snapshot_version = %(snapshot_version)s
+    where tree_code = %(tree_code)s and report_date = %(report_date)s
+        and snapshot_version = %(snapshot_version)s
 ),
 
 previous_report as (
     select unit_code, unit_name, unit_level, tree_path
     from mart.chi_thi_04_latest
-    where report_date = %(report_date)s::date - 7
+    where tree_code = %(tree_code)s and report_date = %(report_date)s::date - 7
 ),
 
 changes as (

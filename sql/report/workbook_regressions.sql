@@ -15,7 +15,8 @@ cross join lateral (
         (3, 'payment', w.prev_payment_colour, w.payment_colour),
         (4, 'overall', w.prev_overall_colour, w.overall_colour)
 ) as i (position, indicator, previous_colour, colour)
-where w.report_date = %(report_date)s
+where w.tree_code = %(tree_code)s
+    and w.report_date = %(report_date)s
     and w.snapshot_version = %(snapshot_version)s
     and mart.colour_rank(i.colour) < mart.colour_rank(i.previous_colour)
 order by w.tree_path, i.position

@@ -28,9 +28,20 @@ def test_every_dag_file_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
 
 
-def test_one_dag_per_file_named_after_it(dagbag):
-    by_file = {Path(d.fileloc).stem: d.dag_id for d in dagbag.dags.values()}
-    assert by_file == {p.stem: p.stem for p in DAG_FILES}
+def test_each_dag_file_makes_its_dags_named_after_it(dagbag):
+    """A daily file makes one DAG per source of config/sources.yaml, the Friday file one per
+    report tree, each named ``<file>__<source or tree>``; the others one DAG, named as the file."""
+    from tthc_pipeline import sources
+
+    by_file: dict[str, set[str]] = {}
+    for dag in dagbag.dags.values():
+        by_file.setdefault(Path(dag.fileloc).stem, set()).add(dag.dag_id)
+    listed = sources.load()
+    expected = {p.stem: {p.stem} for p in DAG_FILES}
+    for name in sources.DAILY_DAG_NAMES:
+        expected[name] = {f"{name}__{source.code}" for source in listed.sources}
+    expected["weekly_chi_thi_04"] = {f"weekly_chi_thi_04__{tree.code}" for tree in listed.trees}
+    assert by_file == expected
 
 
 def test_dags_follow_the_policy(dagbag):
@@ -124,7 +135,8 @@ def test_the_deployment_sets_the_start_date(monkeypatch, setting, first_day):
         assert dag.start_date == expected, dag.dag_id
     from airflow.serialization.encoders import coerce_to_core_timetable
 
-    timetable = coerce_to_core_timetable(bag.dags["daily_dossiers"].timetable)  # the scheduler's
+    # the scheduler's view of the timetable
+    timetable = coerce_to_core_timetable(bag.dags["daily_dossiers__quang_nam"].timetable)
     first = timetable.next_dagrun_info(
         last_automated_data_interval=None, restriction=_catchup_from(expected))
     assert (first.data_interval.start, first.data_interval.end) == (

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tthc_pipeline import sources
 from tthc_pipeline.entities import ENTITIES, all_entities, entity
 from tthc_pipeline.paths import PROJECT_ROOT
 
@@ -45,14 +46,17 @@ def test_an_unknown_entity_is_refused_by_name():
 
 def test_the_daily_dags_are_built_from_the_registry(dagbag):
     loaded = {}
-    for dag_id in ("daily_catalogues", "daily_dossiers", "daily_payments"):
+    for dag_id in ("daily_catalogues__quang_nam", "daily_dossiers__quang_nam",
+                   "daily_payments__quang_nam"):
         dag = dagbag.dags[dag_id]
         for task in dag.tasks:
             if task.task_id.endswith(".load"):
                 name = task.task_id.split(".")[0]
                 loaded[name] = dag_id
                 assert [outlet.uri for outlet in task.outlets] == [entity(name).asset_uri]
-        connections = {entity(name).connection_id for name, d in loaded.items() if d == dag_id}
-        assert connections <= set(dag.tags), dag_id
+        source = sources.load().source("quang_nam")
+        connections = {source.connection_id(entity(name).system)
+                       for name, d in loaded.items() if d == dag_id}
+        assert connections | {"source:quang_nam"} <= set(dag.tags), dag_id
         assert "**Catch-up**" in dag.doc_md and f"--dag-id {dag_id}" in dag.doc_md
     assert sorted(loaded) == sorted(ENTITIES), "every entity is loaded by exactly one daily DAG"

@@ -74,8 +74,8 @@ def test_the_dags_windows_do_not_depend_on_the_default_timezone():
     from UTC to local time moves no window."""
     local, utc = first_windows(LOCAL_TZ), first_windows("UTC")
     assert local == utc
-    assert local["daily_dossiers"] == [LOCAL_TZ, "2026-03-02T00:00:00+07:00",
+    assert local["daily_dossiers__quang_nam"] == [LOCAL_TZ, "2026-03-02T00:00:00+07:00",
                                        "2026-03-03T00:00:00+07:00", "2026-03-03T00:00:00+07:00"]
     # The first whole Friday-to-Friday period after the start date.
-    assert local["weekly_chi_thi_04"][1:3] == ["2026-03-06T00:00:00+07:00",
+    assert local["weekly_chi_thi_04__quang_nam"][1:3] == ["2026-03-06T00:00:00+07:00",
                                                "2026-03-13T00:00:00+07:00"]

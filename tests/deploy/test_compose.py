@@ -33,8 +33,8 @@ AIRFLOW_SERVICES = (
 )
 ONE_OFF = {"airflow-init", "airflow-cli", "metabase-init"}
 LONG_RUNNING = sorted(set(SERVICES) - ONE_OFF)
-PROJECT_MOUNTS = ("dags", "plugins", "include", "simulator", "sql", "expectations", "reports",
-                  "logs")
+PROJECT_MOUNTS = ("dags", "plugins", "include", "simulator", "sql", "expectations", "config",
+                  "reports", "logs")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|HASH_KEY")
 # The Compose Specification's schema, as Docker Compose validates a file with it.
 SCHEMA = ROOT / "tests" / "deploy" / "compose-spec.json"

@@ -103,7 +103,7 @@ def test_the_readme_example_works_as_written(warehouse, tmp_path):
         "report 2026-10-02 skipped: its period starts 2026-09-25, before START 2026-10-01, and"
         " the warehouse lacks 2026-09-25 .. 2026-09-30 (START=2026-09-25 would include it)"]
     for friday in ("2026-10-09", "2026-10-16", "2026-10-23", "2026-10-30"):
-        workbook = tmp_path / "reports" / f"chi_thi_04_{friday}_v1.xlsx"
+        workbook = tmp_path / "reports" / f"chi_thi_04_quang_nam_{friday}_v1.xlsx"
         assert f"  {friday} version 1: {workbook}" in output
         assert workbook.exists()
     assert "DagRun Finished" in (PROJECT_ROOT / ".airflow" / "backfill.log").read_text()
@@ -120,11 +120,12 @@ def assert_runs_are_airflow_backfill_runs(metadata_db) -> None:
         by_dag[dag_id] = by_dag.get(dag_id, 0) + 1
         assert (run_type, state) == ("backfill", "success")
         assert logical == start
-        span = timedelta(days=7 if dag_id == "weekly_chi_thi_04" else 1)
+        span = timedelta(days=7 if dag_id == "weekly_chi_thi_04__quang_nam" else 1)
         assert parse(end) - parse(start) == span
         assert parse(started) > parse(end) and parse(ended) >= parse(started)
-    assert by_dag == {"daily_catalogues": 31, "daily_dossiers": 31, "daily_payments": 31,
-                      "weekly_chi_thi_04": 4}
+    assert by_dag == {"daily_catalogues__quang_nam": 31, "daily_dossiers__quang_nam": 31,
+                      "daily_payments__quang_nam": 31,
+                      "weekly_chi_thi_04__quang_nam": 4}
 
 
 def parse(value: str) -> datetime:

@@ -248,7 +248,7 @@ def test_the_workbook_lists_the_units_that_appeared_and_disappeared(reorganised)
 
     def changes(report_date: date) -> dict[str, str]:
         info = load_workbook(reorganised["reports"]
-                             / f"chi_thi_04_{report_date}_v1.xlsx")["Thông tin báo cáo"]
+                             / f"chi_thi_04_quang_nam_{report_date}_v1.xlsx")["Thông tin báo cáo"]
         return {row[0].value: row[1].value for row in info.iter_rows()
                 if row[0].value and row[0].value.startswith("Đơn vị")}
 

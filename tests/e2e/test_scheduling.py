@@ -33,6 +33,7 @@ from tthc_devtools.backfill import (
 from tthc_pipeline.report.period import ReportPeriod, coverage_verdict, missing_windows
 
 pytestmark = pytest.mark.e2e
+DOSSIERS = "daily_dossiers__quang_nam"
 
 VN = "Asia/Ho_Chi_Minh"
 CONFIG = SimulatorConfig(token="scheduling-token", seed=31, scale=600, start=date(2026, 1, 20),
@@ -76,7 +77,7 @@ def test_after_a_three_day_outage_every_missed_day_runs_in_order_and_the_report_
     dags = scheduling
     # Normal operation: the scheduler runs 27/2 .. 2/3 as each day ends.
     before = run_what_the_scheduler_creates(dags, DAILY_DAGS, at(date(2026, 3, 3), 0, 30))
-    assert [(r.logical_date, r.interval) for r in before if r.dag_id == "daily_dossiers"] == \
+    assert [(r.logical_date, r.interval) for r in before if r.dag_id == DOSSIERS] == \
         daily_windows(date(2026, 2, 27), date(2026, 3, 2))
 
     # The scheduler is down from 3/3 00:30 to Friday 6/3 08:00: days 3/3, 4/3, 5/3 are missing,
@@ -117,9 +118,9 @@ def test_a_backfill_beside_the_scheduler_runs_each_window_exactly_once(schedulin
     # An operator starts Airflow's backfill of 28/2 .. 4/3: it re-runs two scheduled days (a
     # source correction) and takes three the scheduler has not reached; its runs wait, queued.
     first, last = date(2026, 2, 28), date(2026, 3, 4)
-    with airflow_backfill("daily_catalogues", local_midnight(first), local_midnight(last)), \
-            airflow_backfill("daily_dossiers", local_midnight(first), local_midnight(last)), \
-            airflow_backfill("daily_payments", local_midnight(first), local_midnight(last)):
+    with airflow_backfill(DAILY_DAGS[0], local_midnight(first), local_midnight(last)), \
+            airflow_backfill(DAILY_DAGS[1], local_midnight(first), local_midnight(last)), \
+            airflow_backfill(DAILY_DAGS[2], local_midnight(first), local_midnight(last)):
         # The scheduler, on 6/3 00:30 beside it, leaves the backfill's days alone and creates
         # 5/3, the one day after them that is due.
         scheduled = run_what_the_scheduler_creates(dags, DAILY_DAGS, at(date(2026, 3, 6), 0, 30))

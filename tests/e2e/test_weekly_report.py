@@ -377,7 +377,7 @@ def test_the_thresholds_in_force_are_stored_with_the_snapshot(weekly_run):
 def test_the_workbook_has_vietnamese_sheets_values_colours_and_no_formula(weekly_run):
     from openpyxl import load_workbook
 
-    path = weekly_run["reports"] / "chi_thi_04_2026-03-13_v1.xlsx"
+    path = weekly_run["reports"] / "chi_thi_04_quang_nam_2026-03-13_v1.xlsx"
     book = load_workbook(path)
     assert book.sheetnames == ["Thông tin báo cáo", "Tiếp nhận - Giải quyết", "DVC trực tuyến",
                                "Thanh toán trực tuyến", "Bản đồ màu", "Đơn vị tụt hạng"]
@@ -408,7 +408,7 @@ def test_the_first_report_says_it_has_no_regression(weekly_run):
 
     from tthc_pipeline.report.workbook import NO_PREVIOUS_REPORT
 
-    book = load_workbook(weekly_run["reports"] / "chi_thi_04_2026-03-06_v1.xlsx")
+    book = load_workbook(weekly_run["reports"] / "chi_thi_04_quang_nam_2026-03-06_v1.xlsx")
     sheet = book["Đơn vị tụt hạng"]
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Mã đơn vị",
                                                                      NO_PREVIOUS_REPORT]
@@ -437,10 +437,10 @@ def test_the_report_asset_event_names_the_report_and_its_workbook(weekly_run):
     assert report_event_extras(reports) == [
         {"report_date": "2026-03-06", "snapshot_version": 1, "is_new_version": True,
          "units": 6, "regressed_units": 0,
-         "workbook": str(reports / "chi_thi_04_2026-03-06_v1.xlsx")},
+         "workbook": str(reports / "chi_thi_04_quang_nam_2026-03-06_v1.xlsx")},
         {"report_date": "2026-03-13", "snapshot_version": 1, "is_new_version": True,
          "units": 6, "regressed_units": 3,
-         "workbook": str(reports / "chi_thi_04_2026-03-13_v1.xlsx")},
+         "workbook": str(reports / "chi_thi_04_quang_nam_2026-03-13_v1.xlsx")},
     ]
 
 

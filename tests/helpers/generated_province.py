@@ -40,8 +40,9 @@ def local_midnight(day: date) -> datetime:
 
 
 def load_province(conninfo: str, base_url: str, token: str, first_day: date,
-                  now: datetime) -> None:
-    """Every record the simulator serves for [first_day − LEAD_DAYS, now), one batch each."""
+                  now: datetime, source_code: str | None = None) -> None:
+    """Every record the simulator serves for [first_day − LEAD_DAYS, now), one batch each,
+    as batches of ``source_code`` (default: the configured first source)."""
     from tthc_pipeline.extract.client import SourceClient
     from tthc_pipeline.extract.extract import extract_to_raw
     from tthc_pipeline.quality.gate import validate_batch
@@ -51,7 +52,7 @@ def load_province(conninfo: str, base_url: str, token: str, first_day: date,
     window = local_midnight(first_day - timedelta(days=LEAD_DAYS)), now
     with SourceClient(base_url, token) as client:
         for entity in ENTITIES:
-            batch = extract_to_raw(client, conninfo, entity, *window)
+            batch = extract_to_raw(client, conninfo, entity, *window, source_code=source_code)
             stage_batch(conninfo, batch.batch_id)
             validate_batch(conninfo, batch.batch_id, max_bad_share=0.0)
             load_batch(conninfo, batch.batch_id, HASH_KEY)

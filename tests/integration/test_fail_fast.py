@@ -16,7 +16,7 @@ from helpers.records import dossier, procedure, unit
 from helpers.scenario import bad_share_threshold, write_scenario
 
 from simulator import SimulatorConfig, start_simulator
-from tthc_devtools.backfill import load_dags, run_day
+from tthc_devtools.backfill import DAILY_DAGS, load_dags, run_day
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.orchestration.daily import failing_fast
 
@@ -63,7 +63,7 @@ def test_a_refused_token_fails_the_extract_on_its_first_try(warehouse):
     config = SimulatorConfig(token="the-right-token", seed=3, scale=50, start=date(2026, 3, 1),
                              end=date(2026, 3, 5))
     with start_simulator(config) as sim, pipeline_environment(warehouse, sim.url, "wrong"):
-        [payments] = dags_with_retries(("daily_payments",))
+        [payments] = dags_with_retries(("daily_payments__quang_nam",))
         captured = run_failing(payments, DAY)
     assert captured["giao_dich.extract"] == ("failed", 1)
 
@@ -80,7 +80,7 @@ def test_a_rejected_batch_fails_validate_on_its_first_try(warehouse, tmp_path):
                              now=datetime(2026, 3, 6, tzinfo=VN))
     with start_simulator(config) as sim, pipeline_environment(warehouse, sim.url, "t"), \
             bad_share_threshold(0.2):
-        catalogues, dossiers = dags_with_retries(("daily_catalogues", "daily_dossiers"))
+        catalogues, dossiers = dags_with_retries(DAILY_DAGS[:2])
         run_day([catalogues], DAY)
         captured = run_failing(dossiers, DAY)
     assert captured["ho_so.validate"] == ("failed", 1)

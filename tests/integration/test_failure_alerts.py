@@ -43,7 +43,7 @@ def warehouse_down() -> Iterator[None]:
 def test_a_failed_task_emails_the_recipients_of_tthc_smtp(smtp_sink):
     from helpers.dag_runs import load_dags_without_retries
 
-    (dag,) = load_dags_without_retries(("daily_payments",))
+    (dag,) = load_dags_without_retries(("daily_payments__quang_nam",))
     with warehouse_down():
         # A day no other test loads: dag.test() replaces any run of the same DAG and date.
         run = dag.test(logical_date=pendulum.datetime(2026, 1, 21, tz="Asia/Ho_Chi_Minh"))
@@ -63,7 +63,7 @@ def test_a_failed_task_emails_the_recipients_of_tthc_smtp(smtp_sink):
 def test_an_unreachable_mail_server_is_logged_not_raised(caplog):
     from tthc_alerts import task_failure_alert
 
-    ti = SimpleNamespace(dag_id="daily_dossiers", task_id="ho_so.extract",
+    ti = SimpleNamespace(dag_id="daily_dossiers__quang_nam", task_id="ho_so.extract",
                          run_id="scheduled__2026-03-10T17:00:00+00:00")
     context = {"task_instance": ti, "ti": ti, "run_id": ti.run_id,
                "exception": ConnectionError("source down")}
@@ -71,5 +71,5 @@ def test_an_unreachable_mail_server_is_logged_not_raised(caplog):
         task_failure_alert(context)
 
     logged = caplog.text
-    assert "[TTHC] daily_dossiers.ho_so.extract failed" in logged
+    assert "[TTHC] daily_dossiers__quang_nam.ho_so.extract failed" in logged
     assert "could not e-mail" in logged and "office@example.vn" in logged

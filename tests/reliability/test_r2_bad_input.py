@@ -21,7 +21,7 @@ from helpers.reconcile import VN, batch_counts
 from helpers.records import dossier, payment, procedure, unit
 from helpers.scenario import bad_share_threshold, run_scenario, write_scenario
 
-from tthc_devtools.backfill import BackfillFailed
+from tthc_devtools.backfill import DAILY_DAGS, BackfillFailed
 
 pytestmark = pytest.mark.reliability
 
@@ -384,8 +384,9 @@ def test_r2_a_batch_past_the_bad_share_threshold_fails_loudly(postgres_server, t
     folder = write_scenario(tmp_path, don_vi=GOOD["don_vi"], thu_tuc=GOOD["thu_tuc"],
                             ho_so=dossiers)
     with fresh_warehouse(postgres_server) as warehouse, bad_share_threshold(0.2):
-        with pytest.raises(BackfillFailed, match=r"daily_dossiers .* failed: \['ho_so.validate'"):
-            run_scenario(warehouse, folder, [DAY], NOW, ("daily_catalogues", "daily_dossiers"))
+        with pytest.raises(BackfillFailed,
+                           match=r"daily_dossiers__quang_nam .* failed: \['ho_so.validate'"):
+            run_scenario(warehouse, folder, [DAY], NOW, DAILY_DAGS[:2])
         assert query(warehouse, "select status, n_quarantined from meta.load_batch"
                      " where entity = 'ho_so'") == [("rejected", 3)]
         assert query(warehouse, "select count(*) from dw.fact_dossier") == [(0,)]

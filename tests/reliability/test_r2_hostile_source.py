@@ -157,8 +157,9 @@ def test_a_cursor_that_loops_fails_the_extract_at_once_and_lands_nothing(postgre
           start_simulator(config) as sim,
           hostile_proxy(sim.url, {}, frozenset({"/api/v1/ho-so"})) as url,
           pipeline_environment(warehouse, url, TOKEN)):
-        with pytest.raises(BackfillFailed, match=r"daily_dossiers .* failed: \['ho_so.extract'"):
-            run_daily_dags([DAY], ("daily_catalogues", "daily_dossiers"))
+        with pytest.raises(BackfillFailed,
+                           match=r"daily_dossiers__quang_nam .* failed: \['ho_so.extract'"):
+            run_daily_dags([DAY], ("daily_catalogues__quang_nam", "daily_dossiers__quang_nam"))
         assert query(warehouse, "select entity from meta.load_batch order by 1") == [
             ("don_vi",), ("thu_tuc",)]
         assert query(warehouse, "select count(*) from raw.ho_so") == [(0,)]

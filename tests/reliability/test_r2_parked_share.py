@@ -11,7 +11,7 @@ from helpers.pipeline import fresh_warehouse
 from helpers.scenario import bad_share_threshold, run_scenario, write_scenario
 from test_r2_bad_input import DAY, GOOD, NOW, good_dossier, good_payment
 
-from tthc_devtools.backfill import BackfillFailed
+from tthc_devtools.backfill import DAILY_DAGS, BackfillFailed
 
 pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
 
@@ -31,7 +31,7 @@ def test_dossiers_of_a_unit_the_loaded_catalogue_lacks_count_and_reject_the_batc
                             ho_so=dossiers)
     with fresh_warehouse(postgres_server) as warehouse, bad_share_threshold(0.05):
         with pytest.raises(BackfillFailed, match=r"failed: \['ho_so.validate'\]"):
-            run_scenario(warehouse, folder, [DAY], NOW, ("daily_catalogues", "daily_dossiers"))
+            run_scenario(warehouse, folder, [DAY], NOW, DAILY_DAGS[:2])
         assert query(warehouse, "select status, n_quarantined from meta.load_batch"
                                 " where entity = 'ho_so'") == [("rejected", 10)]
         assert query(warehouse, "select n_bad_rows, bad_share > 0.9 from meta.dq_run"

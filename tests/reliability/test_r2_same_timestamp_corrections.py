@@ -18,7 +18,7 @@ from test_r2_bad_input import DAY, GOOD, NOW, UNIT, at, good_dossier, good_unit,
 
 pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
 
-DAGS = ("daily_catalogues", "daily_dossiers")
+DAGS = ("daily_catalogues__quang_nam", "daily_dossiers__quang_nam")
 ORIGINAL = {
     "don_vi": [good_unit(UNIT, name="Sở Nội vụ") if u["MaDinhDanh"] == UNIT else u
                for u in GOOD["don_vi"]],

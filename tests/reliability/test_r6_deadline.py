@@ -28,7 +28,7 @@ def weekly_dag():
     from tthc_pipeline.paths import PROJECT_ROOT
 
     bag = DagBag(str(PROJECT_ROOT / "dags"))
-    return bag.dags["weekly_chi_thi_04"]
+    return bag.dags["weekly_chi_thi_04__quang_nam"]
 
 
 def deadline_alerts(dag) -> list:
@@ -90,4 +90,4 @@ def test_r6_the_deadline_callback_resolves_and_alerts(weekly_dag, caplog):
         callback(**alert.callback.kwargs, context={"dag_run": None})
     [record] = [r for r in caplog.records if r.name == "tthc_pipeline.notify"]
     assert "not published by 16:30" in record.getMessage()
-    assert "weekly_chi_thi_04" in record.getMessage()
+    assert "weekly_chi_thi_04__quang_nam" in record.getMessage()

@@ -38,7 +38,8 @@ REPORT_DATE = date(2026, 3, 13)  # its period: 6/3 00:00 to 13/3 00:00
 LAST_DAY = date(2026, 3, 12)
 # Payments before dossiers: a payment and its dossier extracted in the same window park the
 # payment first, and the dossier's load must release it.
-PAYMENTS_FIRST = ("daily_catalogues", "daily_payments", "daily_dossiers")
+PAYMENTS_FIRST = ("daily_catalogues__quang_nam", "daily_payments__quang_nam",
+                  "daily_dossiers__quang_nam")
 ENTITIES = ("don_vi", "ho_so", "giao_dich")
 STEPS = ("extract.after_land", "stage.after_unstage", "stage.before_counts",
          "validate.after_commit", "load.before_commit", "load.after_commit")
@@ -173,7 +174,7 @@ def test_a_payment_before_its_dossier_on_the_last_day_counts_and_one_summary_goe
     summaries = [message for _, message in mailbox.messages
                  if message["Subject"].startswith("[TTHC] Báo cáo")]
     assert [message["Subject"] for message in summaries] == [
-        "[TTHC] Báo cáo Chỉ thị 04 ngày 13/03/2026 (phiên bản 1)"]
+        "[TTHC] Báo cáo Chỉ thị 04 Tỉnh Quảng Nam ngày 13/03/2026 (phiên bản 1)"]
     body = summaries[0].get_body(("html", "plain")).get_content()
     assert "1 giao dịch / payments" in body and "giao_dich.unknown_dossier" in body
     # one of the period's three payments waits: above the 1 % default, the report warns
@@ -189,12 +190,12 @@ def test_a_payment_before_its_dossier_on_the_last_day_counts_and_one_summary_goe
          {"don_vi": [14, 0], "thu_tuc": [7, 0], "ho_so": [4, 0], "giao_dich": [3, 1]})]
     deliveries = query(warehouse, "select report_date, snapshot_version, subject"
                                   " from meta.report_delivery")
-    assert deliveries == [(REPORT_DATE, 1, "[TTHC] Báo cáo Chỉ thị 04 ngày 13/03/2026"
-                                           " (phiên bản 1)")]
-    assert os.listdir(reports) == ["chi_thi_04_2026-03-13_v1.xlsx"]
+    assert deliveries == [(REPORT_DATE, 1, "[TTHC] Báo cáo Chỉ thị 04 Tỉnh Quảng Nam"
+                                           " ngày 13/03/2026 (phiên bản 1)")]
+    assert os.listdir(reports) == ["chi_thi_04_quang_nam_2026-03-13_v1.xlsx"]
     from openpyxl import load_workbook
 
-    info = load_workbook(reports / "chi_thi_04_2026-03-13_v1.xlsx")["Thông tin báo cáo"]
+    info = load_workbook(reports / "chi_thi_04_quang_nam_2026-03-13_v1.xlsx")["Thông tin báo cáo"]
     labelled = {row[0]: row[1] for row in info.iter_rows(values_only=True)}
     assert "giao_dich.unknown_dossier" in labelled["Bản ghi chờ dữ liệu tham chiếu (chưa tính)"]
     assert labelled["Cảnh báo"].startswith("CẢNH BÁO / WARNING: 1 trên 3 giao dịch")

@@ -179,7 +179,7 @@ def test_s3_a_wrong_token_fails_the_extract_at_once_saying_why(warehouse, simula
     wrong = "wrong-token-" + secrets.token_hex(4)
     with pipeline_environment(warehouse, simulator_url, wrong), pytest.raises(
             BackfillFailed, match=r"failed: \['don_vi.extract', 'thu_tuc.extract'\]"):
-        run_daily_dags([DAY], ("daily_catalogues",))
+        run_daily_dags([DAY], ("daily_catalogues__quang_nam",))
     logged = "".join(capfd.readouterr())
     assert "answered HTTP 401 (not retried): the token was refused; check the connection's" \
            " password" in logged
@@ -192,7 +192,7 @@ def test_s3_a_wrong_token_fails_the_extract_at_once_saying_why(warehouse, simula
 def test_s3_the_token_and_the_hash_key_come_from_the_environment(warehouse, simulator_url,
                                                                  capfd):
     with pipeline_environment(warehouse, simulator_url, TOKEN):
-        run_daily_dags([DAY], ("daily_catalogues", "daily_dossiers"))
+        run_daily_dags([DAY], ("daily_catalogues__quang_nam", "daily_dossiers__quang_nam"))
     with psycopg.connect(warehouse) as conn:
         [(applicant_hash,)] = conn.execute("select applicant_hash from dw.fact_dossier").fetchall()
     # the key of the environment (helpers.dag_runs sets TTHC_HASH_KEY), nothing built in
@@ -209,7 +209,7 @@ def test_s3_without_the_hash_key_nothing_loads(warehouse, simulator_url, capfd):
         os.environ.pop("TTHC_HASH_KEY")  # pipeline_environment removes it again on exit
         # refused by the first task, before anything is extracted
         with pytest.raises(BackfillFailed, match=r"failed: \['prepare_warehouse'\]"):
-            run_daily_dags([DAY], ("daily_catalogues",))
+            run_daily_dags([DAY], ("daily_catalogues__quang_nam",))
     assert "MissingHashKey: TTHC_HASH_KEY must be set" in "".join(capfd.readouterr())
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from meta.load_batch").fetchone() == (0,)

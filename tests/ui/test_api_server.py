@@ -24,7 +24,7 @@ from tthc_pipeline.warehouse.migrations import apply_migrations
 
 pytestmark = pytest.mark.integration
 
-DAG_ID = "daily_catalogues"
+DAG_ID = "daily_catalogues__quang_nam"
 DAG_FILES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "dags").glob("*.py")
                    if not p.name.startswith("_"))
 # A day no other test loads: dag.test() replaces any run of the same DAG and logical date.

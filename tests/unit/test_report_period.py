@@ -5,7 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tthc_pipeline.report.period import IncompleteData, ReportPeriod, coverage_verdict
+from tthc_pipeline.report.period import (
+    IncompleteData,
+    MissingWindow,
+    ReportPeriod,
+    coverage_verdict,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -44,12 +49,15 @@ def test_a_covered_period_is_ready_at_any_time():
 
 def test_missing_days_are_waited_for_until_sixteen_hundred_on_the_report_date():
     period = ReportPeriod(FRIDAY)
-    missing = [("ho_so", date(2026, 3, 12))]
+    missing = [MissingWindow("quang_ngai", "ho_so", date(2026, 3, 12))]
     assert coverage_verdict(period, missing, now=datetime(2026, 3, 13, 15, 59, tzinfo=VN)) is False
     with pytest.raises(IncompleteData) as error:
-        coverage_verdict(period, missing + [("giao_dich", date(2026, 3, 11)),
-                                            ("giao_dich", date(2026, 3, 12))],
+        coverage_verdict(period, [*missing,
+                                  MissingWindow("quang_ngai", "giao_dich", date(2026, 3, 11)),
+                                  MissingWindow("da_nang", "giao_dich", date(2026, 3, 12))],
                          now=datetime(2026, 3, 13, 16, 0, tzinfo=VN))
     message = str(error.value)
-    assert "giao_dich: 2026-03-11, 2026-03-12; ho_so: 2026-03-12" in message
+    # the late sources are named, each with what it misses
+    assert ("late sources, missing day windows (Asia/Ho_Chi_Minh) — da_nang (giao_dich:"
+            " 2026-03-12); quang_ngai (ho_so: 2026-03-12; giao_dich: 2026-03-11)") in message
     assert "make backfill" in message

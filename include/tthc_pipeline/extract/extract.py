@@ -22,14 +22,18 @@ def extract_to_raw(
     window_end: datetime,
     dag_id: str | None = None,
     run_id: str | None = None,
+    source_code: str | None = None,
 ) -> LandedBatch:
-    """Stream the window's records into a new raw batch; a failure mid-way lands nothing."""
+    """Stream the window's records into a new raw batch of ``source_code`` (default: the first
+    configured source); a failure mid-way lands nothing."""
     records = client.iter_records(entity, window_start, window_end)
-    batch = land_records(conninfo, entity, window_start, window_end, records, dag_id, run_id)
+    batch = land_records(conninfo, entity, window_start, window_end, records, dag_id, run_id,
+                         source_code)
     # A retry lands a new batch; its load supersedes this one.
     crash_point("extract.after_land", entity)
-    log.info("landed batch %d: %d %s records for [%s, %s)", batch.batch_id, batch.n_received,
-             entity, window_start.isoformat(), window_end.isoformat())
+    log.info("landed batch %d: %d %s records of %s for [%s, %s)", batch.batch_id,
+             batch.n_received, entity, batch.source_code, window_start.isoformat(),
+             window_end.isoformat())
     return batch
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 import psycopg
 
+from tthc_pipeline import sources
 from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.extract.parsing import ExactRecord, UnparseableRecord
 
@@ -44,6 +45,7 @@ class LandedBatch:
     window_start: datetime
     window_end: datetime
     n_received: int
+    source_code: str = ""
 
 
 def land_records(
@@ -54,24 +56,27 @@ def land_records(
     records: Iterable[Any],
     dag_id: str | None = None,
     run_id: str | None = None,
+    source_code: str | None = None,
 ) -> LandedBatch:
-    """Land ``records`` (any iterable, consumed once) as a new batch; return its id and count."""
+    """Land ``records`` (any iterable, consumed once) as a new batch of ``source_code`` (default:
+    the first configured source); return its id and count."""
+    source_code = source_code or sources.load().default.code
     if entity not in ENTITIES:
         raise ValueError(f"unknown entity {entity!r}; expected one of {ENTITIES}")
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise ValueError("window bounds must be timezone-aware")
     with psycopg.connect(conninfo) as conn, conn.transaction():
         (batch_id,) = conn.execute(
-            "insert into meta.load_batch (entity, window_start, window_end, dag_id, run_id)"
-            " values (%s, %s, %s, %s, %s) returning batch_id",
-            (entity, window_start, window_end, dag_id, run_id),
+            "insert into meta.load_batch (source_code, entity, window_start, window_end, dag_id,"
+            " run_id) values (%s, %s, %s, %s, %s, %s) returning batch_id",
+            (source_code, entity, window_start, window_end, dag_id, run_id),
         ).fetchone()
         n_received = _copy_records(conn, entity, batch_id, records)
         conn.execute(
             "update meta.load_batch set n_received = %s where batch_id = %s",
             (n_received, batch_id),
         )
-    return LandedBatch(batch_id, entity, window_start, window_end, n_received)
+    return LandedBatch(batch_id, entity, window_start, window_end, n_received, source_code)
 
 
 def _copy_records(conn: psycopg.Connection, entity: str, batch_id: int,

@@ -1,6 +1,7 @@
 """The daily load DAGs: their tasks, the task group that takes one entity through them, and
-the factory that builds a daily DAG from the entities it loads (``daily_dag``), so that a DAG
-file in ``dags/`` holds only what differs: its entities and what it says about them.
+the factory that builds a daily DAG from the entities it loads (``daily_dag``), one per source
+of config/sources.yaml, so that a DAG file in ``dags/`` holds only what differs: its entities
+and what it says about them.
 
 Each task is a thin call into the pipeline package; heavy modules (GX, pandas) are imported
 inside the task functions so that parsing a DAG file stays cheap.
@@ -24,7 +25,7 @@ import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, chain, dag, task, task_group
 from tthc_alerts import task_failure_alert  # plugins/: on sys.path in every Airflow component
 
-from tthc_pipeline import entities
+from tthc_pipeline import entities, sources
 from tthc_pipeline.orchestration import resources
 
 log = logging.getLogger(__name__)
@@ -93,19 +94,20 @@ def prepare_warehouse(**context: Any) -> None:
 
 
 @task
-def extract(entity: str, **context: Any) -> dict[str, Any]:
+def extract(entity: str, source_code: str, **context: Any) -> dict[str, Any]:
     """Page through the source for the run's window and land every record in raw, as received."""
     from tthc_pipeline.extract.extract import extract_to_raw
 
     with failing_fast():
         window = resources.run_window(context)
-        with resources.source_client(entity) as client:
+        with resources.source_client(entity, source_code) as client:
             landed = extract_to_raw(client, resources.warehouse_conninfo(), entity, window.start,
                                     window.end, dag_id=context["dag"].dag_id,
-                                    run_id=context["run_id"])
-    log.info("%s %s: landed %d records as batch %d",
-             entity, window, landed.n_received, landed.batch_id)
-    return {"entity": entity, "batch_id": landed.batch_id, "n_received": landed.n_received}
+                                    run_id=context["run_id"], source_code=source_code)
+    log.info("%s %s %s: landed %d records as batch %d",
+             source_code, entity, window, landed.n_received, landed.batch_id)
+    return {"source": source_code, "entity": entity, "batch_id": landed.batch_id,
+            "n_received": landed.n_received}
 
 
 @task
@@ -175,8 +177,8 @@ def load_task(entity: str):
         window = resources.run_window(context)
         context["outlet_events"][asset].extra = {
             "window_start": window.start.isoformat(), "window_end": window.end.isoformat(),
-            **{key: result[key] for key in ("entity", "batch_id", "n_received", "n_loaded",
-                                            "n_quarantined") if key in result},
+            **{key: result[key] for key in ("source", "entity", "batch_id", "n_received",
+                                            "n_loaded", "n_quarantined") if key in result},
         }
         return result
 
@@ -197,8 +199,9 @@ def scrub_personal_data(**context: Any) -> dict[str, int]:
     return scrubbed
 
 
-def load_entity(entity: str):
-    """Task group: extract → stage → validate → load for one entity and the run's window."""
+def load_entity(entity: str, source: sources.Source):
+    """Task group: extract → stage → validate → load for one entity of a source and the run's
+    window. The extract runs in the source's pool when it names one (config/sources.yaml)."""
 
     @task_group(group_id=entity, tooltip=f"{entity}: extract → stage → validate → load")
     def pipeline() -> None:
@@ -206,7 +209,8 @@ def load_entity(entity: str):
         # chain(prepare_warehouse(), group) puts prepare_warehouse before its first task
         # (returning the load's XComArg would chain only the load and let extract race ahead
         # of the migrations).
-        load_task(entity)(validate(stage(extract(entity))))
+        extract_task = extract.override(pool=source.pool) if source.pool else extract
+        load_task(entity)(validate(stage(extract_task(entity, source.code))))
 
     return pipeline()
 
@@ -242,14 +246,29 @@ knowingly), clear the task.
 """
 
 
-def daily_dag(dag_id: str, entity_names: Sequence[str], *, description: str, doc_md: str,
-              tags: Sequence[str], with_retention: bool = False):
-    """A daily DAG: prepare the warehouse, then load each entity (in parallel when several),
-    then, ``with_retention``, scrub applicant data past its retention. Day D's run covers
-    [D 00:00, D+1 00:00) Asia/Ho_Chi_Minh and starts when that window has ended."""
-    loaded = [entities.entity(name) for name in entity_names]
+def with_scope(doc_md: str, scope: str) -> str:
+    """A DAG file's documentation with the paragraph saying what it covers under its heading."""
+    heading, _, rest = doc_md.strip().partition("\n")
+    return f"{heading}\n\n{scope}\n\n{rest.strip()}"
+
+
+def daily_dags(name: str, entity_names: Sequence[str], **options: Any) -> list:
+    """The daily DAG ``name`` of every configured source (``<name>__<source>``)."""
+    return [daily_dag(name, entity_names, source=source, **options)
+            for source in sources.load().sources]
+
+
+def daily_dag(name: str, entity_names: Sequence[str], *, source: sources.Source,
+              description: str, doc_md: str, tags: Sequence[str], with_retention: bool = False):
+    """The daily DAG ``name`` of one source: prepare the warehouse, then load each entity (in
+    parallel when several), then, ``with_retention``, scrub applicant data past its retention.
+    Day D's run covers [D 00:00, D+1 00:00) Asia/Ho_Chi_Minh and starts when that window has
+    ended. Its tasks go to the source's Celery queue when it names one."""
+    dag_id = sources.daily_dag_id(name, source.code)
+    loaded = [entities.entity(entity_name) for entity_name in entity_names]
     quarantine = " / ".join(f"`quarantine.{entity.name}`" for entity in loaded)
-    connections = sorted({entity.connection_id for entity in loaded})
+    connections = sorted({source.connection_id(entity.system) for entity in loaded})
+    default_args = {**DEFAULT_ARGS, **({"queue": source.queue} if source.queue else {})}
 
     @dag(
         dag_id=dag_id,
@@ -258,13 +277,15 @@ def daily_dag(dag_id: str, entity_names: Sequence[str], *, description: str, doc
         catchup=True,  # a scheduler outage leaves no day unrun: every missed window runs, in order
         max_active_runs=1,
         dagrun_timeout=timedelta(hours=3),
-        default_args=DEFAULT_ARGS,
-        tags=["daily", *connections, *tags],
-        description=description,
-        doc_md=doc_md.rstrip() + "\n" + COMMON_DOC.format(dag_id=dag_id, quarantine=quarantine),
+        default_args=default_args,
+        tags=["daily", f"source:{source.code}", *connections, *tags],
+        description=f"{description} [{source.code}]",
+        doc_md=with_scope(doc_md, f"**Source**: `{source.code}`, {source.name} (connections"
+                           f" {', '.join(f'`{c}`' for c in connections)}; config/sources.yaml)")
+        + "\n" + COMMON_DOC.format(dag_id=dag_id, quarantine=quarantine),
     )
     def daily_load() -> None:
-        groups = [load_entity(entity.name) for entity in loaded]
+        groups = [load_entity(entity.name, source) for entity in loaded]
         steps: list[Any] = [prepare_warehouse(), groups if len(groups) > 1 else groups[0]]
         if with_retention:
             steps.append(scrub_personal_data())

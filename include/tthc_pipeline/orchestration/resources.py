@@ -9,7 +9,7 @@ from typing import Any
 
 import pendulum
 
-from tthc_pipeline import entities
+from tthc_pipeline import entities, sources
 from tthc_pipeline.errors import PermanentError
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
@@ -68,13 +68,15 @@ def warehouse_conninfo(conn_id: str = WAREHOUSE_CONN_ID) -> str:
     return make_conninfo(**{k: v for k, v in params.items() if v not in (None, "")})
 
 
-def source_client(entity: str):
-    """The HTTP client for the system that serves ``entity`` (token = connection password)."""
+def source_client(entity: str, source_code: str):
+    """The HTTP client for the system of ``source_code`` that serves ``entity`` (its Airflow
+    connection in config/sources.yaml; token = the connection's password)."""
     from airflow.sdk import Connection
 
     from tthc_pipeline.extract.client import SourceClient
 
-    conn = Connection.get(entities.entity(entity).connection_id)
+    source = sources.load().source(source_code)
+    conn = Connection.get(source.connection_id(entities.entity(entity).system))
     scheme = conn.schema or ("https" if conn.conn_type == "https" else "http")
     port = f":{conn.port}" if conn.port else ""
     return SourceClient(f"{scheme}://{conn.host}{port}", conn.password or "")

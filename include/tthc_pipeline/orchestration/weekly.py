@@ -30,46 +30,49 @@ def report_period(context: dict[str, Any]):
 
 @task.sensor(poke_interval=POKE_INTERVAL.total_seconds(), timeout=timedelta(hours=17),
              mode="reschedule", inlets=list(ENTITY_ASSETS.values()))
-def wait_for_daily_loads(**context: Any) -> PokeReturnValue:
-    """Wait until meta.watermark covers every day of the period for every entity and no parked
-    record whose reference is present still waits; at 16:00 on the report date give up with
-    the list of missing day windows."""
+def wait_for_daily_loads(tree_code: str, **context: Any) -> PokeReturnValue:
+    """Wait until meta.watermark covers every day of the period for every entity of every
+    source of the report tree and no parked record whose reference is present still waits; at
+    16:00 on the report date give up, naming the late sources and their missing day windows."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from tthc_pipeline.report.period import (
         IncompleteData,
         coverage_verdict,
+        late_sources,
         missing_windows,
         releasable_parked,
     )
 
     period = report_period(context)
     conninfo = resources.warehouse_conninfo()
-    missing = missing_windows(conninfo, period)
-    unreleased = releasable_parked(conninfo)
+    missing = missing_windows(conninfo, period, tree_code)
+    unreleased = releasable_parked(conninfo, tree_code)
     try:
         ready = coverage_verdict(period, missing, now=datetime.now(tz=period.cutoff.tzinfo),
                                  unreleased=unreleased)
     except IncompleteData as too_late:  # retrying cannot bring the missing days: fail for good
         raise AirflowFailException(str(too_late)) from too_late
     if not ready:
-        log.info("report %s: waiting for %d day windows %s and parked records %s",
-                 period.report_date, len(missing), missing, unreleased)
+        log.info("report %s (%s): waiting for late sources %s and parked records %s",
+                 period.report_date, tree_code, late_sources(missing) or "none", unreleased)
     return PokeReturnValue(is_done=ready, xcom_value=period.report_date.isoformat())
 
 
 @task
-def publish_snapshot(**context: Any) -> dict[str, Any]:
-    """Compute every unit's indicators and colours as of the cutoff; publish version n + 1 only
-    if they differ from the latest version (a re-run on unchanged data writes nothing)."""
+def publish_snapshot(tree_code: str, **context: Any) -> dict[str, Any]:
+    """Compute every unit's indicators and colours of the report tree as of the cutoff; publish
+    version n + 1 only if they differ from the latest version (a re-run on unchanged data
+    writes nothing)."""
     from tthc_pipeline.report.snapshot import publish_snapshot as publish
 
     with failing_fast():  # e.g. unusable colour thresholds: the same on every attempt
         period = report_period(context)
         snapshot = publish(resources.warehouse_conninfo(), period.report_date,
                            dag_run_id=context["run_id"],
-                           max_parked_share=resources.max_parked_share())
-    return {"report_date": period.report_date.isoformat(),
+                           max_parked_share=resources.max_parked_share(),
+                           tree_code=tree_code)
+    return {"tree_code": tree_code, "report_date": period.report_date.isoformat(),
             "snapshot_version": snapshot.snapshot_version, "is_new": snapshot.is_new,
             "unit_count": snapshot.unit_count}
 
@@ -88,12 +91,14 @@ def export_workbook(snapshot: dict[str, Any], **context: Any) -> str:
 
     conninfo = resources.warehouse_conninfo()
     report_date, version = date.fromisoformat(snapshot["report_date"]), snapshot["snapshot_version"]
-    path = write_workbook(conninfo, report_date, version, resources.reports_dir())
-    log.info("report %s v%d: %s", report_date, version, path)
+    tree_code = snapshot["tree_code"]
+    path = write_workbook(conninfo, report_date, version, resources.reports_dir(), tree_code)
+    log.info("report %s (%s) v%d: %s", report_date, tree_code, version, path)
     context["outlet_events"][REPORT_ASSET].extra = {
-        "report_date": snapshot["report_date"], "snapshot_version": version,
-        "is_new_version": snapshot["is_new"], "units": snapshot["unit_count"],
-        "regressed_units": regressed_unit_count(conninfo, report_date, version),
+        "tree_code": tree_code, "report_date": snapshot["report_date"],
+        "snapshot_version": version, "is_new_version": snapshot["is_new"],
+        "units": snapshot["unit_count"],
+        "regressed_units": regressed_unit_count(conninfo, report_date, version, tree_code),
         "workbook": str(path),
     }
     return str(path)
@@ -106,17 +111,18 @@ def send_summary(snapshot: dict[str, Any], workbook_path: str) -> str:
     ``meta.report_delivery`` and sends nothing."""
     from datetime import date
 
+    from tthc_pipeline import sources
     from tthc_pipeline.report.delivery import deliver_once
     from tthc_pipeline.report.summary import regression_summary
 
     report_date = date.fromisoformat(snapshot["report_date"])
-    version = snapshot["snapshot_version"]
+    version, tree_code = snapshot["snapshot_version"], snapshot["tree_code"]
     conninfo = resources.warehouse_conninfo()
-    text = regression_summary(conninfo, report_date, version)
-    subject = (f"[TTHC] Báo cáo Chỉ thị 04 ngày {report_date:%d/%m/%Y}"
-               f" (phiên bản {version})")
+    text = regression_summary(conninfo, report_date, version, tree_code=tree_code)
+    subject = (f"[TTHC] Báo cáo Chỉ thị 04 {sources.load().tree(tree_code).name}"
+               f" ngày {report_date:%d/%m/%Y} (phiên bản {version})")
     if not deliver_once(conninfo, report_date, version, subject,
-                        f"{text}\n\nTệp báo cáo: {workbook_path}"):
+                        f"{text}\n\nTệp báo cáo: {workbook_path}", tree_code=tree_code):
         log.info("report %s version %d: summary sent before, not again\n%s",
                  report_date, version, text)
     return text

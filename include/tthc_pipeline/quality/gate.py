@@ -85,6 +85,7 @@ class _StagedBatch:
     window_start: datetime
     window_end: datetime
     n_staged: int
+    source_code: str
 
     @property
     def parameters(self) -> dict[str, datetime]:
@@ -159,13 +160,13 @@ def _recorded_result(conninfo: str, batch: Batch) -> GateResult:
 def _staged_batch(conninfo: str, batch_id: int) -> _StagedBatch:
     with psycopg.connect(conninfo) as conn:
         row = conn.execute(
-            "select entity, window_start, window_end, status, n_extracted"
+            "select entity, window_start, window_end, status, n_extracted, source_code"
             " from meta.load_batch where batch_id = %s",
             (batch_id,),
         ).fetchone()
         if row is None:
             raise LookupError(f"no batch {batch_id} in meta.load_batch")
-        entity, window_start, window_end, status, n_extracted = row
+        entity, window_start, window_end, status, n_extracted, source_code = row
         if n_extracted is None:
             raise ValueError(f"batch {batch_id} is not staged yet (run stage_batch first)")
         (n_staged,) = conn.execute(
@@ -173,7 +174,7 @@ def _staged_batch(conninfo: str, batch_id: int) -> _StagedBatch:
             .format(sql.Identifier(entity)),
             (batch_id,),
         ).fetchone()
-    return _StagedBatch(batch_id, entity, window_start, window_end, n_staged)
+    return _StagedBatch(batch_id, entity, window_start, window_end, n_staged, source_code)
 
 
 def _entity_tables(entity: str) -> dict[str, sql.Identifier]:
@@ -219,7 +220,7 @@ def _window_covered(conn: psycopg.Connection, entity: str | None, batch: _Staged
         raise ValueError(f"a reference rule of {batch.entity} does not name the entity it"
                          " waits for (meta.references in its suite)")
     (covered,) = conn.execute(read_sql("quality/window_covered.sql"), {
-        "entity": entity, "window_start": batch.window_start,
+        "source_code": batch.source_code, "entity": entity, "window_start": batch.window_start,
         "window_end": batch.window_end}).fetchone()
     return covered
 

@@ -16,11 +16,12 @@ from datetime import date
 
 import psycopg
 
+from tthc_pipeline import sources
 from tthc_pipeline.notify import Delivery, notify
 
 log = logging.getLogger(__name__)
 
-_LOCK_CLASS = 0x7474_6865  # advisory lock namespace of deliveries; key 2 = date and version
+_LOCK_CLASS = 0x7474_6865  # advisory lock namespace of deliveries; key 2 = tree, date, version
 
 
 class DeliveryFailed(RuntimeError):
@@ -28,15 +29,18 @@ class DeliveryFailed(RuntimeError):
 
 
 def deliver_once(conninfo: str, report_date: date, snapshot_version: int, subject: str,
-                 body: str, send: Callable[[str, str], Delivery] = notify) -> bool:
-    """Send ``subject``/``body`` for this version unless it was sent; True when sent now."""
-    key = report_date.toordinal() * 1000 + snapshot_version
+                 body: str, send: Callable[[str, str], Delivery] = notify,
+                 tree_code: str | None = None) -> bool:
+    """Send ``subject``/``body`` for this version of a report tree (default: the configured
+    default tree) unless it was sent; True when sent now."""
+    tree_code = sources.tree_or_default(tree_code)
     with psycopg.connect(conninfo) as conn, conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s, %s)", (_LOCK_CLASS, key))
+        conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))",
+                     (_LOCK_CLASS, f"{tree_code}/{report_date}/{snapshot_version}"))
         sent = conn.execute(
-            "select delivered_at from meta.report_delivery where report_date = %s"
-            " and snapshot_version = %s and channel = 'summary'",
-            (report_date, snapshot_version)).fetchone()
+            "select delivered_at from meta.report_delivery where tree_code = %s"
+            " and report_date = %s and snapshot_version = %s and channel = 'summary'",
+            (tree_code, report_date, snapshot_version)).fetchone()
         if sent is not None:
             log.info("report %s v%d: summary already sent at %s", report_date,
                      snapshot_version, sent[0].isoformat())
@@ -46,7 +50,7 @@ def deliver_once(conninfo: str, report_date: date, snapshot_version: int, subjec
             raise DeliveryFailed(f"report {report_date} v{snapshot_version}: the summary could"
                                  f" not be e-mailed ({delivery.error}); a retry sends it")
         conn.execute(
-            "insert into meta.report_delivery (report_date, snapshot_version, channel,"
-            " recipients, subject) values (%s, %s, 'summary', %s, %s)",
-            (report_date, snapshot_version, list(delivery.emailed_to), subject))
+            "insert into meta.report_delivery (tree_code, report_date, snapshot_version,"
+            " channel, recipients, subject) values (%s, %s, %s, 'summary', %s, %s)",
+            (tree_code, report_date, snapshot_version, list(delivery.emailed_to), subject))
     return True

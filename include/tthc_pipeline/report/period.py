@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import psycopg
 
+from tthc_pipeline import sources
 from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.paths import read_sql
 
@@ -23,6 +25,14 @@ STOP_WAITING_AT = time(16, 0)  # the coverage wait gives up here, leaving time t
 
 class IncompleteData(RuntimeError):
     """The daily loads do not cover the period, and it is too late to wait for them."""
+
+
+class MissingWindow(NamedTuple):
+    """A day of the period that a source's entity has not loaded yet."""
+
+    source_code: str
+    entity: str
+    day: date
 
 
 @dataclass(frozen=True)
@@ -68,47 +78,66 @@ class ReportPeriod:
         return datetime.combine(self.report_date, PUBLISH_DEADLINE, LOCAL_TZ)
 
 
-def missing_windows(conninfo: str, period: ReportPeriod) -> list[tuple[str, date]]:
-    """(entity, day) pairs of the period that no loaded window in ``meta.watermark`` covers."""
+def missing_windows(conninfo: str, period: ReportPeriod,
+                    tree_code: str | None = None) -> list[MissingWindow]:
+    """The (source, entity, day) triples of the period that no loaded window in
+    ``meta.watermark`` covers, over every source of report tree ``tree_code`` (default: the
+    configured default tree)."""
+    tree_code = tree_code or sources.load().default_tree.code
     with psycopg.connect(conninfo) as conn:
         rows = conn.execute(read_sql("report/missing_windows.sql"), {
+            "tree_code": tree_code,
             "entities": list(ENTITIES),
             "days": period.days,
         }).fetchall()
-    return [(entity, day) for entity, day in rows]
+    return [MissingWindow(*row) for row in rows]
 
 
-def releasable_parked(conninfo: str) -> dict[str, int]:
-    """Parked records whose references are present, per entity: none, since every load
-    releases them in its own transaction; the wait checks it rather than trusting it."""
+def releasable_parked(conninfo: str, tree_code: str | None = None) -> dict[str, int]:
+    """Parked records whose references are present, per ``source/entity``, over the sources of
+    report tree ``tree_code``: none, since every load releases them in its own transaction;
+    the wait checks it rather than trusting it."""
     from tthc_pipeline.transform.release import parked_records, resolved_records
 
+    listed = sources.load()
+    tree_sources = listed.sources_of(tree_code or listed.default_tree.code)
     waiting: dict[str, int] = {}
     with psycopg.connect(conninfo) as conn:
-        for entity in ENTITIES:
-            for batch_id, record_nos in parked_records(conn, entity).items():
-                if n := len(resolved_records(conn, entity, batch_id, record_nos)):
-                    waiting[entity] = waiting.get(entity, 0) + n
+        for source in tree_sources:
+            for entity in ENTITIES:
+                for batch_id, record_nos in parked_records(conn, entity, source.code).items():
+                    if n := len(resolved_records(conn, entity, batch_id, record_nos)):
+                        key = f"{source.code}/{entity}"
+                        waiting[key] = waiting.get(key, 0) + n
     return waiting
 
 
-def coverage_verdict(period: ReportPeriod, missing: list[tuple[str, date]], now: datetime,
+def late_sources(missing: list[MissingWindow]) -> str:
+    """The sources still missing days and what they miss, e.g. ``quang_ngai (ho_so: 2026-03-10,
+    2026-03-11; giao_dich: 2026-03-11)``; empty when nothing is missing."""
+    by_source: dict[str, dict[str, list[str]]] = {}
+    for source_code, entity, day in sorted(missing, key=lambda m: (
+            m.source_code, ENTITIES.index(m.entity), m.day)):
+        by_source.setdefault(source_code, {}).setdefault(entity, []).append(day.isoformat())
+    return "; ".join(
+        f"{source_code} (" + "; ".join(f"{entity}: {', '.join(days)}"
+                                       for entity, days in entities.items()) + ")"
+        for source_code, entities in sorted(by_source.items()))
+
+
+def coverage_verdict(period: ReportPeriod, missing: list[MissingWindow], now: datetime,
                      unreleased: dict[str, int] | None = None) -> bool:
     """True when the period is loaded and nothing releasable still waits; False to wait; raise
-    once waiting is pointless."""
+    once waiting is pointless, naming the late sources and their missing days."""
     if not missing and not unreleased:
         return True
     if now < period.stop_waiting_at:
         return False
-    by_entity: dict[str, list[str]] = {}
-    for entity, day in missing:
-        by_entity.setdefault(entity, []).append(day.isoformat())
     problems = []
     if missing:
-        details = "; ".join(f"{entity}: {', '.join(days)}"
-                            for entity, days in sorted(by_entity.items()))
-        problems.append(f"missing day windows (Asia/Ho_Chi_Minh) — {details}. Run the daily"
-                        " DAGs for those days (make backfill START=… END=…)")
+        problems.append(f"late sources, missing day windows (Asia/Ho_Chi_Minh) —"
+                        f" {late_sources(missing)}. Run those sources' daily DAGs for those"
+                        " days (make backfill START=… END=…)")
     if unreleased:
         details = ", ".join(f"{entity}: {n}" for entity, n in sorted(unreleased.items()))
         problems.append(f"parked records whose reference is present were not released —"

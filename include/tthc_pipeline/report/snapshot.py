@@ -19,6 +19,7 @@ from datetime import date, datetime
 import psycopg
 from psycopg.types.json import Jsonb
 
+from tthc_pipeline import sources
 from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import read_sql
@@ -53,16 +54,20 @@ class Snapshot:
     unit_count: int
     report_file: str
     content_hash: str
+    tree_code: str = ""
 
 
 def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = None,
-                     max_parked_share: float = DEFAULT_MAX_PARKED_SHARE) -> Snapshot:
-    """Publish the report of ``report_date`` unless its latest version already says the same.
+                     max_parked_share: float = DEFAULT_MAX_PARKED_SHARE,
+                     tree_code: str | None = None) -> Snapshot:
+    """Publish the report of ``report_date`` over report tree ``tree_code`` (default: the
+    configured default tree) unless its latest version already says the same.
 
     The records still parked are stored with a new version (not part of its content hash); a
     share of the period's records above ``max_parked_share`` puts a warning on the report.
     """
     period = ReportPeriod(report_date)
+    tree_code = sources.tree_or_default(tree_code)
     with psycopg.connect(conninfo) as conn, conn.transaction():
         # Text forms (and so the content hash) must not depend on the session's time zone.
         conn.execute("set local timezone to 'Asia/Ho_Chi_Minh'")
@@ -71,31 +76,35 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
         # candidate dossiers spilled to disk at 4 MB (bench/RESULTS.md).
         conn.execute("set local jit = off")
         conn.execute("set local work_mem = '256MB'")
-        conn.execute("select pg_advisory_xact_lock(%s, %s)",
-                     (_LOCK_CLASS, report_date.toordinal()))
+        conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))",
+                     (_LOCK_CLASS, f"{tree_code}/{report_date}"))
         thresholds = read_thresholds(conn)
-        compute_rows(conn, period, thresholds)
+        compute_rows(conn, period, thresholds, tree_code)
         content_hash, unit_count, root_count = conn.execute(
             read_sql("report/content_hash.sql"), {"thresholds": Jsonb(thresholds)}).fetchone()
         if root_count == 0:
             raise ReportWithoutRoot(
-                f"report {report_date}: the unit tree valid at {period.cutoff.isoformat()} has"
-                f" no root unit (a unit without a parent) among its {unit_count} units, so there"
-                " is no province row; nothing is published. Check dw.dim_unit and the parent"
-                " rules in quarantine.don_vi, load the catalogue, then clear this run.")
+                f"report {report_date} ({tree_code}): the unit tree valid at"
+                f" {period.cutoff.isoformat()} has no root unit (a unit without a parent) among"
+                f" its {unit_count} units, so there is no province row; nothing is published."
+                " Check dw.dim_unit and the parent rules in quarantine.don_vi, load the"
+                " catalogue, then clear this run.")
         check_root_adds_up(conn, report_date)
-        latest = _latest(conn, report_date)
+        latest = _latest(conn, tree_code, report_date)
         if latest is not None and latest.content_hash == content_hash:
-            log.info("report %s: unchanged since version %d, nothing published",
-                     report_date, latest.snapshot_version)
+            log.info("report %s (%s): unchanged since version %d, nothing published",
+                     report_date, tree_code, latest.snapshot_version)
             return latest
         version = 1 if latest is None else latest.snapshot_version + 1
-        report_file = f"chi_thi_04_{report_date.isoformat()}_v{version}.xlsx"
-        (parked_by_rule,) = conn.execute(read_sql("report/parked_by_rule.sql")).fetchone()
+        report_file = f"chi_thi_04_{tree_code}_{report_date.isoformat()}_v{version}.xlsx"
+        (parked_by_rule,) = conn.execute(read_sql("report/parked_by_rule.sql"),
+                                         {"tree_code": tree_code}).fetchone()
         parked_in_period = {entity: [n_extracted, n_parked] for entity, n_extracted, n_parked
                             in conn.execute(read_sql("report/parked_share.sql"), {
-                                "period_start": period.start, "cutoff": period.cutoff})}
+                                "tree_code": tree_code, "period_start": period.start,
+                                "cutoff": period.cutoff})}
         (published_at,) = conn.execute(read_sql("report/publish_snapshot.sql"), {
+            "tree_code": tree_code,
             "report_date": report_date,
             "snapshot_version": version,
             "period_start": period.start,
@@ -109,24 +118,31 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
             "parked_in_period": Jsonb(parked_in_period),
             "max_parked_share": max_parked_share,
         }).fetchone()
-        conn.execute(read_sql("report/publish_rows.sql"),
-                     {"snapshot_version": version, "published_at": published_at})
+        conn.execute(read_sql("report/publish_rows.sql"), {
+            "tree_code": tree_code, "snapshot_version": version, "published_at": published_at})
         crash_point("publish.before_commit")
     crash_point("publish.after_commit")
-    log.info("report %s: published version %d (%d units)", report_date, version, unit_count)
-    return Snapshot(report_date, version, True, published_at, unit_count, report_file, content_hash)
+    log.info("report %s (%s): published version %d (%d units)",
+             report_date, tree_code, version, unit_count)
+    return Snapshot(report_date, version, True, published_at, unit_count, report_file,
+                    content_hash, tree_code)
 
 
 def compute_rows(conn: psycopg.Connection, period: ReportPeriod,
-                 thresholds: dict[str, dict[str, float]]) -> None:
-    """Build the temporary tables report_units, report_dossiers and report_rows of a period."""
-    conn.execute(read_sql("report/chi_thi_04_units.sql"), {"cutoff": period.cutoff})
+                 thresholds: dict[str, dict[str, float]], tree_code: str | None = None) -> None:
+    """Build the temporary tables report_units, report_dossiers and report_rows of a period
+    over report tree ``tree_code`` (default: the configured default tree)."""
+    tree_code = sources.tree_or_default(tree_code)
+    conn.execute(read_sql("report/chi_thi_04_units.sql"),
+                 {"cutoff": period.cutoff, "tree_code": tree_code})
     conn.execute(read_sql("report/chi_thi_04_dossiers.sql"), {
+        "tree_code": tree_code,
         "report_date": period.report_date,
         "period_start": period.start,
         "cutoff": period.cutoff,
     })
     conn.execute(read_sql("report/chi_thi_04_rows.sql"), {
+        "tree_code": tree_code,
         "report_date": period.report_date,
         "period_start": period.start,
         "cutoff": period.cutoff,
@@ -169,13 +185,13 @@ def read_thresholds(conn: psycopg.Connection) -> dict[str, dict[str, float]]:
             for indicator in INDICATORS}
 
 
-def _latest(conn: psycopg.Connection, report_date: date) -> Snapshot | None:
+def _latest(conn: psycopg.Connection, tree_code: str, report_date: date) -> Snapshot | None:
     row = conn.execute(
         "select snapshot_version, published_at, unit_count, report_file, content_hash"
-        " from mart.chi_thi_04_snapshot where report_date = %s"
-        " order by snapshot_version desc limit 1", (report_date,)).fetchone()
+        " from mart.chi_thi_04_snapshot where tree_code = %s and report_date = %s"
+        " order by snapshot_version desc limit 1", (tree_code, report_date)).fetchone()
     if row is None:
         return None
     version, published_at, unit_count, report_file, content_hash = row
     return Snapshot(report_date, version, False, published_at, unit_count, report_file,
-                    content_hash)
+                    content_hash, tree_code)

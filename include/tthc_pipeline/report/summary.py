@@ -7,27 +7,33 @@ from datetime import date
 import psycopg
 from psycopg.rows import dict_row
 
+from tthc_pipeline import sources
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.parked import parked_lines, parked_warnings
 from tthc_pipeline.report.workbook import COLOUR_NAMES, INDICATOR_NAMES
 
 
-def regressed_unit_count(conninfo: str, report_date: date, snapshot_version: int) -> int:
-    """How many units of a snapshot version slipped on some indicator."""
-    params = {"report_date": report_date, "snapshot_version": snapshot_version}
+def regressed_unit_count(conninfo: str, report_date: date, snapshot_version: int,
+                         tree_code: str | None = None) -> int:
+    """How many units of a snapshot version of a report tree slipped on some indicator."""
+    params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
+              "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo) as conn:
         (count,) = conn.execute(read_sql("report/regressed_unit_count.sql"), params).fetchone()
     return count
 
 
 def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
-                       max_units: int | None = None) -> str:
-    """Root units' figures and the regressed units of a snapshot version (all of them, or the
-    first ``max_units`` in tree order), one line per unit, as plain text."""
-    params = {"report_date": report_date, "snapshot_version": snapshot_version}
+                       max_units: int | None = None, tree_code: str | None = None) -> str:
+    """Root units' figures and the regressed units of a snapshot version of a report tree
+    (default: the configured default tree; all of them, or the first ``max_units`` in tree
+    order), one line per unit, as plain text."""
+    params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
+              "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
         roots = conn.execute(
-            "select * from mart.chi_thi_04_weekly where report_date = %(report_date)s"
+            "select * from mart.chi_thi_04_weekly where tree_code = %(tree_code)s"
+            " and report_date = %(report_date)s"
             " and snapshot_version = %(snapshot_version)s and unit_depth = 0"
             " order by tree_path", params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
@@ -35,8 +41,8 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
         parked = conn.execute(
             "select parked_by_rule, parked_in_period, max_parked_share"
             " from mart.chi_thi_04_snapshot"
-            " where report_date = %(report_date)s and snapshot_version = %(snapshot_version)s",
-            params).fetchone()
+            " where tree_code = %(tree_code)s and report_date = %(report_date)s"
+            " and snapshot_version = %(snapshot_version)s", params).fetchone()
     lines = [f"Báo cáo Chỉ thị 04 ngày {report_date:%d/%m/%Y} (phiên bản {snapshot_version})"]
     if parked:
         lines += parked_warnings(parked["parked_in_period"], parked["max_parked_share"])

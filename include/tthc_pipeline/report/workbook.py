@@ -29,6 +29,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from tthc_pipeline import sources
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.parked import parked_lines, parked_warnings
 
@@ -118,17 +119,22 @@ def reports_dir() -> Path:
 
 
 def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
-                   folder: Path) -> Path:
-    """Write (once) the workbook of a snapshot version into ``folder``; return its path."""
+                   folder: Path, tree_code: str | None = None) -> Path:
+    """Write (once) the workbook of a snapshot version of report tree ``tree_code`` (default:
+    the configured default tree) into ``folder``; return its path."""
+    tree_code = sources.tree_or_default(tree_code)
+    params = {"tree_code": tree_code, "report_date": report_date,
+              "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
         conn.execute("set timezone to 'Asia/Ho_Chi_Minh'")
         snapshot = conn.execute(
-            "select * from mart.chi_thi_04_snapshot"
-            " where report_date = %s and snapshot_version = %s",
-            (report_date, snapshot_version)).fetchone()
+            "select s.*, t.tree_name from mart.chi_thi_04_snapshot as s"
+            " left join meta.report_tree as t using (tree_code)"
+            " where s.tree_code = %(tree_code)s and s.report_date = %(report_date)s"
+            " and s.snapshot_version = %(snapshot_version)s", params).fetchone()
         if snapshot is None:
-            raise LookupError(f"no snapshot version {snapshot_version} of report {report_date}")
-        params = {"report_date": report_date, "snapshot_version": snapshot_version}
+            raise LookupError(f"no snapshot version {snapshot_version} of report {report_date}"
+                              f" of tree {tree_code}")
         rows = conn.execute(read_sql("report/workbook_rows.sql"), params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
         unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
@@ -178,10 +184,20 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
     return workbook
 
 
+def _scope_line(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the report covers: its report tree and the source systems it sums."""
+    if not snapshot.get("tree_code"):
+        return []
+    name = snapshot.get("tree_name") or snapshot["tree_code"]
+    return [("Phạm vi", f"{name} ({snapshot['tree_code']});"
+                        f" nguồn: {', '.join(snapshot.get('source_codes') or [])}")]
+
+
 def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
     start, end = snapshot["period_start"], snapshot["period_end"]
     lines = [
         ("Báo cáo", "Tình hình giải quyết TTHC theo Chỉ thị 04/CT-UBND"),
+        *_scope_line(snapshot),
         ("Ngày báo cáo", snapshot["report_date"]),
         ("Kỳ báo cáo", f"{start:%H:%M %d/%m/%Y} – trước {end:%H:%M %d/%m/%Y} (giờ Việt Nam)"),
         ("Phiên bản", snapshot["snapshot_version"]),

@@ -26,6 +26,7 @@ class Batch:
     status: str
     n_extracted: int | None
     superseded_by: int | None = None
+    source_code: str | None = None
 
     @property
     def is_finished(self) -> bool:
@@ -40,7 +41,7 @@ class Batch:
 def lock_batch(conn: psycopg.Connection, batch_id: int) -> Batch:
     """Read the batch row and lock it until the transaction ends; raise if it does not exist."""
     row = conn.execute(
-        "select entity, status, n_extracted, superseded_by from meta.load_batch"
+        "select entity, status, n_extracted, superseded_by, source_code from meta.load_batch"
         " where batch_id = %s for update",
         (batch_id,),
     ).fetchone()

@@ -5,8 +5,9 @@ NgayCapNhat is newer, the window's watermark and the batch's counts are recorded
 ``n_extracted = n_loaded + n_quarantined`` is checked before anything commits. In the same
 transaction older extractions of the window are superseded, parked records whose references
 have now arrived are loaded (``transform.release``), and the batch leaves staging (its parked
-records stay until released). A transaction-scoped advisory lock per entity makes overlapping
-runs wait for each other. Loading a batch that is already loaded only runs the release again.
+records stay until released). A transaction-scoped advisory lock per source and entity makes
+overlapping runs wait for each other. Loading a batch that is already loaded only runs the
+release again.
 ``dw.dim_date`` is kept here too: ``refresh_dim_date`` for a span, and every load adds the
 years its facts need.
 """
@@ -22,7 +23,6 @@ import psycopg
 
 from tthc_pipeline.calendar import HolidayOverride, calendar_exceptions
 from tthc_pipeline.crashpoints import crash_point
-from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import read_sql
@@ -73,7 +73,7 @@ def load_batch(conninfo: str, batch_id: int, hash_key: str) -> LoadResult:
             _release(conn, batch, hash_key)
             return LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
         _check_loadable(batch)
-        _lock_entity(conn, batch.entity)
+        _lock_entity(conn, batch.entity, batch.source_code)
         _load_statements(conn, batch.entity, batch_id, hash_key)
         result = LoadResult(*conn.execute(read_sql("load/batch_counts.sql"), params).fetchone())
         _check_reconciled(batch_id, result)
@@ -108,8 +108,11 @@ _RECORDED_COUNTS = ("select n_extracted, n_loaded, n_quarantined from meta.load_
 
 def _load_statements(conn: psycopg.Connection, entity: str, batch_id: int,
                      hash_key: str) -> None:
-    """Run the entity's load statements over the loadable staged rows of ``batch_id``."""
-    params = {"batch_id": batch_id}
+    """Run the entity's load statements over the loadable staged rows of ``batch_id``, into the
+    rows of its source."""
+    (source_code,) = conn.execute("select source_code from meta.load_batch where batch_id = %s",
+                                  (batch_id,)).fetchone()
+    params = {"batch_id": batch_id, "source_code": source_code}
     _cover_batch_dates(conn, batch_id)
     if entity == "ho_so":
         _hash_applicants(conn, batch_id, hash_key)
@@ -140,16 +143,18 @@ def _hash_applicants(conn: psycopg.Connection, batch_id: int, hash_key: str) -> 
                     copy.write_row((number, hmac.digest(key, number.encode(), "sha256")))
 
 
-def _lock_entity(conn: psycopg.Connection, entity: str) -> None:
-    """Loads of one entity wait for each other until commit (re-entrant within a transaction)."""
-    conn.execute("select pg_advisory_xact_lock(%s, %s)", (_LOCK_CLASS, ENTITIES.index(entity)))
+def _lock_entity(conn: psycopg.Connection, entity: str, source_code: str) -> None:
+    """Loads of one entity of one source wait for each other until commit (re-entrant within a
+    transaction); other sources' loads run beside them."""
+    conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))",
+                 (_LOCK_CLASS, f"{source_code}/{entity}"))
 
 
 def _release(conn: psycopg.Connection, batch: Batch, hash_key: str) -> dict[str, int]:
     return release_parked(
-        conn, batch.batch_id,
+        conn, batch.batch_id, batch.source_code,
         load_statements=lambda c, entity, b: _load_statements(c, entity, b, hash_key),
-        entity_lock=_lock_entity)
+        entity_lock=lambda c, entity: _lock_entity(c, entity, batch.source_code))
 
 
 def _check_loadable(batch: Batch) -> None:

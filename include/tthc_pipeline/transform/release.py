@@ -33,31 +33,33 @@ log = logging.getLogger(__name__)
 LoadStatements = Callable[[psycopg.Connection, str, int], None]
 
 
-def release_parked(conn: psycopg.Connection, released_by: int,
+def release_parked(conn: psycopg.Connection, released_by: int, source_code: str,
                    load_statements: LoadStatements,
                    entity_lock: Callable[[psycopg.Connection, str], None]) -> dict[str, int]:
     """Load every parked record whose references now resolve; return the count per entity.
 
-    ``released_by`` is the batch whose load runs this; ``entity_lock`` takes the entity's load
-    lock (entities are visited in ``ENTITIES`` order, so locks are always taken in that order).
+    ``released_by`` is the batch whose load runs this: only parked records of its source can
+    wait for what it brought. ``entity_lock`` takes the entity's load lock (entities are visited
+    in ``ENTITIES`` order, so locks are always taken in that order).
     """
     released: dict[str, int] = {}
     for entity in ENTITIES:
         if not reference_conditions(entity):
             continue
-        while n_released := _release_round(conn, entity, released_by, load_statements,
-                                           entity_lock):
+        while n_released := _release_round(conn, entity, released_by, source_code,
+                                           load_statements, entity_lock):
             released[entity] = released.get(entity, 0) + n_released
     if released:
         log.info("batch %d: released parked records %s", released_by, released)
     return released
 
 
-def parked_records(conn: psycopg.Connection, entity: str) -> dict[int, list[int]]:
-    """Parked record numbers of ``entity``, by batch."""
+def parked_records(conn: psycopg.Connection, entity: str,
+                   source_code: str) -> dict[int, list[int]]:
+    """Parked record numbers of ``entity`` of one source, by batch."""
     parked: dict[int, list[int]] = {}
     for batch_id, record_no in conn.execute(read_sql("quality/parked_records.sql"),
-                                            {"entity": entity}):
+                                            {"entity": entity, "source_code": source_code}):
         parked.setdefault(batch_id, []).append(record_no)
     return parked
 
@@ -68,10 +70,10 @@ def resolved_records(conn: psycopg.Connection, entity: str, batch_id: int,
     return [n for (n,) in conn.execute(resolved_records_sql(entity, batch_id, record_nos))]
 
 
-def _release_round(conn: psycopg.Connection, entity: str, released_by: int,
+def _release_round(conn: psycopg.Connection, entity: str, released_by: int, source_code: str,
                    load_statements: LoadStatements,
                    entity_lock: Callable[[psycopg.Connection, str], None]) -> int:
-    parked = parked_records(conn, entity)
+    parked = parked_records(conn, entity, source_code)
     if not parked:
         return 0
     entity_lock(conn, entity)

@@ -2,7 +2,11 @@
 
 Each file runs in its own transaction with its checksum recorded in ``meta.schema_migration``;
 an applied file that later changes is an error (write a new migration instead). An advisory
-lock makes concurrent callers (parallel DAG runs) wait instead of racing.
+lock makes concurrent callers (parallel DAG runs) wait instead of racing. Then the source list
+(config/sources.yaml) is recorded in ``meta.source`` and ``meta.report_tree``: every batch and
+``dw`` row names a recorded source. Migrations that give rows written before them a source (V014)
+read the configuration's first source and tree from the settings ``tthc.legacy_source`` and
+``tthc.legacy_tree``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 
+from tthc_pipeline import sources
 from tthc_pipeline.paths import MIGRATIONS_DIR
 
 log = logging.getLogger(__name__)
@@ -61,13 +66,19 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
-def apply_migrations(conninfo: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
-    """Bring the warehouse schema up to date; return the names of the migrations applied."""
+def apply_migrations(conninfo: str, directory: Path = MIGRATIONS_DIR,
+                     source_list: sources.SourceList | None = None) -> list[str]:
+    """Bring the warehouse schema up to date and record the source list (default: the
+    configured one); return the names of the migrations applied."""
+    source_list = source_list or sources.load()
     applied_now: list[str] = []
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("select pg_advisory_lock(%s)", (_LOCK_KEY,))
         try:
             conn.execute(_BOOTSTRAP)
+            legacy = source_list.default
+            conn.execute("select set_config('tthc.legacy_source', %s, false),"
+                         " set_config('tthc.legacy_tree', %s, false)", (legacy.code, legacy.tree))
             done = dict(conn.execute("select version, checksum from meta.schema_migration"))
             for migration in discover(directory):
                 if migration.version in done:
@@ -82,6 +93,9 @@ def apply_migrations(conninfo: str, directory: Path = MIGRATIONS_DIR) -> list[st
                     )
                 log.info("applied migration V%03d %s", migration.version, migration.name)
                 applied_now.append(migration.path.name)
+            if conn.execute("select to_regclass('meta.source')").fetchone()[0]:  # V014 on
+                with conn.transaction():
+                    sources.record(conn, source_list)
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (_LOCK_KEY,))
     return applied_now

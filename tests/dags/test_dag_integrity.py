@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +158,55 @@ def _catchup_from(earliest):
     from airflow.timetables.base import TimeRestriction
 
     return TimeRestriction(earliest=earliest, latest=None, catchup=True)
+
+
+SEVERAL_SOURCES = """
+trees:
+  - {code: toan_quoc, name: Toàn quốc}
+  - {code: da_nang, name: Thành phố Đà Nẵng, parent: toan_quoc}
+  - {code: quang_ngai, name: Tỉnh Quảng Ngãi, parent: toan_quoc}
+sources:
+  - {code: da_nang, name: Một cửa Đà Nẵng, tree: da_nang, tthc_connection: tthc_da_nang,
+     payment_connection: payment_da_nang, pool: source_da_nang, queue: sources}
+  - {code: quang_ngai, name: Một cửa Quảng Ngãi, tree: quang_ngai,
+     tthc_connection: tthc_quang_ngai, payment_connection: payment_quang_ngai}
+"""
+DESCRIBE_DAGS = """
+import json
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(%r)
+assert not bag.import_errors, bag.import_errors
+print("DAGS=" + json.dumps({dag_id: {
+    task.task_id: [task.pool, task.queue] for task in dag.tasks
+} | {"tags": sorted(dag.tags)} for dag_id, dag in bag.dags.items()}))
+"""
+
+
+def test_adding_a_source_is_one_entry_and_its_connections(tmp_path):
+    """A source list of two provinces and the nation gives each source its daily DAGs (its
+    connections, its pool for the extracts, its queue) and each tree its Friday DAG, with no
+    code change; TTHC_WAREHOUSE_POOL puts the warehouse steps in the deployment's pool."""
+    listed = tmp_path / "sources.yaml"
+    listed.write_text(SEVERAL_SOURCES, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", DESCRIBE_DAGS % str(DAGS_DIR)],
+        env={**os.environ, "TTHC_SOURCES_FILE": str(listed),
+             "TTHC_WAREHOUSE_POOL": "warehouse"},
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("DAGS=")]
+    dags = json.loads(line.removeprefix("DAGS="))
+    assert sorted(dags) == sorted([
+        *(f"{name}__{source}" for name in ("daily_catalogues", "daily_dossiers",
+                                           "daily_payments")
+          for source in ("da_nang", "quang_ngai")),
+        "weekly_chi_thi_04__toan_quoc", "weekly_chi_thi_04__da_nang",
+        "weekly_chi_thi_04__quang_ngai", "maintenance"])
+    dossiers = dags["daily_dossiers__da_nang"]
+    assert {"source:da_nang", "tthc_da_nang"} <= set(dossiers["tags"])
+    assert dossiers["ho_so.extract"] == ["source_da_nang", "sources"]
+    assert dossiers["ho_so.stage"] == dossiers["ho_so.validate"] == dossiers["ho_so.load"] \
+        == ["warehouse", "sources"]
+    assert dags["daily_payments__quang_ngai"]["giao_dich.extract"] == ["default_pool", "default"]
+    assert "payment_quang_ngai" in dags["daily_payments__quang_ngai"]["tags"]
+    assert "tree:toan_quoc" in dags["weekly_chi_thi_04__toan_quoc"]["tags"]

@@ -43,7 +43,8 @@ SCHEMA_SOURCE = ("https://github.com/compose-spec/compose-spec/blob/"
 # TTHC_* names read from the environment that are not a deployment's settings: test hooks.
 TEST_HOOKS = {"TTHC_CRASH_AT", "TTHC_CRASH_ONCE_DIR"}
 # Fixed by compose to the container's layout (the mounts), so not in .env.example.
-CONTAINER_LAYOUT = {"TTHC_PROJECT_ROOT": "/opt/airflow", "TTHC_REPORTS_DIR": "/opt/airflow/reports"}
+CONTAINER_LAYOUT = {"TTHC_PROJECT_ROOT": "/opt/airflow", "TTHC_REPORTS_DIR": "/opt/airflow/reports",
+                    "TTHC_WAREHOUSE_POOL": "warehouse"}  # the pool airflow-init creates
 SETTING_NAME = re.compile(r"(?<![A-Z0-9_])TTHC_[A-Z0-9_]*[A-Z0-9]")
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 

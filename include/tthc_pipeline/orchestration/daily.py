@@ -48,6 +48,17 @@ def start_date() -> pendulum.DateTime:
     return pendulum.datetime(day.year, day.month, day.day, tz=LOCAL_TZ)
 
 
+WAREHOUSE_POOL_ENV = "TTHC_WAREHOUSE_POOL"
+
+
+def warehouse_pool() -> str | None:
+    """The Airflow pool of the tasks that work in the warehouse (stage, validate, load):
+    ``TTHC_WAREHOUSE_POOL`` from the deployment's environment (compose creates the pool
+    ``warehouse`` and sets it), else none (Airflow's default pool). Its slots bound the
+    warehouse connections the daily loads of every source hold at once."""
+    return os.environ.get(WAREHOUSE_POOL_ENV, "").strip() or None
+
+
 ENTITY_ASSETS = {entity.name: Asset(entity.asset_uri) for entity in entities.all_entities()}
 # Retries absorb a source that is briefly down (2, 4 min later, capped); a task stuck longer
 # than an hour (a national day takes minutes) is killed so that the run fails loudly and alerts.
@@ -201,7 +212,8 @@ def scrub_personal_data(**context: Any) -> dict[str, int]:
 
 def load_entity(entity: str, source: sources.Source):
     """Task group: extract → stage → validate → load for one entity of a source and the run's
-    window. The extract runs in the source's pool when it names one (config/sources.yaml)."""
+    window. The extract runs in the source's pool when it names one (config/sources.yaml), the
+    warehouse steps in the warehouse pool when the deployment names one."""
 
     @task_group(group_id=entity, tooltip=f"{entity}: extract → stage → validate → load")
     def pipeline() -> None:
@@ -210,7 +222,11 @@ def load_entity(entity: str, source: sources.Source):
         # (returning the load's XComArg would chain only the load and let extract race ahead
         # of the migrations).
         extract_task = extract.override(pool=source.pool) if source.pool else extract
-        load_task(entity)(validate(stage(extract_task(entity, source.code))))
+        pool = warehouse_pool()
+        in_warehouse = {"pool": pool} if pool else {}
+        batch = stage.override(**in_warehouse)(extract_task(entity, source.code))
+        batch = validate.override(**in_warehouse)(batch)
+        load_task(entity).override(**in_warehouse)(batch)
 
     return pipeline()
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import stat
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +31,7 @@ SERVICES = COMPOSE["services"]
 
 AIRFLOW_SERVICES = (
     "airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-    "airflow-worker", "airflow-triggerer", "airflow-cli", "flower",
+    "airflow-worker", "airflow-worker-sources", "airflow-triggerer", "airflow-cli", "flower",
 )
 ONE_OFF = {"airflow-init", "airflow-cli", "metabase-init"}
 LONG_RUNNING = sorted(set(SERVICES) - ONE_OFF)
@@ -43,8 +45,7 @@ SCHEMA_SOURCE = ("https://github.com/compose-spec/compose-spec/blob/"
 # TTHC_* names read from the environment that are not a deployment's settings: test hooks.
 TEST_HOOKS = {"TTHC_CRASH_AT", "TTHC_CRASH_ONCE_DIR"}
 # Fixed by compose to the container's layout (the mounts), so not in .env.example.
-CONTAINER_LAYOUT = {"TTHC_PROJECT_ROOT": "/opt/airflow", "TTHC_REPORTS_DIR": "/opt/airflow/reports",
-                    "TTHC_WAREHOUSE_POOL": "warehouse"}  # the pool airflow-init creates
+CONTAINER_LAYOUT = {"TTHC_PROJECT_ROOT": "/opt/airflow", "TTHC_REPORTS_DIR": "/opt/airflow/reports"}
 SETTING_NAME = re.compile(r"(?<![A-Z0-9_])TTHC_[A-Z0-9_]*[A-Z0-9]")
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -257,6 +258,91 @@ def test_the_simulator_runs_from_the_project_image():
     options = dict(zip(command[3::2], command[4::2], strict=True))
     assert options["--host"] == "0.0.0.0" and options["--port"] == "8765"
     assert options["--token"].startswith("${SIMULATOR_TOKEN:?")
+
+
+# --- National deployment: queues and pools ----------------------------------------------------
+
+def test_the_second_worker_listens_on_the_documented_queue_only_in_profile_national():
+    worker = SERVICES["airflow-worker-sources"]
+    assert worker["profiles"] == ["national"]  # `docker compose up -d` stays as light as before
+    command = resolved()["services"]["airflow-worker-sources"]["command"]
+    assert command == "celery worker --queues sources"
+    assert resolve(COMPOSE, filled_env(SOURCES_WORKER_QUEUES="ha_noi,hcm"))["services"][
+        "airflow-worker-sources"]["command"] == "celery worker --queues ha_noi,hcm"
+    # the default worker takes Celery's default queue, as before
+    assert SERVICES["airflow-worker"]["command"] == "celery worker"
+    assert "profiles" not in SERVICES["airflow-worker"]
+    for name, concurrency in (("airflow-worker", "16"), ("airflow-worker-sources", "8")):
+        env = env_of(name, resolved())
+        assert env["AIRFLOW__CELERY__WORKER_CONCURRENCY"] == concurrency
+        assert env["DUMB_INIT_SETSID"] == "0"
+    assert worker["healthcheck"] == SERVICES["airflow-worker"]["healthcheck"]
+    assert worker["depends_on"] == SERVICES["airflow-worker"]["depends_on"]
+    deployment = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for documented in ("`airflow-worker-sources`", "--profile national", "`queue: sources`",
+                       "`SOURCES_WORKER_QUEUES`", "`WAREHOUSE_POOL_SLOTS`", "`SOURCE_POOLS`"):
+        assert documented in deployment, documented
+
+
+def test_further_sources_bring_their_connections_in_a_git_ignored_file():
+    """One entry in config/sources.yaml and two connections per source, without editing this
+    file: every Airflow component reads sources.env when it exists."""
+    assert COMPOSE["x-airflow-common"]["env_file"] == [{"path": "sources.env",
+                                                        "required": False}]
+    for name in AIRFLOW_SERVICES:
+        assert SERVICES[name]["env_file"] == COMPOSE["x-airflow-common"]["env_file"], name
+    assert "sources.env" in (ROOT / ".gitignore").read_text().splitlines()
+    ignore = (ROOT / "docker" / "Dockerfile.dockerignore").read_text().splitlines()
+    assert "!sources.env" not in ignore  # never in the image
+
+
+def _pool_script() -> str:
+    """The part of airflow-init's command that runs after the image entrypoint's migration."""
+    command = resolved()["services"]["airflow-init"]["command"][1]
+    inner = command.split("/entrypoint bash -c '", 1)[1]
+    assert inner.rstrip().endswith("'")
+    return inner.rstrip()[:-1]
+
+
+def test_the_init_step_creates_the_warehouse_pool_and_each_source_pool(tmp_path):
+    """airflow-init's pool script, run by bash with `airflow` standing in as a recorder."""
+    recorder = tmp_path / "airflow"
+    recorder.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s|" "$a"; done >> "$CALLS"\n'
+                        'echo >> "$CALLS"\n')
+    recorder.chmod(0o755)
+    calls = tmp_path / "calls"
+
+    def run(**overrides: str) -> subprocess.CompletedProcess:
+        calls.write_text("")
+        env = env_of("airflow-init", resolve(COMPOSE, filled_env(**overrides)))
+        return subprocess.run(
+            ["bash", "-c", _pool_script()], capture_output=True, text=True,
+            env={"PATH": f"{tmp_path}:{os.environ['PATH']}", "CALLS": str(calls),
+                 "INIT_WAREHOUSE_POOL_SLOTS": env["INIT_WAREHOUSE_POOL_SLOTS"],
+                 "INIT_SOURCE_POOLS": env["INIT_SOURCE_POOLS"]})
+
+    def pools() -> dict[str, str]:
+        return {fields[2]: fields[3] for fields in
+                (line.split("|") for line in calls.read_text().splitlines())
+                if fields[:2] == ["pools", "set"]}
+
+    assert run().returncode == 0
+    assert pools() == {"warehouse": "8"}  # the single-province default: no source pool
+    done = run(WAREHOUSE_POOL_SLOTS="24", SOURCE_POOLS="quang_nam_api=2 da_nang_api=3")
+    assert done.returncode == 0, done.stderr
+    assert pools() == {"warehouse": "24", "quang_nam_api": "2", "da_nang_api": "3"}
+    assert calls.read_text().splitlines()[-1] == "pools|list|"
+    bad = run(SOURCE_POOLS="quang_nam_api")
+    assert bad.returncode == 2 and "not name=slots" in bad.stderr
+
+
+def test_the_warehouse_accepts_what_the_pools_may_open():
+    command = resolved()["services"]["warehouse"]["command"]
+    settings = dict(command[i + 1].split("=", 1) for i, part in enumerate(command)
+                    if part == "-c")
+    assert settings["max_connections"] == "100"
+    # the default pool (8 tasks, at most 2 connections each) leaves room for BI and psql
+    assert int(env_of("airflow-init", resolved())["INIT_WAREHOUSE_POOL_SLOTS"]) * 2 < 100
 
 
 # --- BI (Metabase) ----------------------------------------------------------------------------

@@ -97,12 +97,64 @@ def stage(args: argparse.Namespace) -> dict:
     return {"n_staged": staged.n_staged, "n_duplicates": staged.n_duplicates}
 
 
+class _SqlTimer:
+    """Sums the time the task spends waiting for its SQL statements (client-side: the server's
+    work and the transfer of results): psycopg 3's cursors, and SQLAlchemy's (GX's driver) when
+    it is imported anyway. Installing it imports nothing the task would not import."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.statements = 0
+
+    def install(self) -> None:
+        import psycopg
+
+        timer = self
+        for cls in (psycopg.Cursor, psycopg.ServerCursor):
+            original = cls.execute
+
+            def execute(cursor, *args, _original=original, **kwargs):
+                began = time.perf_counter()
+                try:
+                    return _original(cursor, *args, **kwargs)
+                finally:
+                    timer.seconds += time.perf_counter() - began
+                    timer.statements += 1
+
+            cls.execute = execute
+        if "sqlalchemy" in sys.modules or _gx_expected():
+            from sqlalchemy import event
+            from sqlalchemy.engine import Engine
+
+            started: dict[int, float] = {}
+
+            def before(conn, cursor, statement, parameters, context, executemany):
+                started[id(cursor)] = time.perf_counter()
+
+            def after(conn, cursor, statement, parameters, context, executemany):
+                timer.seconds += time.perf_counter() - started.pop(id(cursor), time.perf_counter())
+                timer.statements += 1
+
+            event.listen(Engine, "before_cursor_execute", before)
+            event.listen(Engine, "after_cursor_execute", after)
+
+
+def _gx_expected() -> bool:
+    """Whether the code under test runs the gate through GX (the code before issue 18)."""
+    import importlib.util
+
+    return importlib.util.find_spec("tthc_pipeline.quality.compiled") is None
+
+
 def validate(args: argparse.Namespace) -> dict:
+    timer = _SqlTimer()
+    timer.install()
     from tthc_pipeline.quality.gate import validate_batch
 
     result = validate_batch(args.conninfo, args.batch_id, MAX_BAD_SHARE)
     return {"n_checked": result.n_checked, "n_quarantined": result.n_quarantined,
-            "by_rule": result.by_rule}
+            "by_rule": result.by_rule, "sql_seconds": timer.seconds,
+            "sql_statements": timer.statements}
 
 
 def load(args: argparse.Namespace) -> dict:

@@ -1,13 +1,16 @@
-"""Which rows failed which rule, named by GX itself and checked against GX's own counts.
+"""GX's own verdict on a batch, and the outcome types the gate records.
 
-The gate asks GX twice. Pass 1 runs the whole suite for counts only (``COUNTS_FORMAT``): GX
-bundles the column-map metrics of one table into a few aggregate queries. Pass 2 runs only the
-rules that failed, with ``COMPLETE`` results and ``unexpected_index_column_names=["record_no"]``,
-so GX returns the ``record_no`` (and offending values) of every failing row. On SQL sources GX
-truncates that index list to ``partial_unexpected_count`` (20 by default), so pass 2 raises it
-to the largest failure count, and every list is checked against the count before it is used.
-GX's ``unexpected_index_query`` is no substitute: for a query asset it is not valid SQL, and it
-drops row conditions and ``ignore_row_if``.
+The gate evaluates the suites in SQL (``compiled``); this module keeps GX's own run of them as
+the reference the compiled SQL is tested against (``evaluate_with_gx``), and a way to cross-check
+a batch by hand. It asks GX twice. Pass 1 runs the whole suite for counts only
+(``COUNTS_FORMAT``): GX bundles the column-map metrics of one table into a few aggregate
+queries. Pass 2 runs only the rules that failed, with ``COMPLETE`` results and
+``unexpected_index_column_names=["record_no"]``, so GX returns the ``record_no`` (and offending
+values) of every failing row. On SQL sources GX truncates that index list to
+``partial_unexpected_count`` (20 by default), so pass 2 raises it to the largest failure count,
+and every list is checked against the count before it is used. GX's ``unexpected_index_query``
+is no substitute: for a query asset it is not valid SQL, and it drops row conditions and
+``ignore_row_if``. Nothing here imports GX at module level.
 """
 
 from __future__ import annotations
@@ -64,6 +67,22 @@ def rule_outcomes(validation: ExpectationSuiteValidationResult,
                   rules: Mapping[str, Rule]) -> list[RuleOutcome]:
     """One outcome per expectation; raises if GX failed to evaluate any of them."""
     return [_outcome(result, rules) for result in validation.results]
+
+
+def evaluate_with_gx(conninfo: str, entity: str, batch_id: int,
+                     parameters: Mapping[str, Any] | None = None,
+                     ) -> tuple[list[RuleOutcome], list[FailingRow]]:
+    """GX's outcome of every rule over the batch and every failing row it names (two passes)."""
+    rules = {rule.name: rule for rule in suite_rules(entity)}
+    counted = run_suite(conninfo, entity, batch_id, parameters=parameters,
+                        result_format=COUNTS_FORMAT)
+    outcomes = rule_outcomes(counted, rules)
+    failures = failing_rows(
+        conninfo, entity, batch_id,
+        {o.rule.name: o.unexpected_count for o in outcomes if o.unexpected_count},
+        parameters=parameters,
+    )
+    return outcomes, failures
 
 
 def failing_rows(

@@ -1,9 +1,11 @@
 """Step 3 of a batch: the data-quality gate between staging and the star schema.
 
-``validate_batch`` runs the entity's GX suite over the staged batch, has GX name every failing
-row (``failures``), and in one transaction replaces the batch's quarantine rows (one per record
-and rule, with the raw record), its ``meta.dq_run`` / ``meta.dq_result`` summaries and its
-status (validated or rejected). A row that fails any rule is quarantined and does not load
+``validate_batch`` evaluates the entity's GX suite over the staged batch in Postgres (the suite
+compiled to SQL, ``compiled``: GX's conditions and figures, without importing GX), and in one
+transaction, under the batch's lock, materialises the batch rows, counts every rule, names every
+failing row and replaces the batch's quarantine rows (one per record and rule, with the raw
+record), its ``meta.dq_run`` / ``meta.dq_result`` summaries and its status (validated or
+rejected). A row that fails any rule is quarantined and does not load
 (``staging.<entity>_loadable``). If the share of distinct bad rows passes ``max_bad_share`` the
 batch is marked ``rejected`` and ``BatchRejected`` is raised after the commit, so the evidence
 stays for the data engineer. A batch already loaded or superseded is past the gate: validating
@@ -19,7 +21,6 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from importlib.metadata import version
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -30,16 +31,12 @@ from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import read_sql
+from tthc_pipeline.quality.compiled import GX_VERSION, evaluate_suite
 from tthc_pipeline.quality.failures import (
-    COUNTS_FORMAT,
-    FailingRow,
     QualityCheckMismatch,
     RuleExecutionError,
     RuleOutcome,
-    failing_rows,
-    rule_outcomes,
 )
-from tthc_pipeline.quality.gx_runner import run_suite
 from tthc_pipeline.quality.suites import Rule, load_suite, suite_rules
 from tthc_pipeline.transform.batches import Batch, lock_batch, read_batch
 
@@ -53,14 +50,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_FAILURE_TABLE = """
-create temporary table dq_failure (
-    record_no integer not null,
-    rule text not null,
-    expectation text not null,
-    details jsonb not null
-) on commit drop
-"""
 _SAMPLE_SIZE = 5  # failing rows shown per rule in meta.dq_result.observed
 _TOP_RULES = 3  # rules named in a rejection message
 _LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # windows are reported as the province reads them
@@ -122,27 +111,25 @@ def validate_batch(conninfo: str, batch_id: int, max_bad_share: float) -> GateRe
     started = time.perf_counter()
     batch = _staged_batch(conninfo, batch_id)
     rules = {rule.name: rule for rule in suite_rules(batch.entity)}
-    counted = run_suite(conninfo, batch.entity, batch_id, parameters=batch.parameters,
-                        result_format=COUNTS_FORMAT)
-    outcomes = rule_outcomes(counted, rules)
-    failures = failing_rows(
-        conninfo, batch.entity, batch_id,
-        {o.rule.name: o.unexpected_count for o in outcomes if o.unexpected_count},
-        parameters=batch.parameters,
-    )
     with psycopg.connect(conninfo) as conn, conn.transaction():
         locked = lock_batch(conn, batch_id)
         if locked.is_finished:  # loaded or superseded by another run meanwhile
             raise RuntimeError(f"{locked.describe()} now, after this validation started;"
                                " validating it again returns the recorded figures")
-        _load_failures(conn, failures)
+        # A few large scans of one batch: JIT compilation (triggered by the planner's cost
+        # estimates) took longer than running them, and hash aggregates over a batch of a few
+        # hundred thousand rows spilled to disk at the default 4 MB.
+        conn.execute("set local jit = off")
+        conn.execute("set local work_mem = '64MB'")
+        outcomes = evaluate_suite(conn, batch.entity, batch_id, batch.parameters)
         verdict = _verdict(conn, batch, max_bad_share, _excused_rules(conn, batch, rules))
         _record_run(conn, batch, outcomes, verdict,
                     elapsed_ms=round((time.perf_counter() - started) * 1000))
     crash_point("validate.after_commit", batch.entity)
     if verdict.rejected:
         raise BatchRejected(_rejection_message(batch, verdict))
-    return GateResult(batch.n_staged, verdict.n_bad, verdict.by_rule, success=not failures)
+    return GateResult(batch.n_staged, verdict.n_bad, verdict.by_rule,
+                      success=not verdict.n_bad)
 
 
 def _recorded_result(conninfo: str, batch: Batch) -> GateResult:
@@ -180,16 +167,6 @@ def _staged_batch(conninfo: str, batch_id: int) -> _StagedBatch:
 def _entity_tables(entity: str) -> dict[str, sql.Identifier]:
     return {"quarantine": sql.Identifier("quarantine", entity),
             "raw": sql.Identifier("raw", entity)}
-
-
-def _load_failures(conn: psycopg.Connection, failures: list[FailingRow]) -> None:
-    conn.execute(_FAILURE_TABLE)
-    with conn.cursor() as cur, cur.copy(
-        "copy dq_failure (record_no, rule, expectation, details) from stdin"
-    ) as copy:
-        for failure in failures:
-            copy.write_row((failure.record_no, failure.rule, failure.expectation,
-                            failure.details))
 
 
 def _excused_rules(conn: psycopg.Connection, batch: _StagedBatch,
@@ -261,7 +238,7 @@ def _record_run(conn: psycopg.Connection, batch: _StagedBatch, outcomes: list[Ru
         " n_bad_rows, bad_share, max_bad_share, is_rejected, duration_ms)"
         " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (batch.batch_id, batch.entity, load_suite(batch.entity)["name"],
-         version("great_expectations"), batch.n_staged, verdict.n_bad, verdict.share,
+         GX_VERSION, batch.n_staged, verdict.n_bad, verdict.share,
          verdict.max_bad_share, verdict.rejected, elapsed_ms),
     )
     with conn.cursor() as cur:

@@ -147,10 +147,12 @@ def weekly_row(version: int, **values) -> dict:
 def publish(conninfo: str, row: dict) -> None:
     with psycopg.connect(conninfo) as conn:
         conn.execute(
-            "insert into mart.chi_thi_04_snapshot (report_date, snapshot_version, period_start,"
-            " period_end, published_at, thresholds, content_hash, unit_count, report_file)"
-            " values (%(report_date)s, %(snapshot_version)s, %(period_start)s, %(period_end)s,"
-            " %(published_at)s, '{}', 'hash', 1, 'report.xlsx')", row)
+            "insert into mart.chi_thi_04_snapshot (tree_code, report_date, snapshot_version,"
+            " period_start, period_end, published_at, thresholds, content_hash, unit_count,"
+            " report_file, source_codes) values ('quang_nam', %(report_date)s,"
+            " %(snapshot_version)s, %(period_start)s, %(period_end)s, %(published_at)s, '{}',"
+            " 'hash', 1, 'report.xlsx', '{quang_nam}')", row)
+        row = {**row, "tree_code": "quang_nam"}
         columns = ", ".join(row)
         conn.execute(f"insert into mart.chi_thi_04_weekly ({columns})"
                      f" values ({', '.join(f'%({c})s' for c in row)})", row)

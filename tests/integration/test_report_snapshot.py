@@ -68,14 +68,18 @@ def test_missing_windows_name_every_uncovered_entity_and_day(warehouse):
     with psycopg.connect(warehouse) as conn:
         for entity in ("don_vi", "thu_tuc", "ho_so", "giao_dich"):
             (batch_id,) = conn.execute(
-                "insert into meta.load_batch (entity, window_start, window_end, status)"
-                " values (%s, %s, %s, 'loaded') returning batch_id",
+                "insert into meta.load_batch (source_code, entity, window_start, window_end,"
+                " status) values ('quang_nam', %s, %s, %s, 'loaded') returning batch_id",
                 (entity, period.start, period.cutoff)).fetchone()
             if entity != "giao_dich":  # one window covering the whole week
-                conn.execute("insert into meta.watermark values (%s, %s, %s, %s, now())",
+                conn.execute("insert into meta.watermark (entity, window_start, window_end,"
+                             " batch_id, loaded_at, source_code)"
+                             " values (%s, %s, %s, %s, now(), 'quang_nam')",
                              (entity, period.start, period.cutoff, batch_id))
         day = datetime(2026, 3, 9, tzinfo=VN)
-        conn.execute("insert into meta.watermark values ('giao_dich', %s, %s, %s, now())",
-                     (day, day.replace(day=10), batch_id))
+        conn.execute("insert into meta.watermark (entity, window_start, window_end, batch_id,"
+                     " loaded_at, source_code) values ('giao_dich', %s, %s, %s, now(),"
+                     " 'quang_nam')", (day, day.replace(day=10), batch_id))
     missing = missing_windows(warehouse, period)
-    assert missing == [("giao_dich", date(2026, 3, d)) for d in (6, 7, 8, 10, 11, 12)]
+    assert missing == [("quang_nam", "giao_dich", date(2026, 3, d))
+                       for d in (6, 7, 8, 10, 11, 12)]

@@ -413,10 +413,13 @@ comment on column mart.v_chi_thi_04_long.tree_code is 'Cây báo cáo / the repo
 -- The unit tree of a report tree at a cutoff
 -- ---------------------------------------------------------------------------------------------
 
--- the sources a report tree sums: its own and its descendants'
-create function meta.tree_sources(tree text)
+-- The sources a report tree sums (its own and its descendants'), and the default tree. They
+-- read meta, which BI's bi_reader cannot: security definer, so that dw.unit_tree_at and
+-- dw.v_unit_tree_current work for BI while meta stays closed (they return codes only).
+create function dw.tree_sources(tree text)
 returns setof text
-language sql stable
+language sql stable security definer
+set search_path = pg_catalog, pg_temp
 as $$
 with recursive trees (tree_code) as (
     select t.tree_code from meta.report_tree as t where t.tree_code = tree
@@ -430,13 +433,14 @@ from meta.source as s
 where s.tree_code in (select trees.tree_code from trees)
 $$;
 
-comment on function meta.tree_sources(text) is
+comment on function dw.tree_sources(text) is
     'Các nguồn của một cây báo cáo / the sources a report tree sums: its own and its child trees''';
 
 -- the tree a warehouse reports by default: the first top-level tree of the configuration
-create function meta.default_tree()
+create function dw.default_tree()
 returns text
-language sql stable
+language sql stable security definer
+set search_path = pg_catalog, pg_temp
 return (
     select t.tree_code
     from meta.report_tree as t
@@ -461,7 +465,8 @@ returns table (
     ancestor_codes text[],
     source_code text
 )
-language sql stable
+language sql stable security definer  -- reads meta's trees for BI, which cannot (see above)
+set search_path = pg_catalog, pg_temp
 rows 1000
 as $$
 with recursive
@@ -675,7 +680,7 @@ returns table (
 language sql stable
 rows 1000
 as $$
-select * from dw.unit_tree_at(cutoff, meta.default_tree())
+select * from dw.unit_tree_at(cutoff, dw.default_tree())
 $$;
 
 comment on function dw.unit_tree_at(timestamptz) is

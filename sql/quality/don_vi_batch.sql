@@ -27,9 +27,10 @@ conflicting_versions as (
     having count(*) > 1
 ),
 
--- a parent is known when this very catalogue lists it or dw already has it
+-- a parent is known when this very catalogue lists it or dw already has it (a record without a
+-- code names no unit: with a NULL here, `in` would be NULL for every unknown parent, a pass)
 known_unit_codes as (
-    select unit_code from staging.don_vi where batch_id = %(batch_id)s
+    select unit_code from staging.don_vi where batch_id = %(batch_id)s and unit_code is not null
     union
     select unit_code from dw.dim_unit
     where source_code = (select batch_source.source_code from batch_source)

@@ -27,7 +27,7 @@ candidate_dossiers as (
         d.fee_total
     from dw.fact_dossier as d
     left join report_units as u on d.unit_durable_key = u.unit_durable_key
-    where d.source_code in (select meta.tree_sources(%(tree_code)s))
+    where d.source_code in (select dw.tree_sources(%(tree_code)s))
         and d.received_at < %(cutoff)s
         and (d.finished_at is null or d.finished_at >= %(period_start)s)
 ),

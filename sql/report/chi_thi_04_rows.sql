@@ -32,7 +32,7 @@ procedure_versions_at_cutoff as (
         procedure_durable_key,
         online_level
     from dw.dim_procedure
-    where source_code in (select meta.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
+    where source_code in (select dw.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
     order by source_code, procedure_code, valid_from desc
 ),
 

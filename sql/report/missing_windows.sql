@@ -6,7 +6,7 @@ with
 
 period_days as (
     select source_code, entity, day
-    from meta.tree_sources(%(tree_code)s) as source_code
+    from dw.tree_sources(%(tree_code)s) as source_code
     cross join unnest(%(entities)s::text[]) as entity
     cross join unnest(%(days)s::date[]) as day
 ),

@@ -7,6 +7,6 @@ from (
     inner join meta.load_batch on parked_record.batch_id = load_batch.batch_id
     -- rule is the unnest's column, not parked_record's
     cross join unnest(parked_record.rules) as rule  -- noqa: RF03
-    where load_batch.source_code in (select meta.tree_sources(%(tree_code)s))
+    where load_batch.source_code in (select dw.tree_sources(%(tree_code)s))
     group by rule
 ) as by_rule

@@ -8,7 +8,7 @@ period_batches as (
     select batch_id, entity, n_extracted
     from meta.load_batch
     where status = 'loaded'
-        and source_code in (select meta.tree_sources(%(tree_code)s))
+        and source_code in (select dw.tree_sources(%(tree_code)s))
         and window_start >= %(period_start)s
         and window_end <= %(cutoff)s
 ),

@@ -8,6 +8,6 @@ values (
     %(report_date)s, %(snapshot_version)s, %(period_start)s, %(period_end)s,
     date_trunc('second', clock_timestamp()), %(thresholds)s, %(content_hash)s, %(unit_count)s,
     %(report_file)s, %(dag_run_id)s, %(parked_by_rule)s, %(parked_in_period)s,
-    %(max_parked_share)s, %(tree_code)s, array(select meta.tree_sources(%(tree_code)s) order by 1)
+    %(max_parked_share)s, %(tree_code)s, array(select dw.tree_sources(%(tree_code)s) order by 1)
 )
 returning published_at

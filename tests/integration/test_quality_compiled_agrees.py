@@ -187,8 +187,8 @@ BAD = {
 }
 
 
-# A unit without a code hides every unknown parent and successor of its batch (the batch
-# query's `in (…)` over codes that include NULL is NULL, which passes): its own batch.
+# A unit without a code next to units of the batch: it once hid every unknown parent and
+# successor of its batch (`in (…)` over codes that included NULL); its own batch here too.
 SEPARATE = {"don_vi": [[good_unit("000.00.21.H49"), good_unit(None)]]}
 
 

@@ -205,6 +205,10 @@ BAD = {
                                good_unit("000.00.05.H49", CapDonVi="quan")),
     "unit with an unknown parent": kind("don_vi", "000.00.06.H49", {"don_vi.unknown_parent"},
                                         good_unit("000.00.06.H49", MaDonViCha="000.00.98.H49")),
+    # in the same catalogue as the unit above: a codeless unit once made every unknown parent
+    # of its batch pass (a NULL among the known codes)
+    "unit without a code": kind("don_vi", None, {"don_vi.missing_key"},
+                                without(good_unit("000.00.97.H49"), "MaDinhDanh")),
     "oversized unit name": kind("don_vi", "000.00.07.H49", {"don_vi.oversized_name"},
                                 good_unit("000.00.07.H49", name=LONG_NAME)),
     # the unit tree: a parent chain that never reaches the root (issue 13, item 2)

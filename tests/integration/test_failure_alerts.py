@@ -54,7 +54,8 @@ def test_a_failed_task_emails_the_recipients_of_tthc_smtp(smtp_sink):
     recipients, message = smtp_sink.messages[0]
     assert sorted(recipients) == sorted(RECIPIENTS)
     assert message["From"] == "etl@example.vn"
-    assert message["Subject"] == f"[TTHC] daily_payments__quang_nam.prepare_warehouse failed ({run.run_id})"
+    assert message["Subject"] \
+        == f"[TTHC] daily_payments__quang_nam.prepare_warehouse failed ({run.run_id})"
     body = message.get_body(("html", "plain")).get_content()
     assert "OperationalError" in body and "Connection refused" in body
     assert f"run {run.run_id}" in body

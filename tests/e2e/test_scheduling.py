@@ -84,7 +84,7 @@ def test_after_a_three_day_outage_every_missed_day_runs_in_order_and_the_report_
     # and the Friday wait (the weekly sensor's verdict) holds the report back.
     period = ReportPeriod(date(2026, 3, 6))
     missing = missing_windows(warehouse, period)
-    assert sorted({day for _, day in missing}) == [date(2026, 3, 3), date(2026, 3, 4),
+    assert sorted({window.day for window in missing}) == [date(2026, 3, 3), date(2026, 3, 4),
                                                    date(2026, 3, 5)]
     assert coverage_verdict(period, missing, now=at(date(2026, 3, 6), 8)) is False
 

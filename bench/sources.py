@@ -66,6 +66,15 @@ def run_mode(mode: str, shapes: dict[str, Shape], urls: dict[str, str], conninfo
              log) -> dict:
     results: dict[str, dict] = {}
     load_before = common.load_average()
+    samples: list[float] = []  # the 1-minute load average every 10 s while the mode runs
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(10):
+            samples.append(common.load_average()[0])
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     began = time.perf_counter()
     if mode == "concurrent":
         def work(code: str) -> None:
@@ -80,6 +89,8 @@ def run_mode(mode: str, shapes: dict[str, Shape], urls: dict[str, str], conninfo
         for code in shapes:
             results[code] = _run_source(shapes[code], urls[code], conninfo, code)
     elapsed = time.perf_counter() - began
+    done.set()
+    sampler.join()
     scale = sum(shape.scale for shape in shapes.values())
     for code, result in results.items():
         if "error" in result:
@@ -92,7 +103,8 @@ def run_mode(mode: str, shapes: dict[str, Shape], urls: dict[str, str], conninfo
     log(f"  {mode}: {elapsed:.1f} s in all, {scale / elapsed:,.0f} dossiers/s "
         f"(load {load_before[0]:.2f} before, {common.load_average()[0]:.2f} after)")
     return {"elapsed_s": elapsed, "dossiers_per_s": scale / elapsed, "sources": results,
-            "load_average_before": load_before, "load_average_after": common.load_average()}
+            "load_average_before": load_before, "load_average_after": common.load_average(),
+            "load_average_during": samples}
 
 
 def check_counts(mode_result: dict, shapes: dict[str, Shape], conninfo: str) -> dict:
@@ -226,11 +238,15 @@ def render(report: dict) -> str:
     lines = [f"{len(report['sources'])} sources × {report['scale']:,} dossiers", "",
              "| mode | source | wall s | dossiers/s | extract / stage / validate / load s "
              "| peak RSS MB per process: extract / stage / validate / load "
-             "| load avg (1 min) before → after |",
+             "| load avg (1 min) before → after (during) |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for mode, result in report["modes"].items():
         load = (f"{result['load_average_before'][0]:.2f} → "
                 f"{result['load_average_after'][0]:.2f}")
+        during = result.get("load_average_during")
+        if during:
+            load += (f" (during: {min(during):.2f}–{max(during):.2f}, "
+                     f"median {common.median(during):.2f})")
         for code, source in result["sources"].items():
             if "error" in source:
                 lines.append(f"| {mode} | {code} | failed | | | | |")

@@ -16,8 +16,8 @@ export GX_ANALYTICS_ENABLED              ?= false
 export AIRFLOW__CORE__DEFAULT_TIMEZONE   ?= Asia/Ho_Chi_Minh
 
 .PHONY: install test lint demo backfill ui simulator data-dictionary screenshots clean \
-        bench bench-quick bench-friday bench-partitioning bench-simulator bench-peers \
-        bench-report
+        bench bench-quick bench-friday bench-partitioning bench-sources bench-simulator \
+        bench-peers bench-report
 
 install: $(STAMP)
 
@@ -79,7 +79,8 @@ screenshots: $(STAMP) $(AIRFLOW_DB)
 # Benchmarks (bench/README.md), never part of `make test`. Results go to bench/out/.
 # bench: the ingest at 100k and 1M dossiers against the limit, dlt and pandas (long: about 45
 # min on 2 cores); bench-quick: 100k once; bench-friday: P5 at 1M, 2.5M and 5M dossiers;
-# bench-partitioning: the dossier facts unpartitioned, by source and by month (issue 14).
+# bench-partitioning: the dossier facts unpartitioned, by source and by month (issue 14);
+# bench-sources: two sources' daily runs at once and in turn, 1M dossiers each (issue 14).
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py --scales 100000 1000000 --runs 3 1 $(BENCH_ARGS)
@@ -92,6 +93,9 @@ bench-friday: $(STAMP)
 
 bench-partitioning: $(STAMP)
 	$(BIN)/python bench/partitioning.py --dossiers 3000000 --runs 3 $(BENCH_ARGS)
+
+bench-sources: $(STAMP)
+	$(BIN)/python bench/sources.py --sources 2 --scale 1000000 $(BENCH_ARGS)
 
 bench-simulator: $(STAMP)
 	$(BIN)/python bench/simulator_memory.py

@@ -49,6 +49,7 @@ class Shape:
 
     scale: int
     seed: int = 2022
+    province_code: str = "H49"  # the simulator's --province-code: ends every unit and dossier code
     start: date = date(2026, 3, 2)  # a Monday
     end: date = date(2026, 3, 30)
     report_date: date = date(2026, 3, 27)  # a Friday: its week [03-20, 03-27) is inside the range
@@ -66,8 +67,62 @@ class Shape:
 
     def simulator_args(self) -> list[str]:
         return ["--seed", str(self.seed), "--scale", str(self.scale),
+                "--province-code", self.province_code,
                 "--start", self.start.isoformat(), "--end", self.end.isoformat(),
                 "--now", self.now.strftime("%Y%m%d%H%M%S")]
+
+
+# Source codes for benchmarks of several sources, named like config/sources.yaml's entries:
+# the 34 provinces and cities since 1 July 2025.
+PROVINCES = (
+    "ha_noi", "ho_chi_minh", "hai_phong", "da_nang", "hue", "can_tho", "quang_ninh",
+    "thanh_hoa", "nghe_an", "ha_tinh", "quang_tri", "quang_ngai", "gia_lai", "khanh_hoa",
+    "lam_dong", "dak_lak", "dong_nai", "tay_ninh", "vinh_long", "dong_thap", "ca_mau",
+    "an_giang", "cao_bang", "dien_bien", "lai_chau", "lang_son", "son_la", "tuyen_quang",
+    "lao_cai", "thai_nguyen", "phu_tho", "bac_ninh", "hung_yen", "ninh_binh")
+NATIONAL_TREE = "toan_quoc"
+
+
+def source_codes(count: int) -> list[str]:
+    """``count`` source codes, one per province (``ha_noi``, ``ho_chi_minh``, …)."""
+    if not 1 <= count <= len(PROVINCES):
+        raise ValueError(f"between 1 and {len(PROVINCES)} sources, not {count}")
+    return list(PROVINCES[:count])
+
+
+def province_code(index: int) -> str:
+    """The simulator's ``--province-code`` of the ``index``-th source (H10, H11, …)."""
+    return f"H{10 + index:02d}"
+
+
+def sources_document(codes: list[str]) -> dict:
+    """A source list as config/sources.yaml writes it: one tree per source, and with several
+    sources the national rollup ``toan_quoc`` over them (each source's tree its child)."""
+    national = len(codes) > 1
+    trees = [{"code": NATIONAL_TREE, "name": "Toàn quốc"}] if national else []
+    trees += [{"code": code, "name": f"Tỉnh {code}",
+               **({"parent": NATIONAL_TREE} if national else {})} for code in codes]
+    sources = [{"code": code, "name": f"Một cửa {code}", "tree": code,
+                "tthc_connection": f"tthc_{code}", "payment_connection": f"payment_{code}"}
+               for code in codes]
+    return {"trees": trees, "sources": sources}
+
+
+def use_sources(codes: list[str], path: Path) -> Path:
+    """Write the source list of ``codes`` to ``path`` (checked by the pipeline's own parser) and
+    point ``TTHC_SOURCES_FILE`` at it, for this process and every stage it starts."""
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "include"))
+    from tthc_pipeline import sources
+
+    document = sources_document(codes)
+    sources.parse(document, where=str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    os.environ[sources.SOURCES_FILE_ENV] = str(path)
+    return path
 
 
 def _midnight(day: date) -> datetime:

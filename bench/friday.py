@@ -15,12 +15,24 @@ the shape the daily loads give it:
 - supplement rounds (with their due dates), payments for the fee-bearing half (online ones
   mostly through the gateway, some failed or refunded).
 
+With ``--sources N`` (default 1) the units (3,000 in all, an equal tree per source: a root,
+departments, local units), the 2,000 procedures (every source has the national catalogue's
+codes, handled by its own units), the dossiers (each drawn uniformly into a source) and their
+payments are spread over N sources named like config/sources.yaml's entries (``ha_noi``,
+``ho_chi_minh``, …); every dw row carries its ``source_code`` and the keys V014's loads give it
+(``dw.source_key`` / ``dw.source_version_key``). The source list (one tree per source, and with
+N > 1 the national tree ``toan_quoc`` whose children they are) is written next to the output
+and named by ``TTHC_SOURCES_FILE``, so the migrations record it in ``meta.source`` and
+``meta.report_tree``.
+
 Then ``publish_snapshot`` runs for the previous Friday (so that regressions have something to
-compare with) and, timed, for the report date: the first run publishes version 1, the next
-ones recompute everything and find it unchanged. Each size gets its own database; the indexes
-are built after the bulk insert, as a restore would, and the tables analysed.
+compare with) and, timed, for the report date, for the first source's tree and, with N > 1,
+for ``toan_quoc``: the first run publishes version 1, the next ones recompute everything and
+find it unchanged. Each size gets its own database; the indexes are built after the bulk
+insert, as a restore would, and the tables analysed.
 
     .venv/bin/python bench/friday.py --dossiers 1000000 2500000 5000000 --runs 3
+    .venv/bin/python bench/friday.py --dossiers 1000000 --sources 34 --runs 3
 """
 
 from __future__ import annotations
@@ -37,44 +49,63 @@ import common  # noqa: E402
 
 REPORT_DATE = date(2026, 3, 27)
 UNITS = 3000
+VALID_FROM = "'2020-01-01 00:00+07'"
 
-# Generation, in order. %(n)s dossiers; %(r)s the report date's 00:00 local.
+
+def _unit_code(source: str, number: str) -> str:
+    """SQL: the code of unit ``number`` of the ``source``-th source (1-based): U0000…U2999 for
+    the first (the codes of the one-source benchmark), U10000… for the second, U20000… for the
+    third, so that no two sources share a unit code (unit codes are national identifiers)."""
+    return (f"('U' || case when {source} = 1 then '' else ({source} - 1)::text end"
+            f" || lpad(({number})::text, 4, '0'))")
+
+
+# a procedure's k-th handling unit: one of its source's local units
+_HANDLING_UNIT = "%(nd)s + 1 + ((i * 31 + k * 977) %% (%(us)s - %(nd)s - 1))"
+
+# Generation, in order. %(n)s dossiers; %(r)s the report date's 00:00 local; %(codes)s the
+# source codes (text[]); %(us)s units per source (a root, %(nd)s departments, the rest local).
 GENERATE = [
-    ("units", """
-insert into dw.dim_unit (unit_key, unit_durable_key, unit_code, unit_name, unit_level,
-                         parent_unit_code, area_code, is_active, valid_from, row_hash)
-select dw.version_key(code, '2020-01-01 00:00+07'), dw.hash_key(code), code, 'Đơn vị ' || code,
-       level, parent, null, true, '2020-01-01 00:00+07', md5(code)
+    ("units", f"""
+insert into dw.dim_unit (unit_key, unit_durable_key, source_code, unit_code, unit_name,
+                         unit_level, parent_unit_code, area_code, is_active, valid_from,
+                         row_hash)
+select dw.source_version_key(source_code, code, {VALID_FROM}), dw.source_key(source_code, code),
+       source_code, code, 'Đơn vị ' || code, level, parent, null, true, {VALID_FROM}, md5(code)
 from (
-    select i, format('U%%s', lpad(i::text, 4, '0')) as code,
-           case when i = 0 then 'tinh' when i <= 60 then 'so_huyen' else 'xa' end as level,
-           case when i = 0 then null when i <= 60 then 'U0000'
-                else format('U%%s', lpad((1 + (i * 7919) %% 60)::text, 4, '0')) end as parent
-    from generate_series(0, %(units)s - 1) as i
+    select c.source_code, {_unit_code("c.s", "j")} as code,
+           case when j = 0 then 'tinh' when j <= %(nd)s then 'so_huyen' else 'xa' end as level,
+           case when j = 0 then null when j <= %(nd)s then {_unit_code("c.s", "0")}
+                else {_unit_code("c.s", "1 + (j * 7919) %% %(nd)s")} end as parent
+    from unnest(%(codes)s::text[]) with ordinality as c (source_code, s)
+    cross join generate_series(0, %(us)s - 1) as j
 ) as u
 """),
-    ("procedures", """
-insert into dw.dim_procedure (procedure_key, procedure_durable_key, procedure_code,
+    # every source has the national catalogue's 2,000 procedure codes, handled by its own units
+    ("procedures", f"""
+insert into dw.dim_procedure (procedure_key, procedure_durable_key, source_code, procedure_code,
     procedure_name, field_code, field_name, procedure_level, online_level, has_fees,
     legal_duration_days, handling_unit_codes, valid_from, row_hash)
-select dw.version_key(code, '2020-01-01 00:00+07'), dw.hash_key(code), code, 'Thủ tục ' || code,
+select dw.source_version_key(c.source_code, code, {VALID_FROM}),
+       dw.source_key(c.source_code, code), c.source_code, code, 'Thủ tục ' || code,
        'F' || (i %% 68), 'Lĩnh vực ' || (i %% 68), 'cap_' || (i %% 3),
        (array['khong', 'mot_phan', 'toan_trinh'])[1 + i %% 3], i %% 2 = 0, 3 + i %% 20,
-       array(select format('U%%s', lpad((61 + ((i * 31 + k * 977) %% (%(units)s - 61)))::text,
-                                        4, '0'))
+       array(select {_unit_code("c.s", _HANDLING_UNIT)}
              from generate_series(1, 2 + i %% 4) as k order by 1),
-       '2020-01-01 00:00+07', md5(code)
-from (select i, format('P%%s', lpad(i::text, 5, '0')) as code
-      from generate_series(1, 2000) as i) as p
+       {VALID_FROM}, md5(code)
+from unnest(%(codes)s::text[]) with ordinality as c (source_code, s)
+cross join (select i, format('P%%s', lpad(i::text, 5, '0')) as code
+            from generate_series(1, 2000) as i) as p
 """),
     ("bridge", """
-insert into dw.bridge_procedure_unit (procedure_key, unit_code, unit_durable_key)
-select distinct p.procedure_key, u.code, dw.hash_key(u.code)
+insert into dw.bridge_procedure_unit (procedure_key, unit_code, unit_durable_key, source_code)
+select distinct p.procedure_key, u.code, dw.source_key(p.source_code, u.code), p.source_code
 from dw.dim_procedure as p cross join lateral unnest(p.handling_unit_codes) as u (code)
 where p.procedure_key <> -1
 """),
-    # One row per dossier with its whole timeline; the facts below are cut from it.
-    ("timelines", """
+    # One row per dossier with its whole timeline; the facts below are cut from it. A dossier's
+    # source is drawn uniformly from the sources.
+    ("timelines", f"""
 create unlogged table bench_timeline as
 with base as (
     select
@@ -86,6 +117,7 @@ with base as (
     from generate_series(1, %(n)s) as i
 ), placed as (
     select *,
+        1 + ((h >> 40) & 8388607) %% cardinality(%(codes)s::text[]) as s,
         case extract(isodow from day at time zone 'Asia/Ho_Chi_Minh')
             when 6 then day - interval '1 day' when 7 then day - interval '2 days' else day end
         + interval '450 minutes' + interval '1 minute' * (random() * 570) as received_at,
@@ -94,9 +126,10 @@ with base as (
 )
 select
     i,
+    (%(codes)s::text[])[s] as source_code,
     format('D%%s', i) as dossier_code,
-    dw.hash_key(format('D%%s', i)) as dossier_key,
-    format('U%%s', lpad((61 + (h & 2147483647) %% (%(units)s - 61))::text, 4, '0')) as unit_code,
+    dw.source_key((%(codes)s::text[])[s], format('D%%s', i)) as dossier_key,
+    {_unit_code("s", "%(nd)s + 1 + (h & 2147483647) %% (%(us)s - %(nd)s - 1)")} as unit_code,
     format('P%%s', lpad((1 + ((h >> 20) & 2147483647) %% 2000)::text, 5, '0')) as procedure_code,
     case when u1 < 0.55 then 2 when u1 < 0.95 then 1 else 3 end as channel_key,
     received_at - case when u1 < 0.55 then interval '1 day' * (u2 * 3) else '0'::interval end
@@ -117,14 +150,15 @@ from placed
 """),
     ("dossiers", """
 insert into dw.fact_dossier (
-    dossier_key, dossier_code, unit_durable_key, procedure_durable_key, channel_key,
-    applicant_type_key, current_status_key, applicant_hash, submitted_at, received_at, due_at,
-    finished_at, returned_at, submitted_date_key, received_date_key, due_date_key,
-    finished_date_key, returned_date_key, supplement_count, fee_total, service_fee_total,
-    levy_total, online_payment_code, is_paid_online, has_digitised_components,
-    source_updated_at)
+    dossier_key, source_code, dossier_code, unit_durable_key, procedure_durable_key,
+    channel_key, applicant_type_key, current_status_key, applicant_hash, submitted_at,
+    received_at, due_at, finished_at, returned_at, submitted_date_key, received_date_key,
+    due_date_key, finished_date_key, returned_date_key, supplement_count, fee_total,
+    service_fee_total, levy_total, online_payment_code, is_paid_online,
+    has_digitised_components, source_updated_at)
 select
-    dossier_key, dossier_code, dw.hash_key(unit_code), dw.hash_key(procedure_code), channel_key,
+    dossier_key, source_code, dossier_code, dw.source_key(source_code, unit_code),
+    dw.source_key(source_code, procedure_code), channel_key,
     1, s.status, hmac(dossier_code, 'bench', 'sha256'), submitted_at,
     case when outcome = 3 then null else received_at end, due_at, f.finished, f.returned,
     dw.date_key(submitted_at), dw.date_key(case when outcome = 3 then null else received_at end),
@@ -149,11 +183,11 @@ cross join lateral (
 """),
     ("status steps", """
 insert into dw.fact_dossier_status (dossier_key, step_no, status_key, status_at,
-                                    status_date_key, room_name, officer_code)
+                                    status_date_key, room_name, officer_code, source_code)
 select dossier_key, row_number() over (partition by dossier_key order by at, seq),
-       status, at, dw.date_key(at), 'Bộ phận một cửa', 'CB' || (i %% 997)
+       status, at, dw.date_key(at), 'Bộ phận một cửa', 'CB' || (i %% 997), source_code
 from (
-    select t.dossier_key, t.i, s.seq, s.status, s.at
+    select t.dossier_key, t.source_code, t.i, s.seq, s.status, s.at
     from bench_timeline as t
     cross join lateral (values
         (1, 1, t.submitted_at),
@@ -179,10 +213,10 @@ from (
 """),
     ("supplement rounds", """
 insert into dw.fact_dossier_supplement (dossier_key, round_no, requested_at, received_at,
-    previous_due_at, new_due_at, requested_date_key, received_date_key)
+    previous_due_at, new_due_at, requested_date_key, received_date_key, source_code)
 select dossier_key, k, requested, answered, due_at + interval '1 day' * ((k - 1) * 3),
        case when answered is not null then due_at + interval '1 day' * (k * 3) end,
-       dw.date_key(requested), dw.date_key(answered)
+       dw.date_key(requested), dw.date_key(answered), source_code
 from bench_timeline as t
 cross join lateral generate_series(1, t.rounds) as k
 cross join lateral (
@@ -193,13 +227,14 @@ cross join lateral (
 where t.rounds > 0
 """),
     ("payments", """
-insert into dw.fact_payment (payment_key, payment_ref, transaction_code, dossier_key,
-    dossier_code, unit_durable_key, procedure_durable_key, amount, service_fee_amount,
-    levy_amount, payment_method, payment_channel_code, bank_code, payment_status, error_code,
-    initiated_at, succeeded_at, refunded_at, initiated_date_key, succeeded_date_key,
-    refunded_date_key, source_updated_at)
-select dw.hash_key(ref), ref, 'T' || i, dossier_key, dossier_code, dw.hash_key(unit_code),
-       dw.hash_key(procedure_code), 200000, 50000, 150000, method, null, 'VCB',
+insert into dw.fact_payment (payment_key, source_code, payment_ref, transaction_code,
+    dossier_key, dossier_code, unit_durable_key, procedure_durable_key, amount,
+    service_fee_amount, levy_amount, payment_method, payment_channel_code, bank_code,
+    payment_status, error_code, initiated_at, succeeded_at, refunded_at, initiated_date_key,
+    succeeded_date_key, refunded_date_key, source_updated_at)
+select dw.source_key(source_code, ref), source_code, ref, 'T' || i, dossier_key, dossier_code,
+       dw.source_key(source_code, unit_code), dw.source_key(source_code, procedure_code),
+       200000, 50000, 150000, method, null, 'VCB',
        case when failed then 'that-bai' when refunded then 'hoan-phi' else 'thanh-cong' end,
        case when failed then '99' else '00' end, initiated,
        case when failed then null else initiated + interval '2 minutes' end,
@@ -237,7 +272,7 @@ def _indexes(conn) -> list[tuple[str, str, str]]:
         order by 1, 2""").fetchall()
 
 
-def build(conninfo: str, dossiers: int, log) -> dict:
+def build(conninfo: str, dossiers: int, codes: list[str], log) -> dict:
     import psycopg
 
     timings = {}
@@ -254,7 +289,9 @@ def build(conninfo: str, dossiers: int, log) -> dict:
                 conn.execute(f'drop index dw."{name}"')
         conn.execute("select setseed(0.42)")
         cutoff = datetime(REPORT_DATE.year, REPORT_DATE.month, REPORT_DATE.day, tzinfo=common.TZ)
-        params = {"n": dossiers, "r": cutoff, "units": UNITS}
+        per_source = UNITS // len(codes)
+        params = {"n": dossiers, "r": cutoff, "codes": codes, "us": per_source,
+                  "nd": max(2, per_source // 50)}
         for name, statement in GENERATE:
             began = time.perf_counter()
             conn.execute(statement, params)
@@ -272,11 +309,14 @@ def build(conninfo: str, dossiers: int, log) -> dict:
             select 'fact_dossier_supplement', count(*) from dw.fact_dossier_supplement union all
             select 'fact_payment', count(*) from dw.fact_payment union all
             select 'dim_unit', count(*) - 1 from dw.dim_unit""").fetchall())
-    return {"timings": timings, "counts": counts}
+        by_source = dict(conn.execute(
+            "select source_code, count(*) from dw.fact_dossier group by 1 order by 1").fetchall())
+    return {"timings": timings, "counts": counts, "dossiers_by_source": by_source}
 
 
-def _root_row(conninfo: str) -> dict:
-    """The report's row for the root unit (the whole tree): proof the data means something."""
+def _root_row(conninfo: str, tree: str, root_unit: str) -> dict:
+    """The report's row for the root of ``tree`` (the whole tree): proof the data means
+    something."""
     import psycopg
     from psycopg.rows import dict_row
 
@@ -285,12 +325,13 @@ def _root_row(conninfo: str) -> dict:
             "select received, received_online, carried_over, resolved, resolved_late, pending,"
             " pending_overdue, on_time_rate, online_rate, online_payment_rate, overall_colour,"
             " (select count(*) from mart.chi_thi_04_latest l where l.report_date = r.report_date"
-            "  and l.regressed) as regressed_units"
-            " from mart.chi_thi_04_latest as r where report_date = %s and unit_code = 'U0000'",
-            (REPORT_DATE,)).fetchone()
+            "  and l.tree_code = r.tree_code and l.regressed) as regressed_units"
+            " from mart.chi_thi_04_latest as r"
+            " where report_date = %s and tree_code = %s and unit_code = %s",
+            (REPORT_DATE, tree, root_unit)).fetchone()
 
 
-def explain(conninfo: str, path: Path, jit: bool = False) -> None:
+def explain(conninfo: str, path: Path, tree: str, jit: bool = False) -> None:
     """EXPLAIN ANALYZE of the report's statements (the costly part of publish_snapshot), as
     publish_snapshot runs it (JIT off) or, for comparison, with the server's default JIT."""
     import psycopg
@@ -306,7 +347,8 @@ def explain(conninfo: str, path: Path, jit: bool = False) -> None:
         conn.execute(f"set local jit = {'on' if jit else 'off'}")
         if not jit:  # as publish_snapshot runs it; the JIT plan is the query before this change
             conn.execute("set local work_mem = '256MB'")
-        params = {"report_date": period.report_date, "period_start": period.start,
+        params = {"tree_code": tree, "report_date": period.report_date,
+                  "period_start": period.start,
                   "cutoff": period.cutoff, "previous_date": period.previous_report_date,
                   "thresholds": Jsonb(read_thresholds(conn))}
         plan = []
@@ -322,10 +364,22 @@ def explain(conninfo: str, path: Path, jit: bool = False) -> None:
     path.write_text("\n".join(plan) + "\n", encoding="utf-8")
 
 
-def publish(conninfo: str, report_date: date, timeout: float) -> common.Measured:
+def publish(conninfo: str, report_date: date, tree: str, timeout: float) -> common.Measured:
     return common.run_measured([str(common.BENCH / "stage.py"), "publish", "--conninfo",
-                                conninfo, "--report-date", report_date.isoformat()],
-                               timeout=timeout)
+                                conninfo, "--report-date", report_date.isoformat(),
+                                "--tree-code", tree], timeout=timeout)
+
+
+def trees(codes: list[str]) -> dict[str, str]:
+    """The trees timed, {tree: its root unit's code}: the first province's, and with several
+    sources the national rollup (its root row has the tree's own code)."""
+    timed = {codes[0]: _ROOT_UNIT}
+    if len(codes) > 1:
+        timed[common.NATIONAL_TREE] = common.NATIONAL_TREE
+    return timed
+
+
+_ROOT_UNIT = "U0000"  # the first source's root unit
 
 
 def main() -> None:
@@ -333,6 +387,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, nargs="+",
                         default=[1_000_000, 2_500_000, 5_000_000])
+    parser.add_argument("--sources", type=int, default=1,
+                        help="sources the units, procedures, dossiers and payments are spread "
+                             "over; with more than one, the national tree toan_quoc over them")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
@@ -342,42 +399,55 @@ def main() -> None:
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     output = args.output or common.OUT / f"friday-{stamp}.json"
+    codes = common.source_codes(args.sources)
+    common.use_sources(codes, output.with_suffix(".sources.yaml"))
+    timed = trees(codes)
     report: dict = {"started": stamp, "report_date": REPORT_DATE.isoformat(), "units": UNITS,
-                    "server_settings": common.SERVER_SETTINGS, "sizes": {}}
+                    "sources": codes, "server_settings": common.SERVER_SETTINGS, "sizes": {}}
     with common.postgres() as pg:
         for dossiers in args.dossiers:
             name = f"bench_friday_{dossiers}"
             conninfo = common.fresh_database(pg, name)
             load = common.load_average()
-            log(f"{dossiers} dossiers: load average {load[0]:.2f}")
+            log(f"{dossiers} dossiers in {len(codes)} source(s): load average {load[0]:.2f}")
             prepared = common.run_measured(
                 [str(common.BENCH / "stage.py"), "prepare", "--conninfo", conninfo,
                  "--window-start", "2025-01-01T00:00:00+07:00",
                  "--window-end", "2026-12-31T00:00:00+07:00"], timeout=600)
-            built = build(conninfo, dossiers, log)
-            previous = publish(conninfo, REPORT_DATE - timedelta(days=7), 1800)
-            runs = []
-            for run in range(args.runs):
-                m = publish(conninfo, REPORT_DATE, 1800)
-                runs.append({"seconds": m.seconds, "wall_s": m.wall_s,
-                             "max_rss_mb": m.max_rss_mb, **m.result,
-                             "load_average": common.load_average()})
-                log(f"  run {run + 1}: {m.seconds:.1f} s ({m.result})")
-            explain(conninfo, output.with_name(f"{output.stem}-plan-{dossiers}.txt"))
-            explain(conninfo, output.with_name(f"{output.stem}-plan-{dossiers}-jit.txt"), True)
+            built = build(conninfo, dossiers, codes, log)
             size = {"build": built, "prepare_s": prepared.seconds,
-                    "root_row": _root_row(conninfo),
+                    "db_mb": common.database_size_mb(conninfo), "load_average_before": load,
+                    "trees": {}}
+            for tree, root_unit in timed.items():
+                previous = publish(conninfo, REPORT_DATE - timedelta(days=7), tree, 1800)
+                runs = []
+                for run in range(args.runs):
+                    before = common.load_average()
+                    m = publish(conninfo, REPORT_DATE, tree, 1800)
+                    runs.append({"seconds": m.seconds, "wall_s": m.wall_s,
+                                 "max_rss_mb": m.max_rss_mb, **m.result,
+                                 "load_average_before": before,
+                                 "load_average": common.load_average()})
+                    log(f"  {tree} run {run + 1}: {m.seconds:.1f} s (load {before[0]:.2f}; "
+                        f"{m.result})")
+                size["trees"][tree] = {
+                    "root_row": _root_row(conninfo, tree, root_unit),
                     "previous_week": {"seconds": previous.seconds, **previous.result},
-                    "runs": runs, "median_s": common.median([r["seconds"] for r in runs]),
-                    "db_mb": common.database_size_mb(conninfo), "load_average_before": load}
+                    "runs": runs, "median_s": common.median([r["seconds"] for r in runs])}
+            biggest = list(timed)[-1]
+            explain(conninfo, output.with_name(f"{output.stem}-plan-{dossiers}.txt"), biggest)
+            explain(conninfo, output.with_name(f"{output.stem}-plan-{dossiers}-jit.txt"),
+                    biggest, True)
             report["sizes"][dossiers] = size
             common.write_json(output, report)
             common.drop_database(pg, name)
     log(f"results: {output}")
     for dossiers, size in report["sizes"].items():
-        print(f"{dossiers:>10} dossiers: publish median {size['median_s']:.1f} s "
-              f"({', '.join(format(r['seconds'], '.1f') for r in size['runs'])}), "
-              f"{size['build']['counts']}")
+        for tree, result in size["trees"].items():
+            print(f"{dossiers:>10} dossiers, {tree}: publish median {result['median_s']:.1f} s "
+                  f"({', '.join(format(r['seconds'], '.1f') for r in result['runs'])}), "
+                  f"{result['runs'][-1].get('unit_count')} units")
+        print(f"{'':>10} {size['build']['counts']}")
 
 
 if __name__ == "__main__":

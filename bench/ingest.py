@@ -94,13 +94,19 @@ def run_limit(shape: Shape, url: str, conninfo: str) -> dict:
             "db_mb": common.database_size_mb(conninfo), "entities": entities}
 
 
-def run_pipeline(shape: Shape, url: str, conninfo: str, publish: bool = True) -> dict:
-    prepared = _summary(_stage(["prepare", "--conninfo", conninfo, *_window_args(shape)], shape))
+def run_pipeline(shape: Shape, url: str, conninfo: str, publish: bool = True,
+                 prepare: bool = True, source_code: str | None = None) -> dict:
+    """One source's daily run: (prepare,) then extract → stage → validate → load per entity, each
+    stage its own process, as Airflow runs each task; ``source_code`` names the source of the
+    batches (default: the first configured source)."""
+    prepared = (_summary(_stage(["prepare", "--conninfo", conninfo, *_window_args(shape)], shape))
+                if prepare else None)
+    source_arg = ["--source-code", source_code] if source_code else []
     entities: dict[str, dict] = {}
     for entity in ENTITIES:
         stages = {}
         m = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", entity,
-                    *_window_args(shape)], shape)
+                    *_window_args(shape), *source_arg], shape)
         stages["extract"] = _summary(m)
         batch = ["--conninfo", conninfo, "--batch-id", str(m.result["batch_id"])]
         for name in STAGES[1:]:

@@ -5,7 +5,7 @@ and their status steps in ``dw.fact_dossier_status``, the two tables that grow w
 This benchmark builds three copies of the pair in one scratch database, side by side, with the
 same rows in the same physical order, and measures what partitioning changes:
 
-- ``none``: one table each, as today, with the ``source_code`` column that part 2 adds
+- ``none``: one table each, as today, with the ``source_code`` column V014 added
   (natural key unique per (source_code, dossier_code), surrogate key hashing source and code);
 - ``source``: LIST partitions, one per source (34), on ``source_code``;
 - ``month``: RANGE partitions by calendar month of ``submitted_at`` (NgayNopHoSo, the one date
@@ -107,9 +107,9 @@ with drawn as (
 )
 select
     i, source_code, 'D' || i as dossier_code,
-    dw.hash_key(source_code || '/D' || i) as dossier_key,
-    dw.hash_key(source_code || '/U' || mod(i * 7919, 500)) as unit_durable_key,
-    dw.hash_key(source_code || '/P' || mod(i * 104729, 2000)) as procedure_durable_key,
+    dw.source_key(source_code, 'D' || i) as dossier_key,
+    dw.source_key(source_code, 'U' || mod(i * 7919, 500)) as unit_durable_key,
+    dw.source_key(source_code, 'P' || mod(i * 104729, 2000)) as procedure_durable_key,
     case when u1 < 0.55 then 2 else 1 end as channel_key,
     submitted_at, received_at,
     received_at + interval '1 day' * (3 + floor(u4 * 20)) as due_at,
@@ -194,9 +194,9 @@ select %(batch)s as batch, f.dossier_key, f.source_code, f.dossier_code, f.unit_
 from bench_base_facts as f
 inner join bench_batch_pick as p on f.dossier_key = p.dossier_key and p.batch = %(batch)s
 union all
-select %(batch)s, dw.hash_key(%(source)s || '/N' || k), %(source)s, 'N' || k,
-    dw.hash_key(%(source)s || '/U' || mod(k, 500)),
-    dw.hash_key(%(source)s || '/P' || mod(k, 2000)), 2, 1, 2,
+select %(batch)s, dw.source_key(%(source)s, 'N' || k), %(source)s, 'N' || k,
+    dw.source_key(%(source)s, 'U' || mod(k, 500)),
+    dw.source_key(%(source)s, 'P' || mod(k, 2000)), 2, 1, 2,
     sha256(('N' || k)::bytea), %(moment)s - interval '3 hours', %(moment)s - interval '2 hours',
     %(moment)s + interval '10 days', null, null, dw.date_key(%(moment)s),
     dw.date_key(%(moment)s), dw.date_key(%(moment)s + interval '10 days'), -1, -1, 0, 0, 0, 0,
@@ -253,9 +253,9 @@ class Variant:
 
     def create(self) -> list[str]:
         s = self.schema
-        dossier_cols = "like dw.fact_dossier including defaults, source_code text not null"
-        step_cols = ("like dw.fact_dossier_status including defaults,"
-                     " source_code text not null"
+        # source_code (not null) comes with `like`, as V014 added it
+        dossier_cols = "like dw.fact_dossier including defaults"
+        step_cols = ("like dw.fact_dossier_status including defaults"
                      + (", dossier_submitted_at timestamptz" if self.name == "month" else ""))
         by = {"none": "", "source": " partition by list (source_code)",
               "month": " partition by range ({})"}[self.name]
@@ -264,8 +264,6 @@ class Variant:
                       + by.format("submitted_at"),
                       f"create table {s}.fact_dossier_status ({step_cols})"
                       + by.format("dossier_submitted_at")]
-        # content_hash (V012) comes with `like`; source_code is placed after it, which changes
-        # nothing measured here
         for table in ("fact_dossier", "fact_dossier_status"):
             if self.name == "source":
                 for code in self.sources:

@@ -8,10 +8,15 @@ Pipeline stages call exactly what the DAG tasks call (``tthc_pipeline.orchestrat
 
     stage.py prepare  --conninfo C --window-start ISO --window-end ISO
     stage.py extract  --conninfo C --url U --entity E --window-start ISO --window-end ISO
+                      [--source-code S]
     stage.py stage    --conninfo C --batch-id N
     stage.py validate --conninfo C --batch-id N
     stage.py load     --conninfo C --batch-id N
-    stage.py publish  --conninfo C --report-date YYYY-MM-DD
+    stage.py publish  --conninfo C --report-date YYYY-MM-DD [--tree-code T]
+
+The source list is config/sources.yaml, or the file ``TTHC_SOURCES_FILE`` names (the benchmarks
+of several sources write their own); ``--source-code`` / ``--tree-code`` default to its first
+source and tree, as the pipeline's functions do.
 
 and the reference points:
 
@@ -85,8 +90,9 @@ def extract(args: argparse.Namespace) -> dict:
         timed = _TimedPages(client.iter_pages)
         client.iter_pages = timed
         landed = extract_to_raw(client, args.conninfo, args.entity, start, end,
-                                dag_id="bench", run_id="bench")
+                                dag_id="bench", run_id="bench", source_code=args.source_code)
     return {"batch_id": landed.batch_id, "n_received": landed.n_received,
+            "source_code": landed.source_code,
             "source_seconds": timed.seconds, "pages": timed.pages}
 
 
@@ -170,9 +176,9 @@ def publish(args: argparse.Namespace) -> dict:
     from tthc_pipeline.report.snapshot import publish_snapshot
 
     snapshot = publish_snapshot(args.conninfo, date.fromisoformat(args.report_date),
-                                dag_run_id="bench")
-    return {"snapshot_version": snapshot.snapshot_version, "is_new": snapshot.is_new,
-            "unit_count": snapshot.unit_count}
+                                dag_run_id="bench", tree_code=args.tree_code)
+    return {"tree_code": args.tree_code, "snapshot_version": snapshot.snapshot_version,
+            "is_new": snapshot.is_new, "unit_count": snapshot.unit_count}
 
 
 def _pages(url: str, entity: str, start: datetime, end: datetime):
@@ -246,6 +252,8 @@ def main() -> None:
     parser.add_argument("--window-end")
     parser.add_argument("--batch-id", type=int)
     parser.add_argument("--report-date")
+    parser.add_argument("--source-code")
+    parser.add_argument("--tree-code")
     args = parser.parse_args()
     began = time.perf_counter()
     result = globals()[args.stage](args)

@@ -67,6 +67,7 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
             conn.execute(read_sql("staging/delete_batch.sql"), params)
             conn.execute(read_sql("staging/unstage_batch.sql"), params)
         crash_point("stage.after_unstage", entity)
+        _analyze_raw_batch_ids(conn, entity)
         with conn.transaction():
             lock_batch(conn, batch_id)  # the gate and the load of this batch wait until the end
             tables = entity_definition(entity).staging_tables
@@ -101,6 +102,17 @@ def _stage_table(conninfo: str, table: str, params: dict) -> int:
         n_rows = conn.execute(read_sql(f"staging/{table}.sql"), params).rowcount
         _analyze_batch_ids(conn, table)
     return n_rows
+
+
+def _analyze_raw_batch_ids(conn: psycopg.Connection, entity: str) -> None:
+    """Show the planner the landed batch in ``raw.<entity>`` before staging reads it (outside a
+    transaction: the table's analyze lock is held for the analyze alone, so two sources' stage
+    tasks do not queue behind each other's staging). With statistics that know only earlier
+    batches (autovacuum analysed the raw table after one batch: a second source's first batch,
+    or the next day's in a young warehouse), the new ``batch_id`` looks like one row, and the
+    staging statement's joins over the raw batch become nested loops over all of it: staging
+    56,000 payments took minutes instead of seconds (bench/RESULTS.md, section 7)."""
+    conn.execute(sql.SQL("analyze {} (batch_id)").format(sql.Identifier("raw", entity)))
 
 
 def _analyze_batch_ids(conn: psycopg.Connection, table: str) -> None:

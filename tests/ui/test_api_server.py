@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from urllib.parse import quote
 
 import pendulum
@@ -20,13 +19,16 @@ from helpers.dag_runs import load_dags_without_retries, pipeline_environment
 
 from simulator import SimulatorConfig, start_simulator
 from tthc_devtools.api_server import ApiServer, api_server
+from tthc_pipeline import sources
 from tthc_pipeline.warehouse.migrations import apply_migrations
 
 pytestmark = pytest.mark.integration
 
 DAG_ID = "daily_catalogues__quang_nam"
-DAG_FILES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "dags").glob("*.py")
-                   if not p.name.startswith("_"))
+# The DAGs the configured source list makes (config/sources.yaml): every source's daily DAGs,
+# every tree's Friday DAG, and the housekeeping one.
+CONFIGURED_DAGS = {*sources.daily_dag_ids(), "maintenance",
+                   *(sources.weekly_dag_id(tree.code) for tree in sources.load().trees)}
 # A day no other test loads: dag.test() replaces any run of the same DAG and logical date.
 LOGICAL_DATE = pendulum.datetime(2026, 2, 18, tz="Asia/Ho_Chi_Minh")  # loads 17 February
 CONFIG = SimulatorConfig(token="ui-token", seed=5, scale=200, start=date(2026, 2, 1),
@@ -62,7 +64,8 @@ def run_path(run_id: str) -> str:
 
 def test_every_dag_is_loaded_without_import_errors(server):
     dags = server.get("/api/v2/dags?limit=100")["dags"]
-    assert sorted(d["dag_id"] for d in dags) == DAG_FILES
+    # the metadata DB is the project's: other tests' source lists may have added their DAGs
+    assert CONFIGURED_DAGS <= {d["dag_id"] for d in dags}
     assert [d["dag_id"] for d in dags if d.get("has_import_errors")] == []
     assert server.get("/api/v2/importErrors") == {"import_errors": [], "total_entries": 0}
 

@@ -13,13 +13,18 @@ rebuilds the old tree from the units' NgayHieuLuc / NgayHetHieuLuc.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import psycopg
 import pytest
 
-from simulator import Province, SimulatorConfig, catalogue_records, start_simulator, window_records
-from tests.helpers.generated_province import load_province, local_midnight, publish_reports
+from simulator import Province, SimulatorConfig, catalogue_records, start_simulator
+from tests.helpers.generated_province import (
+    load_province,
+    local_midnight,
+    publish_reports,
+    root_counts,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +35,6 @@ CONFIG = SimulatorConfig(token="reorganisation-token", seed=2022,
                          scale=200 * (REPORTS[-1] - FIRST_DAY).days, start=FIRST_DAY,
                          end=REPORTS[-1], now=local_midnight(REPORTS[-1]),
                          reorganise_on=REORGANISED_ON)
-FINISHED = {7, 9, 10}
 
 
 def _province() -> Province:
@@ -62,24 +66,6 @@ def _rows(conninfo: str, report_date: date) -> dict[str, tuple]:
             for code, parent, received, resolved, pending in rows}
 
 
-def _expected_root(province: Province, cutoff: datetime) -> tuple[int, int, int]:
-    """received, resolved, pending of the whole source at ``cutoff`` (domain.md's rules)."""
-    start, end = _text(cutoff - timedelta(days=7)), _text(cutoff)
-    received = resolved = pending = 0
-    for record in window_records(province, "ho_so", local_midnight(date(2000, 1, 1)), cutoff):
-        status, accepted = record["TrangThaiHoSo"], record["NgayTiepNhan"]
-        if status in (1, 3) or not accepted:
-            continue
-        received += start <= accepted < end
-        if status in FINISHED:
-            resolved += start <= (record["NgayKetThucXuLy"] or "") < end
-        else:
-            pending += 1
-    return received, resolved, pending
-
-
-def _text(moment: datetime) -> str:
-    return moment.strftime("%Y%m%d%H%M%S")
 
 
 def test_every_friday_publishes_and_the_root_is_the_whole_source(warehouse) -> None:
@@ -87,7 +73,7 @@ def test_every_friday_publishes_and_the_root_is_the_whole_source(warehouse) -> N
     for report_date in REPORTS:
         rows = _rows(warehouse, report_date)
         root = next(row for row in rows.values() if row[0] is None)
-        assert root[1:] == _expected_root(province, local_midnight(report_date)), report_date
+        assert root[1:] == root_counts(province, local_midnight(report_date)), report_date
 
 
 def test_the_friday_after_the_date_has_only_units_in_force(warehouse) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import psycopg
 
@@ -77,3 +78,30 @@ def week_figures(conninfo: str, report_date: date) -> WeekFigures:
             " where report_date = %s and parent_unit_code is null", (report_date,)).fetchone()
     return WeekFigures(report_date, units, regressed,
                        None if on_time is None else float(on_time), colour)
+
+
+FINISHED = {7, 9, 10}
+
+
+def root_counts(province: Any, cutoff: datetime) -> tuple[int, int, int]:
+    """received, resolved and pending of a whole simulated source (a ``simulator.Province``)
+    in the week before ``cutoff``, counted straight from its records as served then by
+    domain.md's rules: what a report's root row must say, computed without the warehouse."""
+    from simulator import window_records
+
+    start, end = _text(cutoff - timedelta(days=7)), _text(cutoff)
+    received = resolved = pending = 0
+    for record in window_records(province, "ho_so", local_midnight(date(2000, 1, 1)), cutoff):
+        status, accepted = record["TrangThaiHoSo"], record["NgayTiepNhan"]
+        if status in (1, 3) or not accepted:
+            continue
+        received += start <= accepted < end
+        if status in FINISHED:
+            resolved += start <= (record["NgayKetThucXuLy"] or "") < end
+        else:
+            pending += 1
+    return received, resolved, pending
+
+
+def _text(moment: datetime) -> str:
+    return moment.strftime("%Y%m%d%H%M%S")

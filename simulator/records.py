@@ -38,6 +38,7 @@ from simulator.timestamps import day_date, format_timestamp
 from simulator.vocab import (
     AGENCY_NAMES,
     AGENCY_TYPES,
+    APOLOGY_REASONS,
     ASSOCIATIONS,
     BANKS,
     BIRTH_PROVINCES,
@@ -105,7 +106,14 @@ class RecordWriter:
             batch.digitised[rows].tolist(), batch.paid_online[rows].tolist(),
             batch.quirky[rows].tolist(), batch.person[rows].tolist(),
             batch.officers[rows].tolist(), strict=True)
-        return [self._dossier(day_text, t, *values) for values in columns]
+        scorecard = zip(
+            batch.e_result[rows].tolist(), batch.vneid[rows].tolist(),
+            batch.same_officer[rows].tolist(), batch.apology[rows].tolist(),
+            batch.apology_due[rows].tolist(), batch.apology_reason[rows].tolist(),
+            batch.quirky[rows].tolist(), (batch.handler_after[rows] != batch.unit[rows]).tolist(),
+            strict=True)
+        return [self._with_scorecard(self._dossier(day_text, t, *values), t, *extra)
+                for values, extra in zip(columns, scorecard, strict=True)]
 
     def _dossier(self, day_text: str, t: int, seq: int, proc: int, unit: int, after: int,
                  home: int,
@@ -159,6 +167,32 @@ class RecordWriter:
             record[TRANSFER_KEY] = {"ThoiDiem": format_timestamp(transfer),
                                     "DonViXuLy": pad_code(code) if quirky else code}
         return record
+
+    @staticmethod
+    def _with_scorecard(record: dict, t: int, e_result: bool, vneid: bool, same_officer: bool,
+                        letters: list[int], promised: list[int], reasons: list[int],
+                        quirky: bool, transferred: bool) -> dict:
+        """The scorecard fields of a dossier built by ``_dossier``, and the officer who
+        resolves it when that is the one who received it (scorecards.md, compliance flags).
+        An electronic result shows once the result does; a letter once it is dated."""
+        finished = bool(record["NgayKetThucXuLy"])  # e_result: only finished (9) dossiers
+        shown = [{"NgayXinLoi": format_timestamp(at), "NgayHenTraMoi": format_timestamp(due),
+                  "LyDo": nfd(APOLOGY_REASONS[reason]) if quirky else APOLOGY_REASONS[reason]}
+                 for at, due, reason in zip(letters, promised, reasons, strict=True)
+                 if ABSENT != at < t]
+        out = {}
+        for key, value in record.items():
+            out[key] = value
+            if key == "HoSoCoThanhPhanSoHoa":
+                out["CoKetQuaDienTu"] = int(e_result and finished)
+                out["TaiKhoanDuocXacThucVoiVNeID"] = int(vneid)
+            elif key == "DanhSachHoSoBoSung":
+                out["DanhSachXinLoi"] = shown
+        if shown:
+            out["NgayCapNhat"] = max(out["NgayCapNhat"], shown[-1]["NgayXinLoi"])
+        if same_officer and not transferred:
+            _same_officer(out["TienDo"])
+        return out
 
     def _steps(self, proc: int, handlers: tuple[int, int, int], slots: list[int],
                texts: list[str | None], statuses: tuple[int, ...], officers: list[int],
@@ -305,6 +339,15 @@ class RecordWriter:
             "ThoiGianHoanPhi": _moment_text(refunded, absent),
             "NgayCapNhat": format_timestamp(max(visible)),
         }
+
+
+def _same_officer(steps: list[dict]) -> None:
+    """The reception officer (status 2) also signs the result (status 9)."""
+    received = next((step for step in steps if step["TrangThai"] == _RECEIVED), None)
+    if received is not None:
+        for step in steps:
+            if step["TrangThai"] == FINISHED:
+                step["NguoiXuLy"] = received["NguoiXuLy"]
 
 
 def _moment_text(moment: int | None, absent: str | None) -> str | None:

@@ -109,10 +109,8 @@ class RecordWriter:
         scorecard = zip(
             batch.e_result[rows].tolist(), batch.vneid[rows].tolist(),
             batch.same_officer[rows].tolist(), batch.apology[rows].tolist(),
-            batch.apology_due[rows].tolist(), batch.apology_reason[rows].tolist(),
-            batch.quirky[rows].tolist(), (batch.handler_after[rows] != batch.unit[rows]).tolist(),
-            strict=True)
-        return [self._with_scorecard(self._dossier(day_text, t, *values), t, *extra)
+            batch.apology_due[rows].tolist(), batch.apology_reason[rows].tolist(), strict=True)
+        return [self._dossier(day_text, t, *values, scorecard=extra)
                 for values, extra in zip(columns, scorecard, strict=True)]
 
     def _dossier(self, day_text: str, t: int, seq: int, proc: int, unit: int, after: int,
@@ -120,7 +118,9 @@ class RecordWriter:
                  channel: int, applicant: int, slots: list[int], refused: bool,
                  end_status: int, due: list[int], copies: int, exempt: bool, digitised: bool,
                  paid_online: int, quirky: bool, person: list[int],
-                 officers: list[int]) -> dict:
+                 officers: list[int], scorecard: tuple) -> dict:
+        """``scorecard``: the electronic result, VNeID and same-officer flags, and the apology
+        letters' dates, promised dates and reasons (DayBatch's scorecard columns)."""
         absent = "" if quirky else None
         # The text of every step visible at t; None for steps after t and steps that never
         # happen (those show as ``absent`` in date fields).
@@ -132,6 +132,13 @@ class RecordWriter:
         transfer = self.transfer_at if after != unit else FOREVER
         steps = self._steps(proc, (unit, after, transfer), slots, texts,
                             _statuses(refused, end_status), officers, t)
+        e_result, vneid, same_officer, *letters = scorecard
+        if same_officer and transfer == FOREVER:
+            _same_officer(steps)
+        apologies = _apology_letters(*letters, t, quirky)
+        updated = steps[-1]["ThoiDiemXuLy"]
+        if apologies:  # a letter written while the dossier waits is an update of its own
+            updated = max(updated, apologies[-1]["NgayXinLoi"])
         unit_code = self.unit_code[after if transfer < t else unit]
         proc_code = self.proc_code[proc]
         name, identity, phone, email, address = self._applicant(applicant, home, person)
@@ -157,42 +164,20 @@ class RecordWriter:
             "TrangThaiHoSo": steps[-1]["TrangThai"],
             "DuocThanhToanTrucTuyen": paid_online,
             "HoSoCoThanhPhanSoHoa": int(digitised),
+            # issued with the result (only finished dossiers have one): not before it shows
+            "CoKetQuaDienTu": int(e_result and texts[ENDED] is not None),
+            "TaiKhoanDuocXacThucVoiVNeID": int(vneid),
             "DanhSachLePhi": self._fee_lines(proc, copies, exempt, quirky),
             "DanhSachHoSoBoSung": _supplement_rounds(slots, texts, due, t, absent),
+            "DanhSachXinLoi": apologies,
             "TienDo": steps,
-            "NgayCapNhat": steps[-1]["ThoiDiemXuLy"],
+            "NgayCapNhat": updated,
         }
         if t == FOREVER and transfer != FOREVER:  # the final state, for the clock to cut
             code = self.unit_code[unit]
             record[TRANSFER_KEY] = {"ThoiDiem": format_timestamp(transfer),
                                     "DonViXuLy": pad_code(code) if quirky else code}
         return record
-
-    @staticmethod
-    def _with_scorecard(record: dict, t: int, e_result: bool, vneid: bool, same_officer: bool,
-                        letters: list[int], promised: list[int], reasons: list[int],
-                        quirky: bool, transferred: bool) -> dict:
-        """The scorecard fields of a dossier built by ``_dossier``, and the officer who
-        resolves it when that is the one who received it (scorecards.md, compliance flags).
-        An electronic result shows once the result does; a letter once it is dated."""
-        finished = bool(record["NgayKetThucXuLy"])  # e_result: only finished (9) dossiers
-        shown = [{"NgayXinLoi": format_timestamp(at), "NgayHenTraMoi": format_timestamp(due),
-                  "LyDo": nfd(APOLOGY_REASONS[reason]) if quirky else APOLOGY_REASONS[reason]}
-                 for at, due, reason in zip(letters, promised, reasons, strict=True)
-                 if ABSENT != at < t]
-        out = {}
-        for key, value in record.items():
-            out[key] = value
-            if key == "HoSoCoThanhPhanSoHoa":
-                out["CoKetQuaDienTu"] = int(e_result and finished)
-                out["TaiKhoanDuocXacThucVoiVNeID"] = int(vneid)
-            elif key == "DanhSachHoSoBoSung":
-                out["DanhSachXinLoi"] = shown
-        if shown:
-            out["NgayCapNhat"] = max(out["NgayCapNhat"], shown[-1]["NgayXinLoi"])
-        if same_officer and not transferred:
-            _same_officer(out["TienDo"])
-        return out
 
     def _steps(self, proc: int, handlers: tuple[int, int, int], slots: list[int],
                texts: list[str | None], statuses: tuple[int, ...], officers: list[int],
@@ -339,6 +324,15 @@ class RecordWriter:
             "ThoiGianHoanPhi": _moment_text(refunded, absent),
             "NgayCapNhat": format_timestamp(max(visible)),
         }
+
+
+def _apology_letters(letters: list[int], promised: list[int], reasons: list[int], t: int,
+                     quirky: bool) -> list[dict]:
+    """DanhSachXinLoi at t: the letters dated before t."""
+    return [{"NgayXinLoi": format_timestamp(at), "NgayHenTraMoi": format_timestamp(due),
+             "LyDo": nfd(APOLOGY_REASONS[reason]) if quirky else APOLOGY_REASONS[reason]}
+            for at, due, reason in zip(letters, promised, reasons, strict=True)
+            if ABSENT != at < t]
 
 
 def _same_officer(steps: list[dict]) -> None:

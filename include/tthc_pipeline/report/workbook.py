@@ -153,9 +153,12 @@ def reports_dir() -> Path:
 
 
 def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
-                   folder: Path, tree_code: str | None = None) -> Path:
+                   folder: Path, tree_code: str | None = None,
+                   unit_code: str | None = None) -> Path:
     """Write (once) the workbook of a snapshot version of report tree ``tree_code`` (default:
-    the configured default tree) into ``folder``; return its path."""
+    the configured default tree) into ``folder``; return its path. With ``unit_code``, the
+    workbook of that unit's subtree only (its rows, regressions and drill-down dossiers), for
+    the unit's head, named after the version's file with the unit code appended."""
     tree_code = sources.tree_or_default(tree_code)
     params = {"tree_code": tree_code, "report_date": report_date,
               "snapshot_version": snapshot_version}
@@ -175,6 +178,11 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
                                 {**params, "max_dossiers": MAX_DOSSIERS_PER_LIST}).fetchall()
         unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
     path = folder / snapshot["report_file"]
+    if unit_code is not None:
+        rows, regressions, dossiers = _subtree_only(unit_code, rows, regressions, dossiers)
+        snapshot["unit_scope"] = next(f"{r['unit_name']} ({unit_code})" for r in rows
+                                      if r["unit_code"] == unit_code)
+        path = path.with_name(f"{path.stem}_{_file_safe(unit_code)}{path.suffix}")
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
@@ -183,6 +191,21 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
     workbook.save(partial)
     partial.replace(path)  # atomic: a crash never leaves a half-written report under its name
     return path
+
+
+def _subtree_only(unit_code: str, rows: list[dict], regressions: list[dict],
+                  dossiers: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """The rows, regressions and drill-down dossiers of ``unit_code``'s subtree."""
+    subtree = {r["unit_code"] for r in rows if unit_code in r["tree_path"].split("/")}
+    if not subtree:
+        raise LookupError(f"unit {unit_code} has no row in this version")
+    return ([r for r in rows if r["unit_code"] in subtree],
+            [r for r in regressions if r["unit_code"] in subtree],
+            [d for d in dossiers if d["unit_code"] in subtree])
+
+
+def _file_safe(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]", "_", text)
 
 
 def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
@@ -238,6 +261,7 @@ def _info_sheet(sheet, snapshot: dict[str, Any]) -> None:
     lines = [
         ("Báo cáo", "Tình hình giải quyết TTHC theo Chỉ thị 04/CT-UBND"),
         *_scope_line(snapshot),
+        *([("Đơn vị", snapshot["unit_scope"])] if snapshot.get("unit_scope") else []),
         ("Ngày báo cáo", snapshot["report_date"]),
         ("Kỳ báo cáo", f"{start:%H:%M %d/%m/%Y} – trước {end:%H:%M %d/%m/%Y} (giờ Việt Nam)"),
         ("Phiên bản", snapshot["snapshot_version"]),

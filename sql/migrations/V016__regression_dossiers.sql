@@ -227,3 +227,9 @@ begin
     end if;
 end
 $$;
+
+-- Item 4 of issue 16: a unit head's mail is a delivery channel of its own, one per address.
+comment on column meta.report_delivery.channel is
+    'Kênh gửi: summary (tóm tắt), hoặc recipient:<địa chỉ> (báo cáo đơn vị cho một người nhận) / '
+    'what was sent: summary, or recipient:<address> for a unit head''s mail (Variable '
+    'tthc_report_recipients); one row per version and channel, so each is sent once';

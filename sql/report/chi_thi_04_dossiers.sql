@@ -18,6 +18,7 @@ candidate_dossiers as (
     select
         d.dossier_key,
         d.dossier_code,
+        d.source_code,
         u.report_unit_code as unit_code,
         d.procedure_durable_key,
         d.channel_key,
@@ -78,6 +79,9 @@ dossier_states as (
         d.dossier_code,
         d.unit_code,
         d.procedure_durable_key,
+        d.source_code,  -- source, reception and channel: for the regression drill-down
+        d.received_at,
+        d.channel_key,
         d.channel_key = 2 as is_online,
         d.received_at >= %(period_start)s as is_received_in_period,
         d.fee_total > 0 as has_fees,

@@ -44,9 +44,11 @@ listings as (
     where i.colour = r.overall_colour
 ),
 
--- every (listed unit, unit of its subtree) pair, a unit being in its own subtree
-listed_subtrees as (
-    select distinct l.unit_code as listed_unit_code, u.unit_code
+-- each listing once per unit of its subtree (a unit being in its own subtree): small, and
+-- materialised so that the failures below join it on (unit, indicator) by hash, rather than
+-- meeting every listing of the same indicator first
+listings_by_unit as materialized (
+    select l.unit_code, l.indicator, l.failing_indicator, u.unit_code as member_unit_code
     from report_units as u
     cross join lateral unnest(u.ancestor_codes) as ancestor (code)
     inner join listings as l on ancestor.code = l.unit_code
@@ -78,13 +80,12 @@ offline_dossiers as (
     select
         d.*,
         'online' as failing_indicator,
-        case f.channel_key
+        case d.channel_key
             when 1 then 'received_in_person'
             when 3 then 'received_by_post'
             else 'received_unknown_channel'
         end as reason
     from report_dossiers as d
-    inner join dw.fact_dossier as f on d.dossier_key = f.dossier_key
     inner join procedure_versions_at_cutoff as p
         on d.procedure_durable_key = p.procedure_durable_key
     where d.is_received_in_period and not d.is_online and p.is_offered_online
@@ -107,24 +108,27 @@ failures as (
 ),
 
 -- new since the previous week: on time, unless already active and past the due date in force
--- at the period start (the previous cutoff), where it counted as pending overdue then
-round_open_at_period_start as (
-    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
-    from dw.fact_dossier_supplement as r
-    inner join late_dossiers as d on r.dossier_key = d.dossier_key
-    where d.status_at_start in (2, 4)
-        and (r.received_at is null or r.received_at >= %(period_start)s)
-    order by r.dossier_key, r.round_no
-),
-
+-- at the period start (the previous cutoff), where it counted as pending overdue then; looked
+-- up by key for these few dossiers (the first supplement round not completed by then keeps its
+-- NgayHenTraTruoc)
 overdue_at_period_start as (
     select d.dossier_key
     from late_dossiers as d
-    inner join dw.fact_dossier as f on d.dossier_key = f.dossier_key
-    left join round_open_at_period_start as r on d.dossier_key = r.dossier_key
+    left join lateral (
+        select r.round_no, r.previous_due_at
+        from dw.fact_dossier_supplement as r
+        where r.dossier_key = d.dossier_key
+            and (r.received_at is null or r.received_at >= %(period_start)s)
+        order by r.round_no
+        limit 1
+    ) as round_open on true
     where d.status_at_start in (2, 4)
-        and (coalesce(r.previous_due_at, f.due_at) at time zone 'Asia/Ho_Chi_Minh')::date
-        < %(period_start)s::date
+        and (
+            case
+                when round_open.round_no is not null then round_open.previous_due_at
+                else (select f.due_at from dw.fact_dossier as f where f.dossier_key = d.dossier_key)
+            end at time zone 'Asia/Ho_Chi_Minh'
+        )::date < %(period_start)s::date
 ),
 
 listed as (
@@ -134,6 +138,9 @@ listed as (
         f.failing_indicator,
         f.dossier_key,
         f.dossier_code,
+        f.source_code,
+        f.received_at,
+        f.channel_key,
         f.unit_code as counted_unit_code,
         f.procedure_durable_key,
         f.status,
@@ -146,18 +153,18 @@ listed as (
         end as days_overdue,
         f.reason,
         f.failing_indicator <> 'on_time' or o.dossier_key is null as is_new
-    from listings as l
-    inner join listed_subtrees as s on l.unit_code = s.listed_unit_code
+    from listings_by_unit as l
     inner join failures as f
-        on s.unit_code = f.unit_code and l.failing_indicator = f.failing_indicator
+        on l.member_unit_code = f.unit_code and l.failing_indicator = f.failing_indicator
     left join overdue_at_period_start as o on f.dossier_key = o.dossier_key
 ),
 
 -- overall: one row per dossier, its reasons under every driving indicator
 listed_once as (
     select
-        unit_code, indicator, dossier_key, dossier_code, counted_unit_code, procedure_durable_key,
-        status, status_step_no, due_on, finished_on, days_overdue, reason, is_new
+        unit_code, indicator, dossier_key, dossier_code, source_code, received_at, channel_key,
+        counted_unit_code, procedure_durable_key, status, status_step_no, due_on, finished_on,
+        days_overdue, reason, is_new
     from listed
     where indicator <> 'overall'
     union all
@@ -166,6 +173,9 @@ listed_once as (
         indicator,
         dossier_key,
         min(dossier_code) as dossier_code,
+        min(source_code) as source_code,
+        min(received_at) as received_at,
+        min(channel_key) as channel_key,
         min(counted_unit_code) as counted_unit_code,
         min(procedure_durable_key) as procedure_durable_key,
         min(status) as status,
@@ -181,6 +191,21 @@ listed_once as (
     from listed
     where indicator = 'overall'
     group by unit_code, indicator, dossier_key
+),
+
+-- the step in force at the cutoff of each listed dossier (listed under several units and
+-- indicators, looked up once), by its primary key: a few rows of the whole status history (the
+-- limit keeps the planner from flattening the lookup into a hash of every step)
+steps_in_force as (
+    select d.dossier_key, step.room_name, step.officer_code
+    from (select distinct dossier_key, status_step_no from listed_once) as d
+    cross join lateral (
+        select s.room_name, s.officer_code
+        from dw.fact_dossier_status as s
+        where s.dossier_key = d.dossier_key and s.step_no = d.status_step_no
+        order by s.step_no
+        limit 1
+    ) as step
 )
 
 select
@@ -189,23 +214,21 @@ select
     %(snapshot_version)s as snapshot_version,
     l.unit_code,
     l.indicator,
-    f.source_code,
+    l.source_code,
     l.dossier_code,
     l.reason,
     l.counted_unit_code,
     p.procedure_code,
     c.channel_code,
-    f.received_at,
+    l.received_at,
     l.due_on as due_date,
     l.finished_on as finished_date,
     l.days_overdue,
     l.status as status_code,
-    s.room_name as handling_room,
-    s.officer_code,
+    step.room_name as handling_room,
+    step.officer_code,
     l.is_new
 from listed_once as l
-inner join dw.fact_dossier as f on l.dossier_key = f.dossier_key
-left join dw.dim_channel as c on f.channel_key = c.channel_key
+left join dw.dim_channel as c on l.channel_key = c.channel_key
 left join procedure_versions_at_cutoff as p on l.procedure_durable_key = p.procedure_durable_key
-left join dw.fact_dossier_status as s
-    on l.dossier_key = s.dossier_key and l.status_step_no = s.step_no
+left join steps_in_force as step on l.dossier_key = step.dossier_key

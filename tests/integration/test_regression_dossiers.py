@@ -245,3 +245,24 @@ def test_the_workbook_sheet_shows_the_50_worst_per_list_and_counts_the_rest(publ
     assert overall[-1][4] == more_dossiers_line(58 - MAX_DOSSIERS_PER_LIST)
     # X-NEW, 3 days overdue, is worse than S-2, within time
     assert [r[4] for r in by_list[(P, "Thanh toán trực tuyến")]] == ["HS-X-NEW", "HS-S-2"]
+
+
+def test_the_lists_add_up_to_the_rows_counts(published):
+    """On time lists exactly the row's late resolutions and overdue dossiers, payment its fee
+    dossiers not paid online; online at most its offline dossiers (not those of procedures
+    without an online service: X-PC)."""
+    with psycopg.connect(published["warehouse"]) as conn:
+        found = conn.execute(
+            "select l.indicator, w.unit_code, count(*),"
+            " case l.indicator when 'on_time' then w.resolved_late + w.pending_overdue"
+            " when 'payment' then w.fee_dossiers - w.paid_online_dossiers"
+            " when 'online' then w.received - w.received_online end"
+            " from mart.chi_thi_04_regression_dossiers as l join mart.chi_thi_04_weekly as w"
+            " using (tree_code, report_date, snapshot_version, unit_code)"
+            " where l.indicator <> 'overall' group by 1, 2, w.resolved_late, w.pending_overdue,"
+            " w.fee_dossiers, w.paid_online_dossiers, w.received, w.received_online"
+            " order by 1, 2").fetchall()
+    # online: 58 offline dossiers in each subtree (S's are online), 57 listed: all but X-PC
+    assert found == [("on_time", code, 3, 3) for code in (P, H, X)] + [
+        ("online", code, 57, 58) for code in (P, H, X)] + [
+        ("payment", P, 2, 2), ("payment", H, 1, 1), ("payment", X, 1, 1)]

@@ -6,9 +6,12 @@ report tree of config/sources.yaml (one DAG per tree, `weekly_chi_thi_04__<tree>
 merged province over several source systems, or the national rollup `toan_quoc`): dossiers
 received, resolved early / on time / late, pending and overdue, online services and dossiers,
 online payments, each unit's colour on the scorecard map and whether it
-slipped since last week — into `mart.chi_thi_04_weekly` (views `mart.chi_thi_04_latest`,
-`mart.chi_thi_04_regressions`), a workbook in the reports folder, and a summary through the
-notifier (`tthc_smtp` connection).
+slipped since last week, with the dossiers behind each slip — into `mart.chi_thi_04_weekly`
+(views `mart.chi_thi_04_latest`, `mart.chi_thi_04_regressions`,
+`mart.chi_thi_04_regression_dossiers`), a workbook in the reports folder, a summary with the
+workbook attached through the notifier (`tthc_smtp` connection), and for each address of the
+Variable `tthc_report_recipients` (`{"<unit code>": ["<address>", ...]}`) one mail with its
+units' own workbook; every mail once per version and address (`meta.report_delivery`).
 
 **Window**: the run for report date R (a Friday) covers the period [R − 7 days, R), its data
 interval; it starts at R 00:00 and first waits until `meta.watermark` shows the daily loads of
@@ -53,6 +56,7 @@ from tthc_pipeline.orchestration.weekly import (
     export_workbook,
     publish_snapshot,
     send_summary,
+    send_unit_reports,
     wait_for_daily_loads,
 )
 
@@ -90,7 +94,9 @@ def weekly_dag(tree: sources.Tree):
         @task_group(group_id="publish")
         def publish():
             snapshot = publish_snapshot(tree.code)
-            send_summary(snapshot, export_workbook(snapshot))
+            workbook = export_workbook(snapshot)
+            send_summary(snapshot, workbook)
+            send_unit_reports(snapshot, workbook)
             return snapshot
 
         wait_for_daily_loads(tree.code) >> publish()

@@ -142,3 +142,13 @@ def reports_dir():
 
     configured = Variable.get("tthc_reports_dir", default=None)
     return Path(configured) if configured else default_reports_dir()
+
+
+def report_recipients() -> dict[str, tuple[str, ...]]:
+    """Who gets their own unit's report: Variable ``tthc_report_recipients``, a JSON object
+    {unit code: [addresses]}; none when unset."""
+    from airflow.sdk import Variable
+
+    from tthc_pipeline.report.delivery import parse_recipients
+
+    return parse_recipients(Variable.get("tthc_report_recipients", default=None))

@@ -107,9 +107,10 @@ def export_workbook(snapshot: dict[str, Any], **context: Any) -> str:
 @task
 def send_summary(snapshot: dict[str, Any], workbook_path: str) -> str:
     """Send the province summary and the regressed units of the published version through the
-    notifier, once per version: a retried or cleared run finds it recorded in
-    ``meta.report_delivery`` and sends nothing."""
+    notifier, with the workbook attached, once per version: a retried or cleared run finds it
+    recorded in ``meta.report_delivery`` and sends nothing."""
     from datetime import date
+    from pathlib import Path
 
     from tthc_pipeline import sources
     from tthc_pipeline.report.delivery import deliver_once
@@ -121,8 +122,30 @@ def send_summary(snapshot: dict[str, Any], workbook_path: str) -> str:
     text = regression_summary(conninfo, report_date, version, tree_code=tree_code)
     subject = (f"[TTHC] Báo cáo Chỉ thị 04 {sources.load().tree(tree_code).name}"
                f" ngày {report_date:%d/%m/%Y} (phiên bản {version})")
+    workbook = Path(workbook_path)
     if not deliver_once(conninfo, report_date, version, subject,
-                        f"{text}\n\nTệp báo cáo: {workbook_path}", tree_code=tree_code):
+                        f"{text}\n\nTệp báo cáo (đính kèm): {workbook.name}",
+                        tree_code=tree_code, attachments=[workbook]):
         log.info("report %s version %d: summary sent before, not again\n%s",
                  report_date, version, text)
     return text
+
+
+@task
+def send_unit_reports(snapshot: dict[str, Any], workbook_path: str) -> list[str]:
+    """Send each address of the Variable ``tthc_report_recipients`` ({unit code: [addresses]})
+    its units' own report (their subtree's rows, regressions and drill-down dossiers as a
+    workbook), once per version and address; returns the addresses mailed now."""
+    from datetime import date
+
+    from tthc_pipeline.report.delivery import deliver_unit_reports
+
+    with failing_fast():  # a malformed Variable is the same on every attempt
+        recipients = resources.report_recipients()
+    if not recipients:
+        log.info("Variable tthc_report_recipients is not set: no unit mail")
+        return []
+    return deliver_unit_reports(
+        resources.warehouse_conninfo(), date.fromisoformat(snapshot["report_date"]),
+        snapshot["snapshot_version"], recipients, resources.reports_dir(),
+        snapshot["tree_code"])

@@ -103,3 +103,30 @@ def _unit_line(row: dict) -> str:
             f" thanh toán trực tuyến {rate(row['online_payment_rate'])}"
             f" [{COLOUR_NAMES[row['payment_colour']]}]; màu chung"
             f" {COLOUR_NAMES[row['overall_colour']]}")
+
+
+def unit_summary(conninfo: str, report_date: date, snapshot_version: int,
+                 unit_codes: list[str], tree_code: str | None = None) -> tuple[str, list[str]]:
+    """The text of a unit head's mail: for each of ``unit_codes`` in the version, its figures,
+    the indicators whose colour fell and how many dossiers the drill-down lists for each (new
+    since last week in brackets); and the codes among ``unit_codes`` the version has."""
+    params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
+              "snapshot_version": snapshot_version, "unit_codes": unit_codes}
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        rows = conn.execute(read_sql("report/unit_summary_rows.sql"), params).fetchall()
+        regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
+    lines = [f"Báo cáo Chỉ thị 04 ngày {report_date:%d/%m/%Y} (phiên bản {snapshot_version})"]
+    for row in rows:
+        lines.append(_unit_line(row))
+        fell = [r for r in regressions if r["unit_code"] == row["unit_code"]]
+        if not fell:
+            lines.append("  Không tụt hạng / no regression.")
+        for regression in fell:
+            counts = row["drilldown_counts"].get(regression["indicator"], {})
+            lines.append(f"  - {INDICATOR_NAMES[regression['indicator']]}"
+                         f" {COLOUR_NAMES[regression['previous_colour']]}"
+                         f" → {COLOUR_NAMES[regression['colour']]}:"
+                         f" {counts.get('dossiers', 0)} hồ sơ làm tụt hạng"
+                         f" ({counts.get('new', 0)} mới so với tuần trước)")
+    lines.append("Danh sách hồ sơ: tệp đính kèm, trang \"Hồ sơ làm tụt hạng\".")
+    return "\n".join(lines), [row["unit_code"] for row in rows]

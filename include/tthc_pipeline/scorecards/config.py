@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import PROJECT_ROOT
 
 SCORECARDS_DIR = PROJECT_ROOT / "config" / "scorecards"
@@ -47,8 +48,9 @@ _ITEM = re.compile(r"^[0-9]+(\.[0-9]+)?[a-z]?$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
-class ScorecardConfigError(ValueError):
-    """A scorecard file is not a usable definition; the message names the file and the place."""
+class ScorecardConfigError(PermanentError, ValueError):
+    """A scorecard file is not a usable definition; the message names the file and the place
+    (a retry cannot fix it: the run fails at once)."""
 
 
 @dataclass(frozen=True)

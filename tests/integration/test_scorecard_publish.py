@@ -210,3 +210,29 @@ def test_the_measures_sql_and_the_config_name_the_same_measures(province):
         (period, *_) = periods_of_report(FRIDAY, ("month",))
         rows = unit_measures(conn, "quang_nam", period)
     assert set(rows[0]) - {"unit_code"} == set(MEASURES)
+
+
+def test_where_the_points_went(province):
+    from datetime import datetime
+
+    from tthc_pipeline.scorecards.drill import NoSuchScore, where_points_went
+    from tthc_pipeline.scorecards.periods import LOCAL_TZ
+
+    publish_scorecards(province, FRIDAY)
+    as_of = datetime(2026, 3, 13, tzinfo=LOCAL_TZ)
+
+    def codes(scorecard, period_type, start, unit_code, item):
+        rows = where_points_went(province, scorecard, period_type, start, as_of, unit_code, item)
+        return [row.get("dossier_code") or row["procedure_code"] for row in rows]
+
+    march, year = date(2026, 3, 1), date(2026, 1, 1)
+    # D2 finished after its due date, D3 after two supplement rounds
+    assert codes("cs766", "month", march, "S1", "2.1") == ["D2", "D3"]
+    assert codes("cs766", "month", march, "T", "2.1") == ["D2", "D3", "D5"]  # D5 overdue
+    assert codes("cs766", "month", march, "T", "3.6") == ["D5"]  # a fee not paid online
+    assert codes("cs766", "month", march, "T", "3.1") == ["P3"]  # not an online service
+    assert codes("par_qn", "ytd", year, "T", "3.3") == ["P2"]  # eligible, not full-process
+    with pytest.raises(NoSuchScore, match="a tracked sum"):
+        codes("cs766", "month", march, "T", "2.2")
+    with pytest.raises(NoSuchScore, match="no item '9.9'"):
+        codes("cs766", "month", march, "T", "9.9")

@@ -80,3 +80,9 @@ def test_the_stored_configuration_is_exact_text():
         "item": "3.3", "label": stored["items"][0]["label"], "numerator":
         "eligible_full_process_services", "denominator": "eligible_procedures",
         "points": "1.0", "rule": "cut", "parameter": "0.9"}
+
+
+def test_a_ratio_of_procedures_over_dossiers_is_refused():
+    with pytest.raises(ScorecardConfigError, match=r"item 3.4\): `numerator` and `denominator`"
+                                                   " must both count dossiers or both"):
+        parse(broken(items__1__numerator="fee_procedures"), where="par_qn")

@@ -24,20 +24,26 @@ SCORECARD_FILES = ("cs766.yaml", "par_qn.yaml")
 PERIOD_TYPES = ("month", "quarter", "ytd")
 ZERO_DENOMINATOR_POLICIES = ("full_points", "zero")
 
-# The measures sql/scorecard/measures.sql computes per unit (its output columns but unit_code);
-# tests/integration/test_scorecard_publish.py checks the two lists agree.
-MEASURES = (
+# The measures sql/scorecard/measures.sql computes per unit (its output columns but unit_code):
+# counts of dossiers (members: sql/scorecard/dossier_members.sql) or of procedures
+# (sql/scorecard/procedure_members.sql); tests/integration/test_scorecard_publish.py checks the
+# lists agree with the SQL.
+DOSSIER_MEASURES = (
     "received", "received_online", "received_digitised", "received_vneid",
     "fee_dossiers", "paid_online_dossiers",
     "finished", "finished_electronic_result", "finished_online_full_process",
-    "finished_fee_dossiers", "finished_fee_dossiers_paid_online", "handling_working_days",
+    "finished_fee_dossiers", "finished_fee_dossiers_paid_online",
     "on_time_766", "rated_766",
+)
+PROCEDURE_MEASURES = (
     "handled_procedures", "online_services", "online_services_used",
     "fee_procedures", "fee_procedures_with_fee_dossiers", "fee_procedures_paid_online",
     "fee_procedures_with_online_payment",
     "online_payment_procedures", "online_payment_procedures_used",
     "eligible_procedures", "eligible_full_process_services",
 )
+SUM_MEASURES = ("handling_working_days",)  # a sum over dossiers, not a count: no member list
+MEASURES = (*DOSSIER_MEASURES, *PROCEDURE_MEASURES, *SUM_MEASURES)
 
 # rule -> the parameter it needs besides points (None: none)
 RULE_PARAMETERS = {
@@ -158,6 +164,10 @@ def _item(entry: object, where: str) -> Item:
             raise ScorecardConfigError(f"{where}: `{key}` {measure!r} is not a measure of"
                                        f" sql/scorecard/measures.sql; known: {', '.join(MEASURES)}")
         measures[key] = measure
+    if (measures["numerator"] in PROCEDURE_MEASURES) != (
+            measures["denominator"] in PROCEDURE_MEASURES):
+        raise ScorecardConfigError(f"{where}: `numerator` and `denominator` must both count"
+                                   " dossiers or both count procedures")
     points = _number(entry, "points", where)
     if (rule == "tracked") != (points == 0):
         raise ScorecardConfigError(f"{where}: `points` must be 0 exactly when the rule is"

@@ -32,7 +32,10 @@ from tthc_pipeline.scorecards.scoring import POINT_PLACES, ItemScore, score_unit
 log = logging.getLogger(__name__)
 
 _LOCK_CLASS = 0x7474_7363  # advisory lock namespace of scorecard publishing
-_TEMP_TABLES = ("scorecard_measures", "dossier_state", "model_units")
+_TEMP_TABLES = ("scorecard_measures", "procedure_members", "dossier_members", "dossier_state",
+                "model_units")
+_MODEL_STEPS = ("model/unit_tree.sql", "model/dossier_state.sql", "scorecard/dossier_members.sql",
+                "scorecard/procedure_members.sql", "scorecard/measures.sql")
 _ITEM_COLUMNS = ("tree_code", "scorecard", "period_type", "period_start", "as_of", "is_forecast",
                  "version", "unit_code", "item", "numerator", "denominator", "ratio", "points",
                  "max_points", "flag")
@@ -74,16 +77,21 @@ def publish_scorecards(conninfo: str, report_date: date, tree_code: str | None =
     return published
 
 
-def unit_measures(conn: psycopg.Connection, tree_code: str,
-                  period: ScorePeriod) -> list[dict[str, int]]:
-    """Every measure of every unit of the tree over ``period``, as of its cutoff."""
+def build_model(conn: psycopg.Connection, tree_code: str, period: ScorePeriod) -> None:
+    """The temporary tables of one period: the tree, the dossier state, the measures' members
+    and the measures (dropped first: one transaction scores several periods)."""
     for table in _TEMP_TABLES:
         conn.execute(f"drop table if exists pg_temp.{table}")
     params = {"tree_code": tree_code, "period_start": _start_moment(period),
               "cutoff": period.as_of}
-    conn.execute(read_sql("model/unit_tree.sql"), params)
-    conn.execute(read_sql("model/dossier_state.sql"), params)
-    conn.execute(read_sql("scorecard/measures.sql"), params)
+    for step in _MODEL_STEPS:
+        conn.execute(read_sql(step), params)
+
+
+def unit_measures(conn: psycopg.Connection, tree_code: str,
+                  period: ScorePeriod) -> list[dict[str, int]]:
+    """Every measure of every unit of the tree over ``period``, as of its cutoff."""
+    build_model(conn, tree_code, period)
     with conn.cursor(row_factory=dict_row) as cursor:
         return cursor.execute("select * from scorecard_measures order by unit_code").fetchall()
 

@@ -1,6 +1,8 @@
 -- The state at a cutoff of every dossier that can count in a period [period_start, cutoff) of
 -- a report tree, into the temporary table dossier_state: the one model the scorecards
 -- (config/scorecards/*.yaml, through sql/scorecard/measures.sql) read their dossier facts from.
+-- The Directive 04 report reads it too (sql/report/chi_thi_04_dossiers.sql), so its dossier
+-- rules are written once.
 -- Grain: one row per dossier received by the cutoff (status at the cutoff neither 1 nor 3) and
 -- not finished before the period, with the unit in force at the cutoff whose row counts it
 -- (model_units, sql/model/unit_tree.sql: its handling unit, a successor, or the root).
@@ -104,12 +106,9 @@ finished_states as (
         c.status,
         ps.status as status_at_start,
         c.status in (7, 9, 10) as is_finished,
-        -- the moment whose due date counts: when it finished, or the cutoff
-        case
-            when c.status not in (7, 9, 10) then %(cutoff)s::timestamptz
-            when d.finished_at < %(cutoff)s then d.finished_at
-            else c.status_at
-        end as due_moment
+        -- when it finished: its NgayKetThucXuLy when before the cutoff, else its finishing step
+        case when d.finished_at < %(cutoff)s then d.finished_at else c.status_at end
+            as finished_moment
     from candidate_dossiers as d
     inner join status_at_cutoff as c on d.dossier_key = c.dossier_key
     left join status_at_period_start as ps on d.dossier_key = ps.dossier_key
@@ -117,12 +116,22 @@ finished_states as (
     where c.status in (2, 4, 5, 6, 7, 8, 9, 10)
 ),
 
--- the first supplement round not completed at the due moment holds the due date then in force
-round_open_at_due_moment as (
+-- the first supplement round not completed by a moment holds the due date then in force
+-- (NgayHenTraTruoc): at the cutoff for every dossier (Directive 04), and when it finished for a
+-- finished one (766)
+round_open_at_cutoff as (
     select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
     from dw.fact_dossier_supplement as r
     inner join finished_states as d on r.dossier_key = d.dossier_key
-    where r.received_at is null or r.received_at >= d.due_moment
+    where r.received_at is null or r.received_at >= %(cutoff)s
+    order by r.dossier_key, r.round_no
+),
+
+round_open_when_finished as (
+    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
+    from dw.fact_dossier_supplement as r
+    inner join finished_states as d on r.dossier_key = d.dossier_key
+    where d.is_finished and (r.received_at is null or r.received_at >= d.finished_moment)
     order by r.dossier_key, r.round_no
 ),
 
@@ -148,14 +157,19 @@ dossier_states as (
         d.status in (5, 6, 8) as is_paused,
         coalesce(sr.rounds, 0) as supplement_rounds,
         (d.received_at at time zone 'Asia/Ho_Chi_Minh')::date as received_on,
-        case when d.is_finished then (d.due_moment at time zone 'Asia/Ho_Chi_Minh')::date end
+        case when d.is_finished then (d.finished_moment at time zone 'Asia/Ho_Chi_Minh')::date end
             as finished_on,
-        (coalesce(r.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date as due_on
+        (coalesce(rc.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date as due_on,
+        case
+            when d.is_finished
+                then (coalesce(rf.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date
+        end as due_on_when_finished
     from finished_states as d
     left join procedure_versions_at_cutoff as p
         on d.procedure_durable_key = p.procedure_durable_key
     left join supplement_rounds as sr on d.dossier_key = sr.dossier_key
-    left join round_open_at_due_moment as r on d.dossier_key = r.dossier_key
+    left join round_open_at_cutoff as rc on d.dossier_key = rc.dossier_key
+    left join round_open_when_finished as rf on d.dossier_key = rf.dossier_key
     left join payments_at_cutoff as pay on d.dossier_key = pay.dossier_key
 )
 
@@ -171,7 +185,8 @@ select
     case
         when s.status = 7 then true
         when s.is_finished then
-            (s.due_on is null or s.finished_on <= s.due_on) and s.supplement_rounds <= 1
+            (s.due_on_when_finished is null or s.finished_on <= s.due_on_when_finished)
+            and s.supplement_rounds <= 1
         else s.is_paused or s.due_on is null
             or s.due_on >= (%(cutoff)s::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date
     end as is_on_time_766,

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 
 from simulator import reorganisation
-from simulator.quality import UnitQuality, draw_unit_quality
+from simulator.quality import UnitQuality, draw_unit_compliance, draw_unit_quality
 from simulator.text import nfd, pad_code
 from simulator.timestamps import SECONDS_PER_DAY, day_number, format_timestamp
 from simulator.vocab import (
@@ -42,6 +42,11 @@ _PHI_AMOUNTS = (50_000, 100_000, 150_000, 200_000, 300_000, 500_000, 1_000_000, 
 _PER_COPY_AMOUNTS = (2_000, 5_000, 10_000, 20_000, 50_000)
 # How likely a dossier is filed online, relative to its unit's level, by MucDoDVC.
 ONLINE_WEIGHT = np.array([0.0, 0.95, 1.0])  # khong, mot_phan, toan_trinh
+# Full-process eligibility (DuDieuKienToanTrinh) by MucDoDVC: the fully online procedures are
+# almost all eligible, many partly online ones could be, few offline ones.
+_ELIGIBLE_SHARE = (0.25, 0.60, 0.97)  # khong, mot_phan, toan_trinh
+# Online payment deployed (CoThanhToanTrucTuyen) for a procedure with fees, by MucDoDVC.
+_ONLINE_PAYMENT_SHARE = (0.60, 0.85, 0.95)
 # Procedures without an online service are the rarely requested ones: the requested ones went
 # online first; this keeps their share of dossiers near what provinces report (a few percent).
 _OFFLINE_POPULARITY = 0.05
@@ -95,6 +100,8 @@ class Catalogue:
         self.procedures = self._build_procedures(rng)
         self._build_arrays(rng)
         self.quality = self._unit_quality(seed)
+        self.compliance = draw_unit_compliance(seed, len(self.units))
+        self._draw_scorecard_attributes(seed)
         self.unit_records = self._unit_records(rng, start, rate_quirks)
         self.procedure_records = self._procedure_records(rng, start, rate_quirks)
         self.reorganisation = None if reorganise_on is None else reorganisation.plan(
@@ -173,6 +180,16 @@ class Catalogue:
                         procedure.fee_lines = self._fee_lines(rng, procedure)
                     procedures.append(procedure)
         return sorted(procedures, key=lambda procedure: procedure.code)
+
+    def _draw_scorecard_attributes(self, seed: int) -> None:
+        """DuDieuKienToanTrinh and CoThanhToanTrucTuyen of every procedure, from their own
+        stream: the catalogue's other values do not move."""
+        rng = np.random.default_rng([seed, 8])
+        online = np.array([procedure.online for procedure in self.procedures])
+        has_fee = np.array([bool(procedure.fee_lines) for procedure in self.procedures])
+        draws = rng.random((len(self.procedures), 2))
+        self.proc_eligible = draws[:, 0] < np.array(_ELIGIBLE_SHARE)[online]
+        self.proc_online_payment = has_fee & (draws[:, 1] < np.array(_ONLINE_PAYMENT_SHARE)[online])
 
     @staticmethod
     def _procedure_codes(rng: np.random.Generator, count: int) -> list[str]:
@@ -317,7 +334,7 @@ class Catalogue:
     def _procedure_records(self, rng: np.random.Generator, start: date,
                            rate_quirks: float) -> list[dict]:
         records = []
-        for procedure in self.procedures:
+        for index, procedure in enumerate(self.procedures):
             quirky = rng.random() < rate_quirks
             handlers = [self.units[unit].code for unit in procedure.handlers]
             records.append({
@@ -330,6 +347,8 @@ class Catalogue:
                 "CoPhiLePhi": bool(procedure.fee_lines),
                 "ThoiHanGiaiQuyet": procedure.duration,
                 "CoQuanThucHien": [pad_code(code) for code in handlers] if quirky else handlers,
+                "DuDieuKienToanTrinh": bool(self.proc_eligible[index]),
+                "CoThanhToanTrucTuyen": bool(self.proc_online_payment[index]),
                 "NgayCapNhat": self._updated_before(rng, start),
             })
         return records

@@ -112,12 +112,26 @@ def _cut_dossier(record: dict, t: int) -> Cut | None:
         return None
     out = dict(record)
     _cut_transfer(out, t)
+    result_later = _after(out, "NgayKetThucXuLy", t)
     for name in _DOSSIER_DATES:
         if _after(out, name, t):
             out[name] = None
     _cut_steps(out, t)
     _cut_supplement_rounds(out, t)
+    _cut_scorecard_fields(out, t, result_later)
     return out, _recompute_update_time(out, t, _dossier_events(out))
+
+
+def _cut_scorecard_fields(out: dict, t: int, result_later: bool) -> None:
+    """Drop apology letters dated after t; an electronic result is not issued before the
+    dossier finishes (``result_later``: NgayKetThucXuLy is after t)."""
+    letters = out.get("DanhSachXinLoi")
+    if isinstance(letters, list):
+        kept = [letter for letter in letters if not _after(letter, "NgayXinLoi", t)]
+        if len(kept) != len(letters):
+            out["DanhSachXinLoi"] = kept
+    if result_later and out.get("CoKetQuaDienTu") == 1:
+        out["CoKetQuaDienTu"] = 0
 
 
 def _cut_transfer(out: dict, t: int) -> None:
@@ -221,6 +235,11 @@ def _dossier_events(record: dict) -> Iterator[int | None]:
             if isinstance(supplement_round, dict):
                 yield _ts(supplement_round.get("NgayYeuCau"))
                 yield _ts(supplement_round.get("NgayTiepNhanBoSung"))
+    letters = record.get("DanhSachXinLoi")
+    if isinstance(letters, list):
+        for letter in letters:
+            if isinstance(letter, dict):
+                yield _ts(letter.get("NgayXinLoi"))
 
 
 def _payment_events(record: dict) -> Iterator[int | None]:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from simulator.catalogue import HUYEN, ONLINE_WEIGHT, TINH, Catalogue
-from simulator.quality import MAX_SHARE, report_week
+from simulator.quality import MAX_SHARE, VNEID_IN_PERSON, report_week
 from simulator.timestamps import SECONDS_PER_DAY
 from simulator.vocab import (
+    APOLOGY_REASONS,
     BANKS,
     BIRTH_PROVINCES,
     EMAIL_DOMAINS,
@@ -76,6 +77,13 @@ class DayBatch:
     person: np.ndarray  # (n, 9) int32: see _people
     officers: np.ndarray  # (n, 2): intake and processing officer
     last_event: np.ndarray
+    # The scorecard fields and compliance habits (their own random stream: _Scorecard)
+    e_result: np.ndarray  # CoKetQuaDienTu of a finished dossier
+    vneid: np.ndarray  # TaiKhoanDuocXacThucVoiVNeID
+    same_officer: np.ndarray  # the reception officer also resolves (the status 9 step)
+    apology: np.ndarray  # (n, 2) NgayXinLoi of up to two letters, ABSENT if none
+    apology_due: np.ndarray  # (n, 2) NgayHenTraMoi of each letter
+    apology_reason: np.ndarray  # (n, 2) index into vocab.APOLOGY_REASONS
     pay_id: np.ndarray
     pay_owner: np.ndarray  # index of the dossier in this batch
     pay_attempt: np.ndarray
@@ -111,8 +119,12 @@ class DayBatch:
 def generate_day(catalogue: Catalogue, calendar: WorkCalendar, seed: int, day: int,
                  count: int, rate_quirks: float) -> DayBatch:
     """The final state of the ``count`` dossiers received on local day number ``day``."""
-    return _DayGenerator(catalogue, calendar, np.random.default_rng([seed, 3, day]), day,
-                         count).generate(rate_quirks)
+    generator = _DayGenerator(catalogue, calendar, np.random.default_rng([seed, 3, day]), day,
+                              count)
+    columns = generator.generate(rate_quirks)
+    scorecard = _Scorecard(catalogue, calendar, np.random.default_rng([seed, 9, day]), day,
+                           columns)
+    return DayBatch(**columns, **scorecard.columns())
 
 
 def _office_clock(offset: np.ndarray) -> np.ndarray:
@@ -142,7 +154,8 @@ class _DayGenerator:
 
     # -- the day --------------------------------------------------------------------------
 
-    def generate(self, rate_quirks: float) -> DayBatch:
+    def generate(self, rate_quirks: float) -> dict[str, np.ndarray]:
+        """Every DayBatch column but the scorecard ones."""
         rng, n, cat = self.rng, self.n, self.cat
         proc, unit, home = self._who_handles()
         channel = self._channels(proc, unit)
@@ -166,7 +179,7 @@ class _DayGenerator:
             last_event = np.where(handler_after != unit,
                                   np.maximum(last_event, cat.reorganisation.moment), last_event)
         self._check_timelines(slots, last_event)
-        return DayBatch(
+        return dict(
             day=self.day, row=np.arange(n, dtype=np.int32), seq=self._sequence(unit, slots),
             proc=proc.astype(np.int16), unit=unit.astype(np.int16),
             handler_after=handler_after.astype(np.int16), home=home.astype(np.int16),
@@ -502,3 +515,90 @@ class _Payments:
             "pay_bank": self.bank,
             "pay_reference": self.reference,
         }
+
+
+_LETTER_DAYS_BEFORE_DUE = 3  # a letter in time is sent up to this many working days early
+_SECOND_LETTER_SHARE = 0.15  # of letters: the new date is missed too, a second letter follows
+_SECOND_LETTER_MIN_DAYS = 5  # calendar days between the first letter and the result
+
+
+class _Scorecard:
+    """CoKetQuaDienTu, TaiKhoanDuocXacThucVoiVNeID, the apology letters (DanhSachXinLoi) and
+    which dossiers one officer both receives and resolves, from an RNG of their own: adding
+    them changed no value generated before (scorecards.md; docs/simulator.md)."""
+
+    def __init__(self, catalogue: Catalogue, calendar: WorkCalendar, rng: np.random.Generator,
+                 day: int, batch: dict[str, np.ndarray]) -> None:
+        self.cal, self.rng, self.day, self.batch = calendar, rng, day, batch
+        self.n = len(batch["row"])
+        self.habits = catalogue.compliance
+
+    def columns(self) -> dict[str, np.ndarray]:
+        rng, n, batch, habits = self.rng, self.n, self.batch, self.habits
+        unit = batch["unit"].astype(np.int64)
+        finished = batch["end_status"] == FINISHED
+        draws = rng.random((n, 3))
+        vneid_share = habits.vneid_share(self.day)[unit] * np.where(
+            batch["channel"] == 2, 1.0, VNEID_IN_PERSON)
+        apology, apology_due, reason = self._letters(unit, finished)
+        return {
+            "e_result": finished & (draws[:, 0] < habits.e_result[unit]),
+            "vneid": draws[:, 1] < vneid_share,
+            "same_officer": finished & (draws[:, 2] < habits.same_officer[unit]),
+            "apology": apology, "apology_due": apology_due, "apology_reason": reason,
+        }
+
+    def _letters(self, unit: np.ndarray,
+                 finished: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Up to two letters per late dossier: a diligent unit writes by the due date it will
+        miss (and again by the new date when that is missed too); a lax one mostly writes
+        none, or after the date."""
+        rng, n, slots, due = self.rng, self.n, self.batch["slots"], self.batch["due"]
+        rounds = ((slots[:, SUPPLEMENT_1] != ABSENT).astype(np.int64)
+                  + (slots[:, SUPPLEMENT_2] != ABSENT))
+        missed = due[np.arange(n), rounds]  # the due date in force when it finished
+        finish = slots[:, ENDED]
+        late = finished & (missed != ABSENT)
+        # ABSENT dates become the reception day: the working-day arithmetic needs real days
+        due_day = np.where(late, missed // SECONDS_PER_DAY, self.day)
+        finish_day = np.where(late, finish // SECONDS_PER_DAY, self.day)
+        late &= finish_day > due_day
+        draws = rng.random((n, 4))
+        writes = late & (draws[:, 0] < self.habits.apology[unit])
+        in_time = draws[:, 1] < self.habits.apology_in_time[unit]
+        # In time: on the due day or a few working days before, never before the reception
+        # or the supplement that set that date.
+        earliest = np.maximum(slots[:, RECEIVED], np.maximum(
+            slots[:, SUPPLEMENT_1_BACK], slots[:, SUPPLEMENT_2_BACK])) + 1800
+        before = self.cal.add_working_days(
+            due_day, -rng.integers(0, _LETTER_DAYS_BEFORE_DUE + 1, n))
+        timely = np.minimum(np.maximum(self._office_time(before), earliest),
+                            due_day * SECONDS_PER_DAY + _DAY_ENDS)
+        # After the date: some time between the due day's end and the result.
+        due_end = due_day * SECONDS_PER_DAY + _DAY_ENDS
+        tardy = due_end + 1 + (draws[:, 2] * np.maximum(finish - 600 - due_end - 1, 0)).astype(
+            np.int64)
+        first = np.where(in_time, timely, tardy)
+        writes &= first < finish - 600
+        # A missed new date: the first letter promised a day after the due date and before
+        # the result; the second letter is sent that day, promising the result's day or later.
+        promised_day = np.maximum(due_day + 1, (first + (finish - first) // 2) // SECONDS_PER_DAY)
+        second = writes & in_time & (draws[:, 3] < _SECOND_LETTER_SHARE) & (
+            finish - first > _SECOND_LETTER_MIN_DAYS * SECONDS_PER_DAY) & (
+            promised_day < finish_day)
+        second_at = np.maximum(self._office_time(promised_day), first + 600)
+        final_promise = np.maximum(finish, self._office_time(self.cal.add_working_days(
+            finish_day, rng.integers(0, 3, n))))
+        apology = np.full((n, 2), ABSENT, dtype=np.int64)
+        apology_due = np.full((n, 2), ABSENT, dtype=np.int64)
+        apology[:, 0] = np.where(writes, first, ABSENT)
+        apology_due[:, 0] = np.where(second, promised_day * SECONDS_PER_DAY + 17 * _HOUR,
+                                     np.where(writes, final_promise, ABSENT))
+        apology[:, 1] = np.where(second, second_at, ABSENT)
+        apology_due[:, 1] = np.where(second, final_promise, ABSENT)
+        reason = rng.integers(0, len(APOLOGY_REASONS), (n, 2)).astype(np.int8)
+        return apology, apology_due, reason
+
+    def _office_time(self, days: np.ndarray) -> np.ndarray:
+        offset = self.rng.integers(0, _WORK_SECONDS, self.n)
+        return np.asarray(days, dtype=np.int64) * SECONDS_PER_DAY + _office_clock(offset)

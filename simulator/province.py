@@ -75,6 +75,7 @@ class Province:
                 continue
             batch = self._generate(day)
             moving = int((((batch.slots >= start) & (batch.slots < end)).any(axis=1)
+                          | _lettered_in(batch, start, end)
                           | self._transferred_in(batch, start, end)).sum())
             if day * SECONDS_PER_DAY >= start:
                 received_in += moving
@@ -156,7 +157,7 @@ class Province:
         times = batch.slots if entity == "ho_so" else batch.pay_times
         hit = ((times >= start) & (times < t)).any(axis=1)
         if entity == "ho_so":
-            hit |= self._transferred_in(batch, start, t)
+            hit |= self._transferred_in(batch, start, t) | _lettered_in(batch, start, t)
         return np.flatnonzero(hit)
 
     def _transferred_in(self, batch: DayBatch, start: int, t: int) -> np.ndarray:
@@ -177,6 +178,11 @@ class Province:
         return b",".join(
             orjson.dumps(self._build(entity, batch, rows[start:start + _CHUNK_ROWS], t))[1:-1]
             for start in range(0, len(rows), _CHUNK_ROWS))
+
+
+def _lettered_in(batch: DayBatch, start: int, end: int) -> np.ndarray:
+    """Dossiers with an apology letter dated in [start, end): an update of its own."""
+    return ((batch.apology >= start) & (batch.apology < end)).any(axis=1)
 
 
 def _ids(entity: str, batch: DayBatch) -> np.ndarray:

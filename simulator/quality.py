@@ -137,3 +137,50 @@ def _band_draw(rng: np.random.Generator, bands: tuple[tuple[float, float, float]
     low = np.array([low for _, low, _ in bands])[band]
     high = np.array([high for _, _, high in bands])[band]
     return rng.uniform(low, high)
+
+
+# -- the scorecard fields and the one-stop compliance habits (scorecards.md) ----------------
+# Drawn from their own streams ([seed, 7] per unit, [seed, 8] per procedure, [seed, 9, day]
+# per dossier), so every value generated before these fields existed stays the same.
+_E_RESULT_SHARE = (0.20, 0.95)  # finished dossiers with an electronic result, per unit
+_VNEID_START = (0.05, 0.50)  # share of VNeID-authenticated applicants on _VNEID_EPOCH
+_VNEID_GROWTH = (0.10, 0.35)  # added per year as VNeID spreads
+_VNEID_EPOCH_DAY = 19723  # 2024-01-01: VNeID level 2 accounts became the national login
+VNEID_IN_PERSON = 0.6  # at the desk fewer applicants sign in with VNeID than online
+_APOLOGY_LAX_SHARE = 0.08  # units that rarely send the apology letter a late result needs
+_APOLOGY_RATE = ((0.85, 0.97), (0.10, 0.30))  # late dossiers with a letter: diligent, lax
+_APOLOGY_IN_TIME = (0.97, 0.30)  # of those letters, dated by the missed due date
+_SAME_OFFICER_SHARE = 0.05  # units where the reception officer often resolves too
+_SAME_OFFICER_RATE = (0.30, 0.70)
+
+
+@dataclass(frozen=True)
+class UnitCompliance:
+    """Per-unit habits behind the scorecard fields and the compliance flags."""
+
+    e_result: np.ndarray  # probability that a finished dossier has an electronic result
+    vneid_start: np.ndarray  # VNeID share on _VNEID_EPOCH_DAY
+    vneid_growth: np.ndarray  # per year
+    apology: np.ndarray  # probability that a late dossier gets an apology letter
+    apology_in_time: np.ndarray  # probability that the letter is dated by the missed due date
+    same_officer: np.ndarray  # probability that the reception officer also resolves
+
+    def vneid_share(self, day: int) -> np.ndarray:
+        """The share of applicants authenticated with VNeID on local day number ``day``."""
+        years = (day - _VNEID_EPOCH_DAY) / 365.25
+        return np.clip(self.vneid_start + self.vneid_growth * years, 0.01, 0.97)
+
+
+def draw_unit_compliance(seed: int, count: int) -> UnitCompliance:
+    rng = np.random.default_rng([seed, 7])
+    lax = rng.random(count) < _APOLOGY_LAX_SHARE
+    diligent_rate, lax_rate = (rng.uniform(low, high, count) for low, high in _APOLOGY_RATE)
+    same_officer = np.where(rng.random(count) < _SAME_OFFICER_SHARE,
+                            rng.uniform(*_SAME_OFFICER_RATE, count), 0.0)
+    return UnitCompliance(
+        e_result=rng.uniform(*_E_RESULT_SHARE, count),
+        vneid_start=rng.uniform(*_VNEID_START, count),
+        vneid_growth=rng.uniform(*_VNEID_GROWTH, count),
+        apology=np.where(lax, lax_rate, diligent_rate),
+        apology_in_time=np.where(lax, _APOLOGY_IN_TIME[1], _APOLOGY_IN_TIME[0]),
+        same_officer=same_officer)

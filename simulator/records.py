@@ -38,6 +38,7 @@ from simulator.timestamps import day_date, format_timestamp
 from simulator.vocab import (
     AGENCY_NAMES,
     AGENCY_TYPES,
+    APOLOGY_REASONS,
     ASSOCIATIONS,
     BANKS,
     BIRTH_PROVINCES,
@@ -105,14 +106,21 @@ class RecordWriter:
             batch.digitised[rows].tolist(), batch.paid_online[rows].tolist(),
             batch.quirky[rows].tolist(), batch.person[rows].tolist(),
             batch.officers[rows].tolist(), strict=True)
-        return [self._dossier(day_text, t, *values) for values in columns]
+        scorecard = zip(
+            batch.e_result[rows].tolist(), batch.vneid[rows].tolist(),
+            batch.same_officer[rows].tolist(), batch.apology[rows].tolist(),
+            batch.apology_due[rows].tolist(), batch.apology_reason[rows].tolist(), strict=True)
+        return [self._dossier(day_text, t, *values, scorecard=extra)
+                for values, extra in zip(columns, scorecard, strict=True)]
 
     def _dossier(self, day_text: str, t: int, seq: int, proc: int, unit: int, after: int,
                  home: int,
                  channel: int, applicant: int, slots: list[int], refused: bool,
                  end_status: int, due: list[int], copies: int, exempt: bool, digitised: bool,
                  paid_online: int, quirky: bool, person: list[int],
-                 officers: list[int]) -> dict:
+                 officers: list[int], scorecard: tuple) -> dict:
+        """``scorecard``: the electronic result, VNeID and same-officer flags, and the apology
+        letters' dates, promised dates and reasons (DayBatch's scorecard columns)."""
         absent = "" if quirky else None
         # The text of every step visible at t; None for steps after t and steps that never
         # happen (those show as ``absent`` in date fields).
@@ -124,6 +132,13 @@ class RecordWriter:
         transfer = self.transfer_at if after != unit else FOREVER
         steps = self._steps(proc, (unit, after, transfer), slots, texts,
                             _statuses(refused, end_status), officers, t)
+        e_result, vneid, same_officer, *letters = scorecard
+        if same_officer and transfer == FOREVER:
+            _same_officer(steps)
+        apologies = _apology_letters(*letters, t, quirky)
+        updated = steps[-1]["ThoiDiemXuLy"]
+        if apologies:  # a letter written while the dossier waits is an update of its own
+            updated = max(updated, apologies[-1]["NgayXinLoi"])
         unit_code = self.unit_code[after if transfer < t else unit]
         proc_code = self.proc_code[proc]
         name, identity, phone, email, address = self._applicant(applicant, home, person)
@@ -149,10 +164,14 @@ class RecordWriter:
             "TrangThaiHoSo": steps[-1]["TrangThai"],
             "DuocThanhToanTrucTuyen": paid_online,
             "HoSoCoThanhPhanSoHoa": int(digitised),
+            # issued with the result (only finished dossiers have one): not before it shows
+            "CoKetQuaDienTu": int(e_result and texts[ENDED] is not None),
+            "TaiKhoanDuocXacThucVoiVNeID": int(vneid),
             "DanhSachLePhi": self._fee_lines(proc, copies, exempt, quirky),
             "DanhSachHoSoBoSung": _supplement_rounds(slots, texts, due, t, absent),
+            "DanhSachXinLoi": apologies,
             "TienDo": steps,
-            "NgayCapNhat": steps[-1]["ThoiDiemXuLy"],
+            "NgayCapNhat": updated,
         }
         if t == FOREVER and transfer != FOREVER:  # the final state, for the clock to cut
             code = self.unit_code[unit]
@@ -305,6 +324,24 @@ class RecordWriter:
             "ThoiGianHoanPhi": _moment_text(refunded, absent),
             "NgayCapNhat": format_timestamp(max(visible)),
         }
+
+
+def _apology_letters(letters: list[int], promised: list[int], reasons: list[int], t: int,
+                     quirky: bool) -> list[dict]:
+    """DanhSachXinLoi at t: the letters dated before t."""
+    return [{"NgayXinLoi": format_timestamp(at), "NgayHenTraMoi": format_timestamp(due),
+             "LyDo": nfd(APOLOGY_REASONS[reason]) if quirky else APOLOGY_REASONS[reason]}
+            for at, due, reason in zip(letters, promised, reasons, strict=True)
+            if ABSENT != at < t]
+
+
+def _same_officer(steps: list[dict]) -> None:
+    """The reception officer (status 2) also signs the result (status 9)."""
+    received = next((step for step in steps if step["TrangThai"] == _RECEIVED), None)
+    if received is not None:
+        for step in steps:
+            if step["TrangThai"] == FINISHED:
+                step["NguoiXuLy"] = received["NguoiXuLy"]
 
 
 def _moment_text(moment: int | None, absent: str | None) -> str | None:

@@ -543,3 +543,13 @@ DEPARTMENT_OFFICES = ("Văn phòng Sở", "Phòng Quản lý chuyên ngành", "P
 BANKS = ("VCB", "BIDV", "ICB", "VBA", "MB", "TCB", "ACB", "VPB", "TPB", "SHB", "STB", "VIB")
 FAILURE_CODES = ("24", "24", "24", "51", "11", "07", "09", "99", "01")  # 24 = user cancelled
 PAYMENT_METHODS = ("truc-tuyen", "tien-mat", "chuyen-khoan")
+# LyDo of an apology letter for a late result (Decision 9/2015, Article 11's "phiếu xin lỗi và
+# hẹn lại ngày trả kết quả"): the reasons units give.
+APOLOGY_REASONS = (
+    "Hồ sơ cần xác minh, làm rõ thêm thông tin",
+    "Chờ ý kiến của cơ quan phối hợp",
+    "Số lượng hồ sơ tiếp nhận tăng đột biến",
+    "Cần kiểm tra, thẩm định thực địa",
+    "Hệ thống phần mềm một cửa gặp sự cố",
+    "Cán bộ thụ lý nghỉ ốm, chưa bố trí kịp người thay",
+)

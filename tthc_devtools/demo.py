@@ -43,7 +43,8 @@ SIMULATED = {"quang_nam": (120, "H49", 2022, REORGANISED_ON), "da_nang": (80, "H
 TABLES = (
     "raw.don_vi", "raw.thu_tuc", "raw.ho_so", "raw.giao_dich",
     "dw.dim_unit", "dw.dim_procedure", "dw.dim_date",
-    "dw.fact_dossier", "dw.fact_dossier_status", "dw.fact_dossier_supplement", "dw.fact_payment",
+    "dw.fact_dossier", "dw.fact_dossier_status", "dw.fact_dossier_supplement",
+    "dw.fact_dossier_apology", "dw.fact_payment",
     "quarantine.don_vi", "quarantine.thu_tuc", "quarantine.ho_so", "quarantine.giao_dich",
     "meta.load_batch", "meta.watermark", "mart.chi_thi_04_snapshot", "mart.chi_thi_04_weekly",
 )

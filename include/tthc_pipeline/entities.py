@@ -51,9 +51,10 @@ _REGISTRY = (
     Entity(
         name="ho_so", endpoint="/api/v1/ho-so", system="tthc",
         key_field="MaHoSo", is_incremental=True,
-        staging_tables=("ho_so", "ho_so_tien_do", "ho_so_bo_sung", "ho_so_le_phi"),
+        staging_tables=("ho_so", "ho_so_tien_do", "ho_so_bo_sung", "ho_so_le_phi",
+                        "ho_so_xin_loi"),
         load_files=("reset_written_dossier", "written_dossier", "fact_dossier",
-                    "fact_dossier_status", "fact_dossier_supplement"),
+                    "fact_dossier_status", "fact_dossier_supplement", "fact_dossier_apology"),
         asset_uri="warehouse://dw/fact_dossier", noun_vi="hồ sơ", noun_en="dossiers"),
     Entity(
         name="giao_dich", endpoint="/api/v1/giao-dich", system="payment",

@@ -44,6 +44,13 @@ deleted_fee_lines as (
                         and k.batch_id = s.batch_id and k.record_no = s.record_no)
 ),
 
+deleted_apology_letters as (
+    delete from staging.ho_so_xin_loi as s
+    where s.batch_id = any(%(batch_ids)s)
+        and not exists (select from kept as k where k.entity = 'ho_so'
+                        and k.batch_id = s.batch_id and k.record_no = s.record_no)
+),
+
 deleted_dossiers as (
     delete from staging.ho_so as s
     where s.batch_id = any(%(batch_ids)s)

@@ -32,9 +32,13 @@ snapshots as (
         has_fees,
         legal_duration_days,
         coalesce(handling_unit_codes, '{}') as handling_unit_codes,
+        -- absent at the source means false
+        coalesce(is_full_process_eligible, false) as is_full_process_eligible,
+        coalesce(has_online_payment, false) as has_online_payment,
         md5(jsonb_build_array(
             procedure_name, field_code, field_name, procedure_level, online_level, has_fees,
-            legal_duration_days, handling_unit_codes
+            legal_duration_days, handling_unit_codes, coalesce(is_full_process_eligible, false),
+            coalesce(has_online_payment, false)
         )::text) as row_hash
     from loadable_procedures
 ),
@@ -93,6 +97,8 @@ final as (
         n.has_fees,
         n.legal_duration_days,
         n.handling_unit_codes,
+        n.is_full_process_eligible,
+        n.has_online_payment,
         v.valid_from,
         v.valid_to,
         n.row_hash
@@ -115,6 +121,8 @@ when matched and f.row_hash is not null and d.row_hash <> f.row_hash then
         has_fees = f.has_fees,
         legal_duration_days = f.legal_duration_days,
         handling_unit_codes = f.handling_unit_codes,
+        is_full_process_eligible = f.is_full_process_eligible,
+        has_online_payment = f.has_online_payment,
         row_hash = f.row_hash,
         valid_to = f.valid_to
 when matched and d.valid_to <> f.valid_to then
@@ -123,10 +131,12 @@ when not matched then
     insert (
         procedure_key, procedure_durable_key, source_code, procedure_code, procedure_name, field_code,
         field_name, procedure_level, online_level, has_fees, legal_duration_days,
-        handling_unit_codes, valid_from, valid_to, row_hash
+        handling_unit_codes, is_full_process_eligible, has_online_payment, valid_from, valid_to,
+        row_hash
     )
     values (
         f.procedure_key, f.procedure_durable_key, %(source_code)s, f.procedure_code, f.procedure_name,
         f.field_code, f.field_name, f.procedure_level, f.online_level, f.has_fees,
-        f.legal_duration_days, f.handling_unit_codes, f.valid_from, f.valid_to, f.row_hash
+        f.legal_duration_days, f.handling_unit_codes, f.is_full_process_eligible,
+        f.has_online_payment, f.valid_from, f.valid_to, f.row_hash
     )

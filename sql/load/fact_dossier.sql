@@ -8,7 +8,8 @@
 -- The applicant's identity number becomes its keyed HMAC from applicant_hash, which the load
 -- fills beforehand
 -- (computed in Python: the key never reaches the server, its statements or its logs).
--- The dossiers written are recorded in written_dossier for the child-table loads.
+-- The dossiers written are recorded in written_dossier for the child-table loads. The scorecard
+-- flags (CoKetQuaDienTu, TaiKhoanDuocXacThucVoiVNeID) absent at the source load as false.
 with
 
 loadable_dossiers as (
@@ -67,6 +68,15 @@ round_contents as (
     group by record_no
 ),
 
+letter_contents as (
+    select record_no, jsonb_agg(jsonb_build_array(
+        ordinal, extract(epoch from apologised_at), extract(epoch from new_due_at), reason
+    ) order by ordinal) as letters
+    from staging.ho_so_xin_loi
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
 fee_contents as (
     select record_no, jsonb_agg(jsonb_build_array(
         ordinal, fee_code, fee_name, fee_type_code, amount
@@ -85,13 +95,16 @@ hashed_records as (
             d.status_code, encode(h.applicant_hash, 'hex'), extract(epoch from d.submitted_at),
             extract(epoch from d.received_at), extract(epoch from d.due_at),
             extract(epoch from d.finished_at), extract(epoch from d.returned_at),
-            d.online_payment_code, d.has_digitised_components, st.steps, rc.rounds, fc.fees
+            d.online_payment_code, d.has_digitised_components, st.steps, rc.rounds, fc.fees,
+            coalesce(d.has_electronic_result, false), coalesce(d.is_vneid_verified, false),
+            lc.letters
         )::text) as content_hash
     from loadable_dossiers as d
     left join applicant_hash as h on d.applicant_id_number = h.id_number
     left join step_contents as st on d.record_no = st.record_no
     left join round_contents as rc on d.record_no = rc.record_no
     left join fee_contents as fc on d.record_no = fc.record_no
+    left join letter_contents as lc on d.record_no = lc.record_no
 ),
 
 -- one record per dossier: the newest, then the greatest content hash
@@ -146,6 +159,9 @@ dossiers as (
         d.online_payment_code,
         coalesce(d.online_payment_code in (1, 2), false) as is_paid_online,
         d.has_digitised_components,
+        -- absent at the source (older records, hand-made scenarios) means 0
+        coalesce(d.has_electronic_result, false) as has_electronic_result,
+        coalesce(d.is_vneid_verified, false) as is_vneid_verified,
         d.source_updated_at,
         d.content_hash
     from newest_records as d
@@ -163,7 +179,8 @@ written as (
         received_at, due_at, finished_at, returned_at, submitted_date_key, received_date_key,
         due_date_key, finished_date_key, returned_date_key, supplement_count, fee_total,
         service_fee_total, levy_total, online_payment_code, is_paid_online,
-        has_digitised_components, source_updated_at, content_hash
+        has_digitised_components, has_electronic_result, is_vneid_verified, source_updated_at,
+        content_hash
     )
     select
         dossier_key, source_code, dossier_code, unit_durable_key, procedure_durable_key,
@@ -171,7 +188,8 @@ written as (
         received_at, due_at, finished_at, returned_at, submitted_date_key, received_date_key,
         due_date_key, finished_date_key, returned_date_key, supplement_count, fee_total,
         service_fee_total, levy_total, online_payment_code, is_paid_online,
-        has_digitised_components, source_updated_at, content_hash
+        has_digitised_components, has_electronic_result, is_vneid_verified, source_updated_at,
+        content_hash
     from dossiers
     on conflict (source_code, dossier_code) do update set
         unit_durable_key = excluded.unit_durable_key,
@@ -197,6 +215,8 @@ written as (
         online_payment_code = excluded.online_payment_code,
         is_paid_online = excluded.is_paid_online,
         has_digitised_components = excluded.has_digitised_components,
+        has_electronic_result = excluded.has_electronic_result,
+        is_vneid_verified = excluded.is_vneid_verified,
         source_updated_at = excluded.source_updated_at,
         content_hash = excluded.content_hash
     where excluded.source_updated_at > f.source_updated_at

@@ -1,8 +1,9 @@
 -- The rows the ho_so suite (expectations/ho_so.json) validates: every staged dossier of one
--- batch with check columns derived from the batch itself, its status steps, supplement rounds
--- and fee lines, and dw. GX materialises this once per run, so each rule is a plain column
--- expectation over one table and GX names the failing rows itself. A check column is NULL
--- when there is nothing to report. No percent sign besides the batch placeholder: GX doubles it.
+-- batch with check columns derived from the batch itself, its status steps, supplement rounds,
+-- fee lines and apology letters, and dw. GX materialises this once per run, so each rule is a
+-- plain column expectation over one table and GX names the failing rows itself. A check column
+-- is NULL when there is nothing to report. No percent sign besides the batch placeholder: GX
+-- doubles it.
 -- Grain: one row per staged record (batch_id, record_no) of batch %(batch_id)s.
 with
 
@@ -119,6 +120,26 @@ supplement_extent as (
     group by record_no
 ),
 
+-- per dossier: its apology letters' problems, longest reason, count and extent. A letter
+-- without a readable NgayXinLoi cannot say whether it came in time: unparseable too.
+letter_summary as (
+    select
+        record_no,
+        array_agg(ordinal order by ordinal) filter (
+            where apologised_at is null
+            or (new_due_at is null and btrim(new_due_raw) <> '')
+        ) as unparseable_letters,
+        array_agg(ordinal order by ordinal) filter (where new_due_at < apologised_at)
+            as new_due_before_letter,
+        max(length(reason)) as longest_reason,
+        count(*) as letter_count,
+        least(min(apologised_at), min(new_due_at)) as earliest_at,
+        greatest(max(apologised_at), max(new_due_at)) as latest_at
+    from staging.ho_so_xin_loi
+    where batch_id = %(batch_id)s
+    group by record_no
+),
+
 -- TienDo absent, null or []: a dossier with no history vanishes from every report. Only a
 -- dossier submitted and not yet received (status 1) has no step yet.
 status_history_shapes as (
@@ -148,7 +169,9 @@ list_problems as (
                 case when jsonb_typeof(record -> 'DanhSachHoSoBoSung') not in ('array', 'null')
                     then 'DanhSachHoSoBoSung' end,
                 case when jsonb_typeof(record -> 'DanhSachLePhi') not in ('array', 'null')
-                    then 'DanhSachLePhi' end
+                    then 'DanhSachLePhi' end,
+                case when jsonb_typeof(record -> 'DanhSachXinLoi') not in ('array', 'null')
+                    then 'DanhSachXinLoi' end
             ]) as list_name
         from raw.ho_so
         where batch_id = %(batch_id)s
@@ -164,6 +187,11 @@ list_problems as (
         where batch_id = %(batch_id)s
             and fee_code is null and fee_name_raw is null and fee_type_raw is null
             and amount_raw is null
+        union
+        select record_no, 'DanhSachXinLoi' as list_name
+        from staging.ho_so_xin_loi
+        where batch_id = %(batch_id)s
+            and apologised_raw is null and new_due_raw is null and reason_raw is null
     ) as problems
     where list_name is not null
     group by record_no
@@ -193,6 +221,17 @@ select
         case when dossiers.returned_at is null and btrim(dossiers.returned_raw) <> ''
             then 'NgayTra' end
     ], null), '{}') as unparseable_date_fields,
+    -- the 0/1 flags: absent (null, "") means 0, anything but 0 or 1 is bad
+    nullif(array_remove(array[
+        case when btrim(dossiers.has_electronic_result_raw) not in ('', '0', '1')
+            then 'CoKetQuaDienTu' end,
+        case when btrim(dossiers.is_vneid_verified_raw) not in ('', '0', '1')
+            then 'TaiKhoanDuocXacThucVoiVNeID' end
+    ], null), '{}') as invalid_flag_fields,
+    letter_summary.unparseable_letters as unparseable_apology_letters,
+    letter_summary.new_due_before_letter as apology_new_due_before_letter,
+    letter_summary.longest_reason as longest_apology_reason,
+    letter_summary.letter_count as apology_letter_count,
     status_step_problems.invalid_steps as invalid_status_steps,
     status_step_problems.steps_out_of_order as status_steps_out_of_order,
     supplement_problems.unparseable_rounds as unparseable_supplement_rounds,
@@ -213,12 +252,12 @@ select
     extract(year from least(
         dossiers.submitted_at, dossiers.received_at, dossiers.due_at, dossiers.finished_at,
         dossiers.returned_at, dossiers.source_updated_at, step_summary.earliest_at,
-        supplement_extent.earliest_at
+        supplement_extent.earliest_at, letter_summary.earliest_at
     ) at time zone 'Asia/Ho_Chi_Minh')::integer as earliest_year,
     extract(year from greatest(
         dossiers.submitted_at, dossiers.received_at, dossiers.due_at, dossiers.finished_at,
         dossiers.returned_at, dossiers.source_updated_at, step_summary.latest_at,
-        supplement_extent.latest_at
+        supplement_extent.latest_at, letter_summary.latest_at
     ) at time zone 'Asia/Ho_Chi_Minh')::integer as latest_year,
     list_problems.malformed_lists
 from dossiers
@@ -235,4 +274,5 @@ left join list_problems on list_problems.record_no = dossiers.record_no
 left join fee_summary on fee_summary.record_no = dossiers.record_no
 left join step_summary on step_summary.record_no = dossiers.record_no
 left join supplement_extent on supplement_extent.record_no = dossiers.record_no
+left join letter_summary on letter_summary.record_no = dossiers.record_no
 left join status_history_shapes on status_history_shapes.record_no = dossiers.record_no

@@ -28,7 +28,14 @@ select
         select array_agg(handling_unit.code)
         from unnest(procedures.handling_unit_codes) as handling_unit (code)
         where handling_unit.code !~ '^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$'
-    ) as malformed_handling_unit_codes
+    ) as malformed_handling_unit_codes,
+    -- booleans: absent (null, "") means false, anything parse_boolean cannot read is bad
+    nullif(array_remove(array[
+        case when btrim(procedures.is_full_process_eligible_raw) <> ''
+            and procedures.is_full_process_eligible is null then 'DuDieuKienToanTrinh' end,
+        case when btrim(procedures.has_online_payment_raw) <> ''
+            and procedures.has_online_payment is null then 'CoThanhToanTrucTuyen' end
+    ], null), '{}') as invalid_boolean_fields
 from procedures
 -- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
 left join raw.thu_tuc as unparsed

@@ -21,6 +21,10 @@ deleted_fee_lines as (
     delete from staging.ho_so_le_phi where batch_id = %(batch_id)s
 ),
 
+deleted_apology_letters as (
+    delete from staging.ho_so_xin_loi where batch_id = %(batch_id)s
+),
+
 deleted_dossiers as (
     delete from staging.ho_so where batch_id = %(batch_id)s
 )

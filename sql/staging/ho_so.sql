@@ -10,7 +10,8 @@ insert into staging.ho_so (
     finished_at, finished_raw, returned_at, returned_raw, status_code, status_raw,
     online_payment_code, online_payment_raw,
     has_digitised_components, has_digitised_components_raw,
-    source_updated_at, source_updated_raw
+    source_updated_at, source_updated_raw,
+    has_electronic_result, has_electronic_result_raw, is_vneid_verified, is_vneid_verified_raw
 )
 
 with
@@ -67,7 +68,9 @@ source_fields as (
         f."TrangThaiHoSo" as status_raw,
         f."DuocThanhToanTrucTuyen" as online_payment_raw,
         f."HoSoCoThanhPhanSoHoa" as has_digitised_components_raw,
-        f."NgayCapNhat" as source_updated_raw
+        f."NgayCapNhat" as source_updated_raw,
+        f."CoKetQuaDienTu" as has_electronic_result_raw,
+        f."TaiKhoanDuocXacThucVoiVNeID" as is_vneid_verified_raw
     from distinct_records as d
     inner join raw.ho_so as r on r.batch_id = %(batch_id)s and r.record_no = d.record_no
     cross join lateral jsonb_to_record(
@@ -89,7 +92,9 @@ source_fields as (
         "TrangThaiHoSo" text,
         "DuocThanhToanTrucTuyen" text,
         "HoSoCoThanhPhanSoHoa" text,
-        "NgayCapNhat" text
+        "NgayCapNhat" text,
+        "CoKetQuaDienTu" text,
+        "TaiKhoanDuocXacThucVoiVNeID" text
     )
 )
 
@@ -131,5 +136,10 @@ select
     staging.parse_boolean(has_digitised_components_raw) as has_digitised_components,
     has_digitised_components_raw,
     staging.parse_local_timestamp(source_updated_raw) as source_updated_at,
-    source_updated_raw
+    source_updated_raw,
+    -- 0/1 flags; absent means 0 (the load's coalesce), anything else is quarantined
+    staging.parse_boolean(has_electronic_result_raw) as has_electronic_result,
+    has_electronic_result_raw,
+    staging.parse_boolean(is_vneid_verified_raw) as is_vneid_verified,
+    is_vneid_verified_raw
 from source_fields

@@ -20,6 +20,12 @@ deleted_supplement_rounds as (
     delete from staging.ho_so_bo_sung as t
     where t.batch_id = %(batch_id)s
         and not exists (select from staged_dossiers as d where d.record_no = t.record_no)
+),
+
+deleted_apology_letters as (
+    delete from staging.ho_so_xin_loi as t
+    where t.batch_id = %(batch_id)s
+        and not exists (select from staged_dossiers as d where d.record_no = t.record_no)
 )
 
 delete from staging.ho_so_le_phi as t

@@ -6,7 +6,9 @@ insert into staging.thu_tuc (
     procedure_code, procedure_name, procedure_name_raw, field_code, field_name, field_name_raw,
     procedure_level, online_level, has_fees, has_fees_raw,
     legal_duration_days, legal_duration_raw, handling_unit_codes, handling_units_raw,
-    source_updated_at, source_updated_raw
+    source_updated_at, source_updated_raw,
+    is_full_process_eligible, is_full_process_eligible_raw, has_online_payment,
+    has_online_payment_raw
 )
 
 with
@@ -38,7 +40,9 @@ source_fields as materialized (
         record ->> 'CoPhiLePhi' as has_fees_raw,
         record ->> 'ThoiHanGiaiQuyet' as legal_duration_raw,
         record -> 'CoQuanThucHien' as handling_units,
-        record ->> 'NgayCapNhat' as source_updated_raw
+        record ->> 'NgayCapNhat' as source_updated_raw,
+        record ->> 'DuDieuKienToanTrinh' as is_full_process_eligible_raw,
+        record ->> 'CoThanhToanTrucTuyen' as has_online_payment_raw
     from distinct_records
 ),
 
@@ -78,6 +82,11 @@ select
     h.handling_unit_codes,
     f.handling_units::text as handling_units_raw,
     staging.parse_local_timestamp(f.source_updated_raw) as source_updated_at,
-    f.source_updated_raw
+    f.source_updated_raw,
+    -- booleans; absent means false (the load's coalesce), anything else is quarantined
+    staging.parse_boolean(f.is_full_process_eligible_raw) as is_full_process_eligible,
+    f.is_full_process_eligible_raw,
+    staging.parse_boolean(f.has_online_payment_raw) as has_online_payment,
+    f.has_online_payment_raw
 from source_fields as f
 inner join handling_unit_sets as h on f.record_no = h.record_no

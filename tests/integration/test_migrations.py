@@ -104,3 +104,38 @@ def test_a_warehouse_loaded_before_sources_existed_is_rekeyed_to_the_first_sourc
         unknown = conn.execute(
             "select source_code from dw.dim_unit where unit_key = -1").fetchall()
         assert unknown == [(None,)]
+
+
+def test_rows_loaded_before_the_scorecard_fields_take_them_from_their_next_load(
+        empty_database, tmp_path):
+    """V015 on a loaded warehouse: existing rows get false and no letter, and their content
+    hashes are cleared so that the next load of the same version (same NgayCapNhat) brings
+    the new fields whatever its hash."""
+    import shutil
+
+    from helpers.pipeline import ingest
+    from helpers.records import procedure
+
+    from tthc_pipeline.paths import MIGRATIONS_DIR
+
+    for migration in discover():
+        if migration.version <= 14:
+            shutil.copy(migration.path, tmp_path / migration.path.name)
+    apply_migrations(empty_database, tmp_path)
+    with psycopg.connect(empty_database) as conn:
+        conn.execute(
+            "insert into dw.dim_procedure (procedure_key, procedure_durable_key, source_code,"
+            " procedure_code, handling_unit_codes, valid_from, row_hash) values"
+            " (dw.source_version_key('quang_nam', '1.000001', '2025-01-01 00:00+07'),"
+            " dw.source_key('quang_nam', '1.000001'), 'quang_nam', '1.000001', '{U1}',"
+            " '2025-01-01 00:00+07', 'ffffffffffffffffffffffffffffffff')")
+    assert apply_migrations(empty_database, MIGRATIONS_DIR) == ["V015__scorecard_fields.sql"]
+    versions = ("select is_full_process_eligible, has_online_payment, row_hash <> ''"
+                " from dw.dim_procedure where procedure_code = '1.000001'")
+    with psycopg.connect(empty_database) as conn:
+        assert conn.execute(versions).fetchall() == [(False, False, False)]
+    ingest(empty_database, "thu_tuc", [procedure("1.000001", "20250101000000", ["U1"],
+                                                 DuDieuKienToanTrinh=True,
+                                                 CoThanhToanTrucTuyen=True)])
+    with psycopg.connect(empty_database) as conn:
+        assert conn.execute(versions).fetchall() == [(True, True, True)]

@@ -55,6 +55,12 @@ def good_payment(ref: str, **fields) -> dict:
     return payment(ref, "HS-KNOWN", UPDATED, **{"MaTTHC": PROCEDURE, "MaDonVi": UNIT, **fields})
 
 
+def letter(**fields) -> dict:
+    """An apology letter (DanhSachXinLoi) dated before the new date it promises."""
+    return {"NgayXinLoi": "20250306100000", "NgayHenTraMoi": "20250310170000",
+            "LyDo": "Chờ ý kiến phối hợp", **fields}
+
+
 def step(status: object, at: str, **fields) -> dict:
     return {"TrangThai": status, "ThoiDiemXuLy": at, "PhongBanXuLy": "Một cửa",
             "NguoiXuLy": "CB01", **fields}
@@ -96,6 +102,9 @@ BAD = {
         good_procedure("1.000163", ThoiHanGiaiQuyet=-5),
         good_procedure("1.000164", CoQuanThucHien=[UNIT, "U1"]),
         good_procedure("1.000165", NgayCapNhat="hôm qua"),
+        good_procedure("1.000166", DuDieuKienToanTrinh=True, CoThanhToanTrucTuyen=False),
+        good_procedure("1.000167", DuDieuKienToanTrinh="có"),
+        good_procedure("1.000168", CoThanhToanTrucTuyen=2),
     ],
     "ho_so": [
         good_dossier("HS-GOOD"),
@@ -152,6 +161,19 @@ BAD = {
             {"MaPhiLePhi": f"LP{i}", "LoaiPhiLePhi": 2, "SoTien": 999_999_999_999_999_999}
             for i in range(10)]),
         good_dossier("HS-HISTORY-OBJECT", TienDo={"TrangThai": 4, "ThoiDiemXuLy": UPDATED}),
+        good_dossier("HS-SCORECARD", CoKetQuaDienTu=1, TaiKhoanDuocXacThucVoiVNeID=0,
+                     DanhSachXinLoi=[letter()]),
+        good_dossier("HS-FLAG", CoKetQuaDienTu=2),
+        good_dossier("HS-FLAG-TEXT", TaiKhoanDuocXacThucVoiVNeID="có"),
+        good_dossier("HS-LETTER-DATE", DanhSachXinLoi=[letter(), letter(NgayXinLoi="31/03/2025")]),
+        good_dossier("HS-LETTER-UNDATED", DanhSachXinLoi=[letter(NgayXinLoi=None)]),
+        good_dossier("HS-LETTER-BACKWARDS",
+                     DanhSachXinLoi=[letter(NgayHenTraMoi="20250305170000")]),
+        good_dossier("HS-LETTER-LONG", DanhSachXinLoi=[letter(LyDo="x" * 2100)]),
+        good_dossier("HS-LETTERS", DanhSachXinLoi=[letter()] * 21),
+        good_dossier("HS-LETTER-YEAR", DanhSachXinLoi=[letter(NgayHenTraMoi="99991231170000")]),
+        good_dossier("HS-LETTERS-OBJECT", DanhSachXinLoi=letter()),
+        good_dossier("HS-LETTER-NOT-OBJECT", DanhSachXinLoi=["xin lỗi"]),
     ],
     "giao_dich": [
         good_payment("T-GOOD"),

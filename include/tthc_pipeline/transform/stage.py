@@ -3,7 +3,7 @@
 Re-staging a batch is harmless: its old staging rows go first, and the batch is landed again
 until its counts are recorded (then it is staged). A batch that is already loaded or superseded
 is left alone: its staging rows were removed with its load. The staging statements of an
-entity's tables (a dossier's records and their three child collections) run at the same time
+entity's tables (a dossier's records and their four child collections) run at the same time
 on two connections, one Postgres backend per core; while they run, the batch counts as not
 staged (``n_extracted`` is NULL), so the quality gate and the load refuse it instead of reading
 half-written rows. The counts (distinct records, identical copies) are recorded last.

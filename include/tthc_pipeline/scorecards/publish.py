@@ -68,8 +68,12 @@ def publish_scorecards(conninfo: str, report_date: date, tree_code: str | None =
         conn.execute("set local work_mem = '256MB'")
         conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))",
                      (_LOCK_CLASS, f"{tree_code}/{report_date}"))
+        measured: dict[tuple, list[dict[str, int]]] = {}  # the first quarter is the year to date
         for period in periods_of_report(report_date, period_types):
-            measures = unit_measures(conn, tree_code, period)
+            window = (period.start, period.as_of)
+            if window not in measured:
+                measured[window] = unit_measures(conn, tree_code, period)
+            measures = measured[window]
             for card in scorecards:
                 if period.period_type in card.periods:
                     published.append(

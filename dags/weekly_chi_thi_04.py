@@ -18,11 +18,13 @@ interval; it starts at R 00:00 and first waits until `meta.watermark` shows the 
 every day of the period, for every source of the tree. Statuses are taken as of the cutoff
 R 00:00 from the status history, so re-running an old report gives the numbers it gave then.
 
-**Scorecards**: after the snapshot, `publish_scorecards` publishes the national 766 index and
-Quảng Ninh's PAR sub-index (config/scorecards/*.yaml) of every unit of the tree: month-,
-quarter- and year-to-date forecasts as of the cutoff, and the final score of every period that
-ended during the week, into `mart.scorecard_item` (views `mart.scorecard_latest`,
-`mart.scorecard_766_weekly`), versioned like the snapshot.
+**Scorecards**: right after the snapshot, before the workbook and the mails (which show them),
+`publish_scorecards` publishes the national 766 index and Quảng Ninh's PAR sub-index
+(config/scorecards/*.yaml) of every unit of the tree: month-, quarter- and year-to-date
+forecasts as of the cutoff, and the final score of every period that ended during the week,
+into `mart.scorecard_item` (views `mart.scorecard_latest`, `mart.scorecard_766_weekly`),
+versioned like the snapshot. The workbook has a sheet for each ("Chỉ số 766", "PAR Quảng
+Ninh"); the summary names the province's 766 forecast and the three units that lost most.
 
 **Thresholds** of the colours are in `meta.colour_threshold` (edit the table; the next run uses
 them and stores them with its snapshot).
@@ -102,9 +104,10 @@ def weekly_dag(tree: sources.Tree):
         def publish():
             snapshot = publish_snapshot(tree.code)
             workbook = export_workbook(snapshot)
+            # the workbook's 766 and PAR sheets and the summary's 766 lines read the scorecards
+            publish_scorecards(snapshot) >> workbook
             send_summary(snapshot, workbook)
             send_unit_reports(snapshot, workbook)
-            publish_scorecards(snapshot)
             return snapshot
 
         wait_for_daily_loads(tree.code) >> publish()

@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tthc_pipeline.report.workbook import NO_PREVIOUS_REPORT, NO_REGRESSION, _build
+from tthc_pipeline.report.workbook import (
+    NO_PREVIOUS_REPORT,
+    NO_REGRESSION,
+    SCORECARD_COLUMNS,
+    _build,
+    period_heading,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -70,7 +76,7 @@ def test_the_information_sheet_holds_numbers_and_dates_as_such(tmp_path):
 
 def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_headings(tmp_path):
     book = saved(tmp_path, level_rows(), [])
-    assert len(book.worksheets) == 7  # with the regression drill-down (issue 16)
+    assert len(book.worksheets) == 9  # the drill-down (issue 16), the 766 and PAR sheets (15)
     for sheet in book.worksheets:
         setup = sheet.page_setup
         assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title  # 9 = A4
@@ -89,3 +95,47 @@ def test_a_first_report_says_there_is_nothing_to_compare_with(tmp_path):
     sheet = saved(tmp_path, level_rows(previous=None), [])["Đơn vị tụt hạng"]
     assert sheet.cell(2, 1).value == NO_PREVIOUS_REPORT
     assert NO_PREVIOUS_REPORT.startswith("Không có đơn vị tụt hạng")
+
+
+def scorecard_row(item: str, points, max_points, **fields) -> dict:
+    return {"scorecard": "cs766", "period_type": "month", "period_start": date(2026, 3, 1),
+            "period_end": date(2026, 4, 1), "as_of": datetime(2026, 3, 13, tzinfo=LOCAL),
+            "is_forecast": True, "version": 1, "unit_code": "U0", "item": item,
+            "item_text": f"Chỉ tiêu {item}", "item_rule": "linear", "numerator": 1, "denominator": 2,
+            "ratio": 0.5, "points": points, "max_points": max_points, "flag": None,
+            "not_computable": "Nhóm 1, nhóm 5", "zero_denominator": "full_points", **fields}
+
+
+def test_the_scorecard_sheets_have_vietnamese_headings_and_print_on_a4(tmp_path):
+    from openpyxl import load_workbook
+
+    rows = [scorecard_row("2.2", 0, 0, item_rule="tracked", ratio=3.75),
+            scorecard_row("2.1", 10, 20, flag="khong_phat_sinh"),
+            scorecard_row("total", 10, 52, numerator=None, denominator=None, ratio=None)]
+    path = tmp_path / "report.xlsx"
+    _build(snapshot(), level_rows(), [], scorecards=rows).save(path)
+    book = load_workbook(path)
+    sheet = book["Chỉ số 766"]
+    assert [cell.value for cell in sheet[1]] == [c.heading for c in SCORECARD_COLUMNS]
+    assert [cell.value for cell in sheet[1]][:7] == [
+        "Mã đơn vị", "Tên đơn vị", "Cấp", "Kỳ", "Dự báo / Chính thức", "Chỉ tiêu", "Nội dung"]
+    lines = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    table = [row for row in lines if row[0] == "U0"]
+    assert [row[5] for row in table] == ["2.1", "2.2", "Tổng"]  # items in order, total last
+    assert table[0][2] == "Tỉnh" and table[0][3] == "Tháng 03/2026"
+    assert table[0][12] == "Không phát sinh" and table[0][4] == "Dự báo"
+    assert sheet.cell(lines.index(table[1]) + 2, 10).number_format == "0.00"  # 2.2: days
+    assert sheet.cell(lines.index(table[0]) + 2, 10).number_format == "0.00%"
+    assert "không phải trên 100 điểm" in lines[0][0]
+    par = book["PAR Quảng Ninh"]
+    assert par.cell(2, 1).value.startswith("Chưa có điểm PAR Quảng Ninh")
+    for printed in (sheet, par):
+        assert (printed.page_setup.paperSize, printed.page_setup.orientation) == (9, "landscape")
+        assert printed.print_title_rows == "$1:$1"
+
+
+def test_a_final_period_heading_says_so():
+    row = scorecard_row("total", 10, 52, period_type="quarter", period_start=date(2026, 1, 1),
+                        as_of=datetime(2026, 4, 1, tzinfo=LOCAL), is_forecast=False, version=2)
+    assert period_heading(row) == ("Quý I/2026: 01/01/2026 – 31/03/2026 (Chính thức, số liệu"
+                                   " đến 00:00 01/04/2026; phiên bản 2)")

@@ -10,6 +10,7 @@ from psycopg.rows import dict_row
 from tthc_pipeline import sources
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.parked import parked_lines, parked_warnings
+from tthc_pipeline.report.period import ReportPeriod
 from tthc_pipeline.report.workbook import COLOUR_NAMES, INDICATOR_NAMES
 
 
@@ -38,6 +39,8 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
             " order by tree_path", params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
         unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
+        scores = conn.execute(read_sql("report/summary_scorecard_766.sql"),
+                              {**params, "cutoff": ReportPeriod(report_date).cutoff}).fetchall()
         parked = conn.execute(
             "select parked_by_rule, parked_in_period, max_parked_share"
             " from mart.chi_thi_04_snapshot"
@@ -47,6 +50,7 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
     if parked:
         lines += parked_warnings(parked["parked_in_period"], parked["max_parked_share"])
     lines += [_unit_line(row) for row in roots]
+    lines += scorecard_766_lines(scores, report_date)
     lines += _unit_change_lines(unit_changes)
     if parked and parked["parked_by_rule"]:
         lines.append("Chưa tính, còn chờ dữ liệu tham chiếu / not counted, still waiting:")
@@ -64,6 +68,50 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
         lines.append(f"  … và {len(by_unit) - len(shown)} đơn vị khác (xem tệp báo cáo)"
                      f" / and {len(by_unit) - len(shown)} more (see the workbook)")
     return "\n".join(lines)
+
+
+MOST_POINTS_LOST = 3  # the units the summary names as losing the most 766 points
+
+
+def scorecard_766_lines(scores: list[dict], report_date: date) -> list[str]:
+    """The roots' 766 forecasts (month and year to date, points computed of points possible,
+    the change since the previous Friday) and the MOST_POINTS_LOST leaf units that lost the
+    most points year to date. Leaves only: a parent's score is its subtree's, so it would
+    repeat the losses of the children listed beside it. Nothing when no 766 was published."""
+    if not scores:
+        return []
+    lines = []
+    for unit_code in dict.fromkeys(s["unit_code"] for s in scores if s["unit_depth"] == 0):
+        periods = {s["period_type"]: s for s in scores if s["unit_code"] == unit_code}
+        first = next(iter(periods.values()))
+        parts = [f"{name} {_points(periods[kind])}" for kind, name in
+                 (("month", f"tháng {report_date:%m/%Y}"), ("ytd", f"năm {report_date:%Y}"))
+                 if kind in periods]
+        lines.append(f"Chỉ số 766 dự báo / 766 forecast, {first['unit_name']} ({unit_code}):"
+                     f" {'; '.join(parts)}. Trên {_decimal(first['points_possible'])} điểm"
+                     " tính được, không phải 100 / out of the computable points, not 100.")
+    losers = sorted((s for s in scores if s["period_type"] == "ytd" and s["is_leaf"]
+                     and s["points_lost"] > 0),
+                    key=lambda s: (-s["points_lost"], s["tree_path"]))[:MOST_POINTS_LOST]
+    if losers:
+        lines.append(f"{len(losers)} đơn vị mất nhiều điểm 766 nhất từ đầu năm / units that lost"
+                     " the most 766 points year to date:")
+        lines += [f"  - {s['unit_name']} ({s['unit_code']}): mất {_decimal(s['points_lost'])}"
+                  f" điểm, đạt {_decimal(s['points_computed'])}/"
+                  f"{_decimal(s['points_possible'])}" for s in losers]
+    return lines
+
+
+def _points(score: dict) -> str:
+    """"31.85/52 (+1.20 so với thứ Sáu trước)"."""
+    text = f"{_decimal(score['points_computed'])}/{_decimal(score['points_possible'])}"
+    if score["points_change"] is None:
+        return f"{text} (chưa có số thứ Sáu trước / no previous Friday)"
+    return f"{text} ({score['points_change']:+.2f} so với thứ Sáu trước / since last Friday)"
+
+
+def _decimal(value) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 UNIT_CHANGE_HEADINGS = {"appeared": "Đơn vị mới / new units", "disappeared":

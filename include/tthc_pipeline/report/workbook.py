@@ -59,9 +59,12 @@ NO_PREVIOUS_REPORT = f"{NO_REGRESSION} (chưa có báo cáo tuần trước đ�
 class Column:
     field: str
     heading: str
-    kind: str = "int"  # int, rate, text, colour, date
+    kind: str = "int"  # int, rate, text, colour, date, number, ratio, points
     labels: Mapping[str, str] | None = None  # text codes shown by name
 
+
+# Number formats of the scorecard sheets' kinds (a Decimal is written as a number).
+NUMBER_FORMATS = {"number": "General", "ratio": "0.00%", "points": "0.00##"}
 
 UNIT_COLUMNS = (
     Column("unit_code", "Mã đơn vị", "text"),
@@ -177,16 +180,19 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
         dossiers = conn.execute(read_sql("report/workbook_regression_dossiers.sql"),
                                 {**params, "max_dossiers": MAX_DOSSIERS_PER_LIST}).fetchall()
         unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
+        scorecards = scorecard_rows(conn, tree_code, report_date)
     path = folder / snapshot["report_file"]
     if unit_code is not None:
         rows, regressions, dossiers = _subtree_only(unit_code, rows, regressions, dossiers)
+        subtree = {row["unit_code"] for row in rows}
+        scorecards = [row for row in scorecards if row["unit_code"] in subtree]
         snapshot["unit_scope"] = next(f"{r['unit_name']} ({unit_code})" for r in rows
                                       if r["unit_code"] == unit_code)
         path = path.with_name(f"{path.stem}_{_file_safe(unit_code)}{path.suffix}")
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = _build(snapshot, rows, regressions, unit_changes, dossiers)
+    workbook = _build(snapshot, rows, regressions, unit_changes, dossiers, scorecards)
     partial = path.with_name(f".{path.name}.partial")
     workbook.save(partial)
     partial.replace(path)  # atomic: a crash never leaves a half-written report under its name
@@ -209,7 +215,8 @@ def _file_safe(text: str) -> str:
 
 
 def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
-           unit_changes: Sequence[dict] = (), dossiers: Sequence[dict] = ()):
+           unit_changes: Sequence[dict] = (), dossiers: Sequence[dict] = (),
+           scorecards: Sequence[dict] = ()):
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -230,6 +237,7 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
     if not labelled:
         _none_line(workbook[DRILLDOWN_SHEET],
                    NO_REGRESSION if has_previous else NO_PREVIOUS_REPORT)
+    _scorecard_sheets(workbook, scorecards, rows)
     published = snapshot["published_at"].replace(tzinfo=None)
     replaced = getattr(workbook, "tthc_replaced_characters", 0)
     if replaced:
@@ -245,6 +253,166 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
     workbook.properties.created = published
     workbook.properties.modified = published
     return workbook
+
+
+# The 766 and PAR sheets (issue 15, item 5): the scores the Friday published, unit by unit.
+SCORECARD_SHEETS = {"cs766": "Chỉ số 766", "par_qn": "PAR Quảng Ninh"}
+SCORECARD_COLUMNS = (
+    *UNIT_COLUMNS,
+    Column("period_label", "Kỳ", "text"),
+    Column("forecast_label", "Dự báo / Chính thức", "text"),
+    Column("item_label", "Chỉ tiêu", "text"),
+    Column("label", "Nội dung", "text"),
+    Column("numerator", "Tử số", "number"),
+    Column("denominator", "Mẫu số", "number"),
+    RATIO_COLUMN := Column("ratio", "Tỷ lệ", "ratio"),
+    Column("points", "Điểm đạt", "points"),
+    Column("max_points", "Điểm tối đa", "points"),
+    Column("flag_label", "Ghi chú", "text"),
+)
+PERIOD_ORDER = {"month": 0, "quarter": 1, "ytd": 2}
+FORECAST = "Dự báo"
+FINAL = "Chính thức"
+TOTAL_ITEM = "Tổng"
+TOTAL_LABEL = "Tổng điểm các chỉ tiêu tính được"
+ZERO_DENOMINATOR_NOTES = {
+    "full_points": "Không phát sinh (mẫu số bằng 0): đủ điểm",
+    "zero": "Không phát sinh (mẫu số bằng 0): 0 điểm",
+}
+ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def scorecard_rows(conn: psycopg.Connection, tree_code: str, report_date: date) -> list[dict]:
+    """Every item and total row of the scorecard periods the Friday ``report_date`` published
+    for the tree (mart.scorecard_item, the latest version of each), with the item labels of
+    that version's configuration; none when the scorecards were not published."""
+    from tthc_pipeline.report.period import ReportPeriod
+
+    return conn.execute(read_sql("report/workbook_scorecards.sql"),
+                        {"tree_code": tree_code,
+                         "cutoff": ReportPeriod(report_date).cutoff}).fetchall()
+
+
+def _scorecard_sheets(workbook, scorecards: Sequence[dict], rows: Sequence[dict]) -> None:
+    """One sheet per scorecard: for each published period (finals, then the month-, quarter-
+    and year-to-date forecasts) a heading line, then every unit in tree order, its items and
+    its total; under the column headings, what the total is out of and what is not counted."""
+    units = {row["unit_code"]: (position, row) for position, row in enumerate(rows)}
+    for scorecard, title in SCORECARD_SHEETS.items():
+        sheet = workbook.create_sheet(title)
+        _table_sheet(sheet, SCORECARD_COLUMNS, [])
+        sheet.column_dimensions["G"].width = 48  # the item's label
+        own = [row for row in scorecards if row["scorecard"] == scorecard]
+        if not own:
+            _none_line(sheet, f"Chưa có điểm {title} được công bố cho ngày báo cáo này")
+            continue
+        for note in scorecard_notes(own):
+            _note_line(sheet, note)
+        for period_rows in _by_period(own):
+            _note_line(sheet, period_heading(period_rows[0]), bold=True)
+            for row in sorted(period_rows, key=lambda r: _unit_item_order(r, units)):
+                _scorecard_row(sheet, row, units)
+
+
+def scorecard_notes(rows: Sequence[dict]) -> list[str]:
+    """What the sheet's totals are out of, what the scorecard cannot compute, and how an item
+    with a zero denominator scores (from the published configuration)."""
+    first = rows[0]
+    possible = next((r["max_points"] for r in rows if r["item"] == "total"), None)
+    notes = []
+    if first["scorecard"] == "cs766":
+        notes.append(f"Tổng điểm là điểm trên {_number(possible)} điểm của các chỉ tiêu tính"
+                     " được từ dữ liệu một cửa, không phải trên 100 điểm của Bộ chỉ số 766.")
+    elif possible is not None:
+        notes.append(f"Tổng điểm tối đa {_number(possible)} điểm (tiêu chí 3.3–3.6).")
+    if first.get("not_computable"):
+        notes.append(f"Không tính: {first['not_computable']}")
+    if first.get("zero_denominator") in ZERO_DENOMINATOR_NOTES:
+        notes.append(f"{ZERO_DENOMINATOR_NOTES[first['zero_denominator']]}.")
+    notes.append(f"{FORECAST}: kỳ chưa kết thúc, số liệu tính đến 00:00 ngày báo cáo.")
+    return notes
+
+
+def period_heading(row: Mapping[str, Any]) -> str:
+    """E.g. "Tháng 03/2026: 01/03/2026 – 12/03/2026 (Dự báo, số liệu đến 00:00 13/03/2026;
+    phiên bản 1)"."""
+    from datetime import timedelta
+
+    as_of = row["as_of"]
+    last_day = min(row["period_end"], as_of.date()) - timedelta(days=1)
+    status = FORECAST if row["is_forecast"] else FINAL
+    return (f"{period_label(row['period_type'], row['period_start'])}:"
+            f" {row['period_start']:%d/%m/%Y} – {last_day:%d/%m/%Y} ({status}, số liệu đến"
+            f" {as_of:%H:%M %d/%m/%Y}; phiên bản {row['version']})")
+
+
+def period_label(period_type: str, start: date) -> str:
+    if period_type == "month":
+        return f"Tháng {start:%m/%Y}"
+    if period_type == "quarter":
+        return f"Quý {ROMAN_QUARTERS[(start.month - 1) // 3 + 1]}/{start.year}"
+    return f"Năm {start.year} (từ đầu năm)"
+
+
+def _by_period(rows: Sequence[dict]) -> list[list[dict]]:
+    """The rows grouped by period: finals first, then month, quarter and year to date."""
+    periods: dict[tuple, list[dict]] = {}
+    for row in rows:
+        periods.setdefault((row["period_type"], row["period_start"], row["as_of"]),
+                           []).append(row)
+    return sorted(periods.values(), key=lambda group: (
+        group[0]["is_forecast"], group[0]["as_of"], PERIOD_ORDER[group[0]["period_type"]]))
+
+
+def _unit_item_order(row: Mapping[str, Any], units: Mapping[str, tuple]) -> tuple:
+    position = units.get(row["unit_code"], (len(units), None))[0]
+    return position, row["unit_code"], row["item"] == "total", _item_key(row["item"])
+
+
+def _item_key(item: str) -> tuple:
+    """2.1 < 3.5a < 3.5b < 4.1 < 10.1, as the items are numbered."""
+    major, _, minor = item.partition(".")
+    digits = re.match(r"\d*", minor).group()
+    return (int(major) if major.isdigit() else 0, int(digits) if digits else 0,
+            minor[len(digits):])
+
+
+def _scorecard_row(sheet, row: Mapping[str, Any], units: Mapping[str, tuple]) -> None:
+    unit = units.get(row["unit_code"], (None, {}))[1]
+    is_total = row["item"] == "total"
+    labelled = {
+        **row,
+        "period_label": period_label(row["period_type"], row["period_start"]),
+        "forecast_label": FORECAST if row["is_forecast"] else FINAL,
+        "unit_name": unit.get("unit_name", ""),
+        "unit_level": unit.get("unit_level"),
+        "item_label": TOTAL_ITEM if is_total else row["item"],
+        "label": TOTAL_LABEL if is_total else row.get("item_text") or "",
+        "flag_label": ("Không phát sinh" if row["flag"] == "khong_phat_sinh" else ""),
+    }
+    row_no = sheet.max_row + 1
+    _table_row(sheet, row_no, SCORECARD_COLUMNS, labelled)
+    ratio = sheet.cell(row_no, SCORECARD_COLUMNS.index(RATIO_COLUMN) + 1)
+    if row.get("item_rule") == "tracked":  # 2.2: a mean in working days, not a share
+        ratio.number_format = "0.00"
+    if is_total:
+        for col_no in range(1, len(SCORECARD_COLUMNS) + 1):
+            sheet.cell(row_no, col_no).font = _bold()
+
+
+def _note_line(sheet, text: str, bold: bool = False) -> None:
+    from openpyxl.styles import Font
+
+    _text(sheet.cell(sheet.max_row + 1, 1), text).font = Font(bold=bold, italic=not bold)
+
+
+def _number(value: Any) -> str:
+    """52 as "52", 4.5 as "4,50" (Vietnamese decimal comma)."""
+    if value is None:
+        return "?"
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _scope_line(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
@@ -332,6 +500,9 @@ def _table_row(sheet, row_no: int, columns: Sequence[Column], row: Mapping[str, 
         elif column.kind == "date":
             if value is not None:
                 _value(cell, value)
+        elif column.kind in NUMBER_FORMATS:
+            cell.value = value
+            cell.number_format = NUMBER_FORMATS[column.kind]
         else:
             cell.value = value
 

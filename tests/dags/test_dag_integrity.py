@@ -105,6 +105,19 @@ def test_daily_dags_migrate_the_warehouse_before_anything_else(dagbag):
         assert first.get_flat_relative_ids(upstream=False) == set(dag.task_ids) - {first.task_id}
 
 
+def test_weekly_dags_publish_the_scorecards_before_the_workbook_and_the_mails(dagbag):
+    """The workbook's 766 and PAR sheets and the summary's 766 lines read the scorecards
+    published for the same Friday."""
+    for dag in dagbag.dags.values():
+        if not dag.dag_id.startswith("weekly_chi_thi_04"):
+            continue
+        scorecards = dag.get_task("publish.publish_scorecards")
+        assert scorecards.upstream_task_ids == {"publish.publish_snapshot"}, dag.dag_id
+        assert {"publish.export_workbook", "publish.send_summary",
+                "publish.send_unit_reports"} <= scorecards.get_flat_relative_ids(
+                    upstream=False), dag.dag_id
+
+
 @pytest.mark.parametrize("dag_file", DAG_FILES, ids=lambda p: p.name)
 def test_dag_files_do_no_heavy_work_at_import(dag_file):
     """Parsing must not import pandas/GX/drivers nor touch the network or databases."""

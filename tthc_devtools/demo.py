@@ -47,6 +47,7 @@ TABLES = (
     "dw.fact_dossier_apology", "dw.fact_payment",
     "quarantine.don_vi", "quarantine.thu_tuc", "quarantine.ho_so", "quarantine.giao_dich",
     "meta.load_batch", "meta.watermark", "mart.chi_thi_04_snapshot", "mart.chi_thi_04_weekly",
+    "mart.scorecard_version", "mart.scorecard_item",
 )
 
 
@@ -75,8 +76,9 @@ def summary(conninfo: str) -> str:
 
 
 def latest_reports(conninfo: str) -> str:
-    """Each report tree's newest report: its root's figures, its regressed units, its
-    workbook."""
+    """Each report tree's newest report: its root's figures, its 766 forecast and the units
+    that lost the most points, its regressed units, its workbook (with the 766 and PAR
+    sheets)."""
     from tthc_pipeline.report.summary import regression_summary
     from tthc_pipeline.report.workbook import reports_dir
 

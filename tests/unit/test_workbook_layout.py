@@ -101,8 +101,9 @@ def scorecard_row(item: str, points, max_points, **fields) -> dict:
     return {"scorecard": "cs766", "period_type": "month", "period_start": date(2026, 3, 1),
             "period_end": date(2026, 4, 1), "as_of": datetime(2026, 3, 13, tzinfo=LOCAL),
             "is_forecast": True, "version": 1, "unit_code": "U0", "item": item,
-            "item_text": f"Chỉ tiêu {item}", "item_rule": "linear", "numerator": 1, "denominator": 2,
-            "ratio": 0.5, "points": points, "max_points": max_points, "flag": None,
+            "item_text": f"Chỉ tiêu {item}", "item_rule": "linear", "numerator": 1,
+            "denominator": 2, "ratio": 0.5, "points": points, "max_points": max_points,
+            "flag": None,
             "not_computable": "Nhóm 1, nhóm 5", "zero_denominator": "full_points", **fields}
 
 

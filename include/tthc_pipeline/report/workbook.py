@@ -400,10 +400,23 @@ def _scorecard_row(sheet, row: Mapping[str, Any], units: Mapping[str, tuple]) ->
             sheet.cell(row_no, col_no).font = _bold()
 
 
-def _note_line(sheet, text: str, bold: bool = False) -> None:
-    from openpyxl.styles import Font
+NOTE_CHARACTERS_PER_LINE = 200  # about the scorecard table's width, printed on A4 landscape
 
-    _text(sheet.cell(sheet.max_row + 1, 1), text).font = Font(bold=bold, italic=not bold)
+
+def _note_line(sheet, text: str, bold: bool = False) -> None:
+    """A line across the table (merged over its columns, wrapped): printed one page wide, a
+    long note must not run off the page."""
+    from math import ceil
+
+    from openpyxl.styles import Alignment, Font
+
+    row_no = sheet.max_row + 1
+    cell = _text(sheet.cell(row_no, 1), text)
+    cell.font = Font(bold=bold, italic=not bold)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=row_no, start_column=1, end_row=row_no,
+                      end_column=len(SCORECARD_COLUMNS))
+    sheet.row_dimensions[row_no].height = 15 * ceil(len(text) / NOTE_CHARACTERS_PER_LINE)
 
 
 def _number(value: Any) -> str:

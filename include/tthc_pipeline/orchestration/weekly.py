@@ -79,27 +79,32 @@ def publish_snapshot(tree_code: str, **context: Any) -> dict[str, Any]:
 
 @task(outlets=[REPORT_ASSET])
 def export_workbook(snapshot: dict[str, Any], **context: Any) -> str:
-    """Write the snapshot's Excel workbook into the reports folder (once per version).
+    """Write the snapshot's Excel workbook and its HTML page into the reports folder (once per
+    version each; a retry writes whichever is missing, the page byte for byte as before).
 
-    The report asset's event is emitted here, once the version's rows and its workbook both
-    exist; its extra says which report, version, how many units and regressed units, and
-    where the workbook is (Assets view, and any DAG scheduled on the report)."""
+    The report asset's event is emitted here, once the version's rows, its workbook and its
+    page exist; its extra says which report, version, how many units and regressed units, and
+    where the files are (Assets view, and any DAG scheduled on the report)."""
     from datetime import date
 
+    from tthc_pipeline.report.page import write_page
     from tthc_pipeline.report.summary import regressed_unit_count
     from tthc_pipeline.report.workbook import write_workbook
 
     conninfo = resources.warehouse_conninfo()
     report_date, version = date.fromisoformat(snapshot["report_date"]), snapshot["snapshot_version"]
     tree_code = snapshot["tree_code"]
-    path = write_workbook(conninfo, report_date, version, resources.reports_dir(), tree_code)
-    log.info("report %s (%s) v%d: %s", report_date, tree_code, version, path)
+    folder = resources.reports_dir()
+    path = write_workbook(conninfo, report_date, version, folder, tree_code)
+    page = write_page(conninfo, report_date, version, folder, tree_code)
+    log.info("report %s (%s) v%d: %s, %s", report_date, tree_code, version, path, page)
     context["outlet_events"][REPORT_ASSET].extra = {
         "tree_code": tree_code, "report_date": snapshot["report_date"],
         "snapshot_version": version, "is_new_version": snapshot["is_new"],
         "units": snapshot["unit_count"],
         "regressed_units": regressed_unit_count(conninfo, report_date, version, tree_code),
         "workbook": str(path),
+        "page": str(page),
     }
     return str(path)
 

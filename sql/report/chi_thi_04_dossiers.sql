@@ -40,7 +40,7 @@ steps_before_cutoff as (
 ),
 
 status_at_cutoff as (
-    select distinct on (dossier_key) dossier_key, status_key as status, status_at
+    select distinct on (dossier_key) dossier_key, status_key as status, status_at, step_no
     from steps_before_cutoff
     order by dossier_key, status_at desc, step_no desc
 ),
@@ -83,6 +83,7 @@ dossier_states as (
         d.fee_total > 0 as has_fees,
         pay.dossier_key is not null as is_paid_online,
         c.status,
+        c.step_no as status_step_no,  -- the step in force: its room and officer (drill-down)
         ps.status as status_at_start,
         c.status in (7, 9, 10) as is_finished,
         (case when d.finished_at < %(cutoff)s then d.finished_at else c.status_at end

@@ -380,7 +380,8 @@ def test_the_workbook_has_vietnamese_sheets_values_colours_and_no_formula(weekly
     path = weekly_run["reports"] / "chi_thi_04_quang_nam_2026-03-13_v1.xlsx"
     book = load_workbook(path)
     assert book.sheetnames == ["Thông tin báo cáo", "Tiếp nhận - Giải quyết", "DVC trực tuyến",
-                               "Thanh toán trực tuyến", "Bản đồ màu", "Đơn vị tụt hạng"]
+                               "Thanh toán trực tuyến", "Bản đồ màu", "Đơn vị tụt hạng",
+                               "Hồ sơ làm tụt hạng"]
     received = book["Tiếp nhận - Giải quyết"]
     headings = [cell.value for cell in received[1]]
     assert headings[:5] == ["Mã đơn vị", "Tên đơn vị", "Cấp", "Tiếp nhận trong kỳ",

@@ -6,7 +6,8 @@ dossiers classified, the rows) with the colour thresholds in force (``meta.colou
 A report whose root rows are not the whole source is refused. The rows' content hash,
 thresholds included, is compared with the latest published version of the report date: equal
 means nothing is written; different means version n + 1 is inserted beside the older ones,
-which stay. A transaction-scoped advisory lock
+which stay, with its regression drill-down (the dossiers that count against every indicator
+whose colour fell, ``sql/report/regression_dossiers.sql``). A transaction-scoped advisory lock
 per report date makes two runs of the same date publish one after the other.
 """
 
@@ -120,6 +121,10 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
         }).fetchone()
         conn.execute(read_sql("report/publish_rows.sql"), {
             "tree_code": tree_code, "snapshot_version": version, "published_at": published_at})
+        # the drill-down is part of the version: written with it, never later (V016)
+        conn.execute(read_sql("report/regression_dossiers.sql"), {
+            "tree_code": tree_code, "report_date": report_date, "snapshot_version": version,
+            "period_start": period.start, "cutoff": period.cutoff})
         crash_point("publish.before_commit")
     crash_point("publish.after_commit")
     log.info("report %s (%s): published version %d (%d units)",

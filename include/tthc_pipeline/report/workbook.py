@@ -1,14 +1,17 @@
 """The weekly report file: an Excel workbook per snapshot version, with Vietnamese headings.
 
 Sheets: report information (with the units that appeared and disappeared since the previous
-report), one per indicator group, the colour map (cells filled with the
-unit's colours) and the regressions. Every text cell is written as a string cell, never parsed:
-a unit named ``=HYPERLINK("x")`` stays that text instead of becoming a formula (S4). Characters
-a workbook cannot hold (the control characters other than tab and line breaks, which XML 1.0
-forbids and openpyxl refuses with ``IllegalCharacterError``, and U+FFFE/U+FFFF) are replaced by
-U+FFFD in every text cell and counted: the count is logged and stated on the information sheet,
-so a unit name with a stray ``\x0b`` or ``\x1b`` costs one character, not the report. A
-version's file is written once; an existing file for that version is left as it is.
+report), one per indicator group, the colour map (cells filled with the unit's colours), the
+regressions, and their drill-down ("Hồ sơ làm tụt hạng": for each regressed unit and indicator
+its worst dossiers, at most ``MAX_DOSSIERS_PER_LIST``, and a line counting the rest; the full
+lists are in ``mart.chi_thi_04_regression_dossiers``). Every text cell is written as a string
+cell, never parsed: a unit named ``=HYPERLINK("x")`` stays that text instead of becoming a
+formula (S4). Characters a workbook cannot hold (the control characters other than tab and line
+breaks, which XML 1.0 forbids and openpyxl refuses with ``IllegalCharacterError``, and
+U+FFFE/U+FFFF) are replaced by U+FFFD in every text cell and counted: the count is logged and
+stated on the information sheet, so a unit name with a stray ``\x0b`` or ``\x1b`` costs one
+character, not the report. A version's file is written once; an existing file for that version
+is left as it is.
 
 Made to be printed and read by officials: unit levels by name, numbers and dates as such, every
 sheet on A4 landscape one page wide with its heading row on each page, and a line saying so
@@ -56,7 +59,7 @@ NO_PREVIOUS_REPORT = f"{NO_REGRESSION} (chưa có báo cáo tuần trước đ�
 class Column:
     field: str
     heading: str
-    kind: str = "int"  # int, rate, text, colour
+    kind: str = "int"  # int, rate, text, colour, date
     labels: Mapping[str, str] | None = None  # text codes shown by name
 
 
@@ -110,6 +113,37 @@ REGRESSION_COLUMNS = (
     Column("colour", "Màu tuần này", "colour"),
 )
 
+# The regression drill-down sheet: the worst dossiers of each regressed unit and indicator.
+DRILLDOWN_SHEET = "Hồ sơ làm tụt hạng"
+MAX_DOSSIERS_PER_LIST = 50
+REASON_NAMES = {
+    "resolved_late": "Giải quyết quá hạn",
+    "pending_overdue": "Đang giải quyết, đã quá hạn",
+    "received_in_person": "Nộp trực tiếp (thủ tục có DVC trực tuyến)",
+    "received_by_post": "Nộp qua bưu chính (thủ tục có DVC trực tuyến)",
+    "received_unknown_channel": "Kênh nộp không xác định (thủ tục có DVC trực tuyến)",
+    "not_paid_online": "Có phí, lệ phí, chưa thanh toán trực tuyến",
+}
+CHANNEL_NAMES = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
+DRILLDOWN_COLUMNS = (
+    Column("unit_code", "Mã đơn vị", "text"),
+    Column("unit_name", "Tên đơn vị", "text"),
+    Column("unit_level", "Cấp", "text", UNIT_LEVEL_NAMES),
+    Column("indicator", "Chỉ số", "text", INDICATOR_NAMES),
+    Column("dossier_code", "Mã hồ sơ", "text"),
+    Column("reason", "Lý do", "text"),
+    Column("is_new", "Mới so với tuần trước", "text"),
+    Column("days_overdue", "Số ngày quá hạn"),
+    Column("due_date", "Hạn trả (lúc chốt)", "date"),
+    Column("received_at", "Ngày tiếp nhận", "date"),
+    Column("finished_date", "Ngày kết thúc xử lý", "date"),
+    Column("handling_room", "Phòng ban xử lý", "text"),
+    Column("officer_code", "Cán bộ xử lý", "text"),
+    Column("procedure_code", "Mã thủ tục", "text"),
+    Column("channel_code", "Kênh nộp", "text", CHANNEL_NAMES),
+    Column("counted_unit_code", "Đơn vị tính hồ sơ", "text"),
+)
+
 
 def reports_dir() -> Path:
     """The reports folder: ``TTHC_REPORTS_DIR``, else ``reports/`` in the project."""
@@ -133,12 +167,14 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
                               f" of tree {tree_code}")
         rows = conn.execute(read_sql("report/workbook_rows.sql"), params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
+        dossiers = conn.execute(read_sql("report/workbook_regression_dossiers.sql"),
+                                {**params, "max_dossiers": MAX_DOSSIERS_PER_LIST}).fetchall()
         unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
     path = folder / snapshot["report_file"]
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = _build(snapshot, rows, regressions, unit_changes)
+    workbook = _build(snapshot, rows, regressions, unit_changes, dossiers)
     partial = path.with_name(f".{path.name}.partial")
     workbook.save(partial)
     partial.replace(path)  # atomic: a crash never leaves a half-written report under its name
@@ -146,7 +182,7 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
 
 
 def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
-           unit_changes: Sequence[dict] = ()):
+           unit_changes: Sequence[dict] = (), dossiers: Sequence[dict] = ()):
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -163,6 +199,10 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
     if not labelled:
         has_previous = any(row.get("prev_overall_colour") for row in rows)
         _none_line(regression_sheet, NO_REGRESSION if has_previous else NO_PREVIOUS_REPORT)
+    _drilldown_sheet(workbook.create_sheet(DRILLDOWN_SHEET), dossiers)
+    if not labelled:
+        _none_line(workbook[DRILLDOWN_SHEET],
+                   NO_REGRESSION if has_previous else NO_PREVIOUS_REPORT)
     published = snapshot["published_at"].replace(tzinfo=None)
     replaced = getattr(workbook, "tthc_replaced_characters", 0)
     if replaced:
@@ -232,7 +272,7 @@ def _unit_change_lines(sheet, unit_changes: Sequence[dict]) -> None:
 
 
 def _table_sheet(sheet, columns: Sequence[Column], rows: list[dict]) -> None:
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     for col_no, column in enumerate(columns, start=1):
@@ -242,21 +282,55 @@ def _table_sheet(sheet, columns: Sequence[Column], rows: list[dict]) -> None:
         sheet.column_dimensions[get_column_letter(col_no)].width = (
             40 if column.field == "unit_name" else 16)
     for row_no, row in enumerate(rows, start=2):
-        for col_no, column in enumerate(columns, start=1):
-            cell = sheet.cell(row_no, col_no)
-            value = row.get(column.field)
-            if column.kind == "colour":
-                _text(cell, COLOUR_NAMES.get(value, "") if value else "")
-                if value:
-                    cell.fill = PatternFill("solid", fgColor=COLOUR_FILLS[value])
-            elif column.kind == "rate":
-                cell.value = None if value is None else float(value)
-                cell.number_format = "0.00%"
-            elif column.kind == "text":
-                _text(cell, _display((column.labels or {}).get(value, value)))
-            else:
-                cell.value = value
+        _table_row(sheet, row_no, columns, row)
     sheet.freeze_panes = "D2" if columns[0].field == "unit_code" else "A2"
+
+
+def _table_row(sheet, row_no: int, columns: Sequence[Column], row: Mapping[str, Any]) -> None:
+    from openpyxl.styles import PatternFill
+
+    for col_no, column in enumerate(columns, start=1):
+        cell = sheet.cell(row_no, col_no)
+        value = row.get(column.field)
+        if column.kind == "colour":
+            _text(cell, COLOUR_NAMES.get(value, "") if value else "")
+            if value:
+                cell.fill = PatternFill("solid", fgColor=COLOUR_FILLS[value])
+        elif column.kind == "rate":
+            cell.value = None if value is None else float(value)
+            cell.number_format = "0.00%"
+        elif column.kind == "text":
+            _text(cell, _display((column.labels or {}).get(value, value)))
+        elif column.kind == "date":
+            if value is not None:
+                _value(cell, value)
+        else:
+            cell.value = value
+
+
+def _drilldown_sheet(sheet, dossiers: Sequence[dict]) -> None:
+    """The listed dossiers (at most MAX_DOSSIERS_PER_LIST per unit and indicator, worst first),
+    each list followed by a line counting the dossiers it leaves out."""
+    from openpyxl.styles import Font
+
+    _table_sheet(sheet, DRILLDOWN_COLUMNS, [])
+    row_no = 1
+    for dossier in dossiers:
+        row_no += 1
+        _table_row(sheet, row_no, DRILLDOWN_COLUMNS, {
+            **dossier, "reason": "; ".join(REASON_NAMES.get(r, r)
+                                           for r in dossier["reason"].split(", "))})
+        rest = dossier["dossiers_in_list"] - dossier["position_in_list"]
+        if dossier["position_in_list"] == MAX_DOSSIERS_PER_LIST and rest > 0:
+            row_no += 1
+            _table_row(sheet, row_no, DRILLDOWN_COLUMNS[:4], dossier)
+            _text(sheet.cell(row_no, 5), more_dossiers_line(rest)).font = Font(italic=True)
+
+
+def more_dossiers_line(count: int) -> str:
+    """The line under a list cut at MAX_DOSSIERS_PER_LIST: how many dossiers it leaves out."""
+    return (f"… và {count} hồ sơ khác (danh sách đầy đủ:"
+            " mart.chi_thi_04_regression_dossiers)")
 
 
 def _none_line(sheet, text: str) -> None:

@@ -4,7 +4,8 @@ A hand-made province goes through the real daily DAGs for one day of each of two
 reports of Friday 6 and 13 March 2026 are published, and the page of the second is written and
 opened from its file. Every unit's tile must carry its unit's overall colour (as
 mart.chi_thi_04_weekly has it) in its attribute and on screen, a tile must show the unit's
-rates when tapped, the regressions must name the units that slipped, nothing may be fetched
+rates when tapped, the regressions must name the units that slipped and a regressed unit's
+drill-down must list its dossiers (as mart.chi_thi_04_regression_dossiers), nothing may be fetched
 from anywhere, and the page must fit a phone's width. Screenshots go to the test's tmp dir.
 
 Units: P (province) > S1, S2 (departments), H1 (district) > X1, X2, X3 (communes). Every dossier
@@ -12,7 +13,9 @@ is resolved early, online or in person, without fees, so the on-time rate is 100
 payment rate has nothing to rate (trắng), and each unit's overall colour is its online colour
 (thresholds 80/50/30 %). Week 0 (2 March): five online dossiers at each of S1, S2, X1, X2,
 nothing at X3. Week 1 (9 March): online S1 5/5 xanh, S2 3/5 vàng, X1 2/5 cam, X2 1/5 đỏ, X3
-nothing (trắng); H1 3/10 cam, P 11/20 vàng. So S2, X1, X2, H1 and P regressed.
+nothing (trắng); H1 3/10 cam, P 11/20 vàng. So S2, X1, X2, H1 and P regressed, online and
+overall, and each one's drill-down lists its week-1 dossiers received in person (dossiers 2–5
+of X2, 3–5 of S2 and X1...), all new.
 """
 
 from __future__ import annotations
@@ -209,6 +212,36 @@ def test_the_regressions_name_every_unit_that_slipped(opened):
     assert regressed == [P, S2, H1, X1, X2]  # tree order
     x2 = page.locator(f'#tut-hang .regressed[data-unit-code="{X2}"]').inner_text()
     assert "Trực tuyến: Xanh → Đỏ" in x2 and "Chung: Xanh → Đỏ" in x2
+
+
+def test_the_drill_down_of_a_regressed_unit_lists_its_dossiers_and_why(opened, tmp_path):
+    page, _ = opened
+    drill = page.locator(f'.dossiers[data-unit-code="{X2}"][data-indicator="online"]')
+    assert "4 hồ sơ làm tụt hạng, 4 mới so với tuần trước" in drill.locator("summary").inner_text()
+    assert not drill.locator("table").is_visible()
+    drill.locator("summary").click()
+    assert drill.locator("table").is_visible()
+    rows = drill.locator("tbody tr")
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.dossierCode)") \
+        == [f"HS-X2-20260309-{n}" for n in (2, 3, 4, 5)]  # worst first, then by code
+    assert rows.first.locator("td").all_text_contents()[:3] \
+        == ["HS-X2-20260309-2", "Nộp trực tiếp (thủ tục có DVC trực tuyến)", "Có"]
+    page.screenshot(path=tmp_path / "report-page-drill-down.png", full_page=True)
+
+
+def test_every_drill_down_lists_what_the_mart_view_lists(opened, published):
+    page, _ = opened
+    shown = page.locator(".dossiers").evaluate_all(
+        "lists => lists.map(l => [l.dataset.unitCode, l.dataset.indicator,"
+        " [...l.querySelectorAll('tbody tr')].map(r => r.dataset.dossierCode)])")
+    with psycopg.connect(published["warehouse"]) as conn:
+        listed = conn.execute(
+            "select unit_code, indicator, array_agg(dossier_code)"
+            " from mart.chi_thi_04_regression_dossiers where report_date = %s and version = %s"
+            " group by 1, 2", (R1, published["version"])).fetchall()
+    assert {(unit, indicator): sorted(codes) for unit, indicator, codes in shown} \
+        == {(unit, indicator): sorted(codes) for unit, indicator, codes in listed}
+    assert {unit for unit, _, _ in shown} == {P, S2, H1, X1, X2}
 
 
 def test_the_trend_is_an_inline_chart_of_both_weeks(opened):

@@ -4,8 +4,10 @@
 network at all: its CSS, the trend chart (SVG drawn by pygal, its script and comments removed)
 and everything else are inline, and it needs no JavaScript (tiles open with ``<details>``). It
 shows the root's figures, the colour map (every unit a tile coloured by its overall colour,
-grouped by level and parent, its rates on hover or tap), the regressions, and the root's rates
-over the last twelve published weeks. Templates: ``templates/`` (Jinja2, autoescaped).
+grouped by level and parent, its rates on hover or tap), the regressions with their drill-down
+(per regressed unit and indicator its worst dossiers, at most ``MAX_DOSSIERS_PER_LIST``, and a
+line counting the rest, as in the workbook), and the root's rates over the last twelve
+published weeks. Templates: ``templates/`` (Jinja2, autoescaped).
 
 The page depends only on the published version's rows and recorded times: written twice, it is
 the same bytes. Like the workbook, a version's page is written once; an existing one is left.
@@ -28,10 +30,14 @@ from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.parked import parked_lines, parked_warnings
 from tthc_pipeline.report.snapshot import RANKED_COLOURS
 from tthc_pipeline.report.workbook import (
+    CHANNEL_NAMES,
     COLOUR_FILLS,
     COLOUR_NAMES,
     INDICATOR_NAMES,
+    MAX_DOSSIERS_PER_LIST,
+    REASON_NAMES,
     UNIT_LEVEL_NAMES,
+    more_dossiers_line,
 )
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -55,6 +61,7 @@ class PageContent:
     regressions: list[dict[str, Any]]  # workbook_regressions.sql
     unit_changes: list[dict[str, Any]]
     trend: list[dict[str, Any]]  # page_trend.sql, oldest first
+    dossiers: list[dict[str, Any]]  # workbook_regression_dossiers.sql: the worst of each list
 
 
 def page_name(report_file: str) -> str:
@@ -80,7 +87,8 @@ def write_page(conninfo: str, report_date: date, snapshot_version: int, folder: 
 def read_content(conninfo: str, report_date: date, snapshot_version: int,
                  tree_code: str | None = None) -> PageContent:
     params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
-              "snapshot_version": snapshot_version, "weeks": TREND_WEEKS}
+              "snapshot_version": snapshot_version, "weeks": TREND_WEEKS,
+              "max_dossiers": MAX_DOSSIERS_PER_LIST}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
         conn.execute("set timezone to 'Asia/Ho_Chi_Minh'")  # times as the province reads them
         snapshot = conn.execute(read_sql("report/snapshot_info.sql"), params).fetchone()
@@ -94,6 +102,8 @@ def read_content(conninfo: str, report_date: date, snapshot_version: int,
                                      params).fetchall(),
             unit_changes=conn.execute(read_sql("report/unit_changes.sql"), params).fetchall(),
             trend=conn.execute(read_sql("report/page_trend.sql"), params).fetchall(),
+            dossiers=conn.execute(read_sql("report/workbook_regression_dossiers.sql"),
+                                  params).fetchall(),
         )
 
 
@@ -107,7 +117,7 @@ def render_page(content: PageContent) -> str:
         roots=[_unit(row) for row in content.rows if row["unit_depth"] == 0],
         groups=colour_map_groups(content.rows),
         colour_counts=_colour_counts(content.rows),
-        regressed=regressed_units(content.rows, content.regressions),
+        regressed=regressed_units(content.rows, content.regressions, content.dossiers),
         has_previous=any(row.get("prev_overall_colour") for row in content.rows),
         unit_changes=content.unit_changes,
         thresholds=_threshold_lines(snapshot["thresholds"]),
@@ -141,21 +151,42 @@ def colour_map_groups(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
     return sorted(groups.values(), key=lambda group: group["sort"])
 
 
-def regressed_units(rows: Sequence[Mapping[str, Any]],
-                    regressions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each regressed unit once, in tree order, with its slipped indicators in report order."""
+def regressed_units(rows: Sequence[Mapping[str, Any]], regressions: Sequence[Mapping[str, Any]],
+                    dossiers: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Each regressed unit once, in tree order, with its slipped indicators in report order,
+    each with its listed dossiers (worst first) and how many more its full list has."""
     by_code = {row["unit_code"]: row for row in rows}
+    lists: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for dossier in dossiers:
+        lists.setdefault((dossier["unit_code"], dossier["indicator"]), []).append(
+            _dossier(dossier))
     units: dict[str, dict[str, Any]] = {}
     for regression in regressions:
         unit = units.setdefault(regression["unit_code"], {
             **_unit(by_code[regression["unit_code"]]), "changes": []})
+        listed = lists.get((regression["unit_code"], regression["indicator"]), [])
+        in_list = listed[0]["dossiers_in_list"] if listed else 0
         unit["changes"].append({
             "indicator": regression["indicator"],
             "indicator_name": INDICATOR_NAMES[regression["indicator"]],
             "previous_colour": regression["previous_colour"],
             "colour": regression["colour"],
+            "dossiers": listed,
+            "dossier_count": in_list,
+            "new_count": sum(1 for d in listed if d["is_new"]),
+            "more": more_dossiers_line(in_list - len(listed)) if in_list > len(listed) else "",
         })
     return list(units.values())
+
+
+def _dossier(dossier: Mapping[str, Any]) -> dict[str, Any]:
+    """A listed dossier as the drill-down table shows it."""
+    return {
+        **dossier,
+        "reason_text": "; ".join(REASON_NAMES.get(reason, reason)
+                                 for reason in dossier["reason"].split(", ")),
+        "channel_name": CHANNEL_NAMES.get(dossier["channel_code"], ""),
+    }
 
 
 def trend_chart(trend: Sequence[Mapping[str, Any]]) -> str:
@@ -275,5 +306,6 @@ def _environment():
                               keep_trailing_newline=True)
     environment.filters.update(
         number=number_text, rate=rate_text, colour_name=lambda code: COLOUR_NAMES.get(code, ""),
-        day=lambda value: f"{value:%d/%m/%Y}", moment=lambda value: f"{value:%H:%M %d/%m/%Y}")
+        day=lambda value: "" if value is None else f"{value:%d/%m/%Y}",
+        moment=lambda value: f"{value:%H:%M %d/%m/%Y}")
     return environment

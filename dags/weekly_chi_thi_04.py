@@ -7,7 +7,8 @@ merged province over several source systems, or the national rollup `toan_quoc`)
 received, resolved early / on time / late, pending and overdue, online services and dossiers,
 online payments, each unit's colour on the scorecard map and whether it
 slipped since last week — into `mart.chi_thi_04_weekly` (views `mart.chi_thi_04_latest`,
-`mart.chi_thi_04_regressions`), a workbook in the reports folder, and a summary through the
+`mart.chi_thi_04_regressions`), a workbook and a self-contained web page (`.html`: colour map,
+regressions and their dossiers, trend) in the reports folder, and a summary through the
 notifier (`tthc_smtp` connection).
 
 **Window**: the run for report date R (a Friday) covers the period [R − 7 days, R), its data

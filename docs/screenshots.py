@@ -14,8 +14,9 @@ Adding a picture: append a `Shot` to `shots()`. A page of the Airflow UI is a pa
 anything else Chromium can open is a URL, e.g. `file:///…/colour-map.html`. The weekly
 workbook's colour map is read back from the newest workbook in reports/ (as `make demo` leaves
 it) and drawn as an HTML table with the cells' own texts and fills. The newest weekly report
-page in reports/ is shot through Playwright on a desktop (the whole page) and a phone-sized
-viewport (its first screens), as `report-page-desktop.png` and `report-page-phone.png`.
+page in reports/ is shot through Playwright on a desktop and a phone-sized viewport (their
+first screens: a province's whole colour map is thousands of pixels long), as
+`report-page-desktop.png` and `report-page-phone.png`.
 """
 
 from __future__ import annotations
@@ -103,9 +104,9 @@ def colour_map_html(workbook: Path, max_rows: int = 28) -> str:
             f"<h3>{escape(workbook.name)} — Bản đồ màu</h3><table>{''.join(rows)}</table>")
 
 
-REPORT_PAGE_VIEWS = {  # name: (viewport, device scale, whole page)
-    "report-page-desktop": ({"width": 1280, "height": 900}, 1, True),
-    "report-page-phone": ({"width": 390, "height": 1300}, 2, False),
+REPORT_PAGE_VIEWS = {  # name: (viewport, device scale): the page's first screens
+    "report-page-desktop": ({"width": 1280, "height": 1700}, 1),
+    "report-page-phone": ({"width": 390, "height": 1200}, 2),
 }
 
 
@@ -120,13 +121,13 @@ def report_page_shots(out: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium())
         try:
-            for name, (viewport, scale, whole) in REPORT_PAGE_VIEWS.items():
+            for name, (viewport, scale) in REPORT_PAGE_VIEWS.items():
                 context = browser.new_context(viewport=viewport, device_scale_factor=scale,
                                               is_mobile=scale > 1, locale="vi-VN")
                 page = context.new_page()
                 page.goto(pages[-1].as_uri())
                 target = out / f"{name}.png"
-                page.screenshot(path=target, full_page=whole)
+                page.screenshot(path=target)
                 context.close()
                 print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
                       f" ({pages[-1].name})")

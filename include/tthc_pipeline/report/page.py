@@ -127,6 +127,8 @@ def render_page(content: PageContent) -> str:
         trend_svg=trend_chart(content.trend),
         colours=[{"code": code, "name": name, "fill": COLOUR_FILLS[code]}
                  for code, name in COLOUR_NAMES.items()],
+        trend_legend=[{"name": INDICATOR_NAMES[key], "colour": colour}
+                      for (key, _, _), colour in zip(RATED, TREND_COLOURS, strict=True)],
     )
 
 
@@ -191,20 +193,22 @@ def _dossier(dossier: Mapping[str, Any]) -> dict[str, Any]:
 
 def trend_chart(trend: Sequence[Mapping[str, Any]]) -> str:
     """The root's three rates per report date as an inline SVG line chart (pygal), without
-    script, comments (pygal stamps today's date in one) or anything fetched."""
+    script, comments (pygal stamps today's date in one) or anything fetched. Its legend is the
+    page's own (HTML wraps on a phone; pygal's cuts long names)."""
     import pygal
     from pygal.style import Style
 
     style = Style(background="transparent", plot_background="#ffffff",
                   foreground="#333333", foreground_strong="#111111", foreground_subtle="#999999",
                   font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
-                  label_font_size=16, major_label_font_size=16, legend_font_size=16,
-                  value_font_size=14, colors=TREND_COLOURS)
+                  label_font_size=15, major_label_font_size=15, value_font_size=14,
+                  colors=TREND_COLOURS)
     chart = pygal.Line(
-        js=[], disable_xml_declaration=True, style=style, width=520, height=320,
-        range=(0, 100), y_labels=[0, 20, 40, 60, 80, 100], legend_at_bottom=True,
-        legend_at_bottom_columns=2, truncate_legend=-1, truncate_label=-1, dots_size=4,
-        show_minor_x_labels=True, allow_interruptions=True,
+        js=[], disable_xml_declaration=True, style=style, width=600, height=300,
+        range=(0, 100), y_labels=[0, 20, 40, 60, 80, 100], show_legend=False,
+        truncate_label=-1, dots_size=4, allow_interruptions=True,
+        # twelve dates side by side collide on a phone: name every other one
+        x_labels_major_every=2 if len(trend) > 6 else None, show_minor_x_labels=len(trend) <= 6,
         value_formatter=lambda value: _percent_text(value, 0), no_data_text="Chưa có số liệu")
     chart.uuid = "xu-huong"  # the SVG's id and CSS prefix: stable instead of a random uuid4
     chart.add_xml_filter(_static_svg)

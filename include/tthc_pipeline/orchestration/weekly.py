@@ -133,8 +133,8 @@ def export_workbook(snapshot: dict[str, Any], **context: Any) -> str:
 @task
 def send_summary(snapshot: dict[str, Any], workbook_path: str) -> str:
     """Send the province summary and the regressed units of the published version through the
-    notifier, with the workbook and the page attached, once per version: a retried or cleared run finds it
-    recorded in ``meta.report_delivery`` and sends nothing."""
+    notifier, with the workbook and the page attached, once per version: a retried or cleared
+    run finds it recorded in ``meta.report_delivery`` and sends nothing."""
     from datetime import date
     from pathlib import Path
 

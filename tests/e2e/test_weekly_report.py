@@ -381,7 +381,7 @@ def test_the_workbook_has_vietnamese_sheets_values_colours_and_no_formula(weekly
     book = load_workbook(path)
     assert book.sheetnames == ["Thông tin báo cáo", "Tiếp nhận - Giải quyết", "DVC trực tuyến",
                                "Thanh toán trực tuyến", "Bản đồ màu", "Đơn vị tụt hạng",
-                               "Hồ sơ làm tụt hạng"]
+                               "Hồ sơ làm tụt hạng", "Tuân thủ một cửa"]
     received = book["Tiếp nhận - Giải quyết"]
     headings = [cell.value for cell in received[1]]
     assert headings[:5] == ["Mã đơn vị", "Tên đơn vị", "Cấp", "Tiếp nhận trong kỳ",

@@ -70,7 +70,7 @@ def test_the_information_sheet_holds_numbers_and_dates_as_such(tmp_path):
 
 def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_headings(tmp_path):
     book = saved(tmp_path, level_rows(), [])
-    assert len(book.worksheets) == 7  # with the regression drill-down (issue 16)
+    assert len(book.worksheets) == 8  # with the drill-down and compliance sheets (issue 16)
     for sheet in book.worksheets:
         setup = sheet.page_setup
         assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title  # 9 = A4

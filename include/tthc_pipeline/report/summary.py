@@ -47,6 +47,7 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
     if parked:
         lines += parked_warnings(parked["parked_in_period"], parked["max_parked_share"])
     lines += [_unit_line(row) for row in roots]
+    lines += compliance_lines(conninfo, report_date, snapshot_version, tree_code)
     lines += _unit_change_lines(unit_changes)
     if parked and parked["parked_by_rule"]:
         lines.append("Chưa tính, còn chờ dữ liệu tham chiếu / not counted, still waiting:")
@@ -64,6 +65,37 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
         lines.append(f"  … và {len(by_unit) - len(shown)} đơn vị khác (xem tệp báo cáo)"
                      f" / and {len(by_unit) - len(shown)} more (see the workbook)")
     return "\n".join(lines)
+
+
+# The units the summary names for each compliance flag: the most flagged dossiers of their own
+# (not their subtree's: a district's count would only repeat its communes'), at every level.
+MAX_FLAGGED_UNITS = 5
+FLAG_HEADINGS = {
+    "same_officer": "Nhiều hồ sơ một cán bộ vừa tiếp nhận vừa xử lý nhất",
+    "late_without_apology": "Nhiều hồ sơ trễ hạn không xin lỗi nhất",
+}
+
+
+def compliance_lines(conninfo: str, report_date: date, snapshot_version: int,
+                     tree_code: str | None = None) -> list[str]:
+    """The one-stop compliance flags of a version: each root's counts over its denominators,
+    and per flag the ``MAX_FLAGGED_UNITS`` units with the most flagged dossiers of their own
+    (ties in tree order); nothing for a version published before the flags existed."""
+    params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
+              "snapshot_version": snapshot_version}
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        units = conn.execute(read_sql("report/workbook_compliance.sql"), params).fetchall()
+    lines = [f"Tuân thủ một cửa, {u['unit_name']}: {u['same_officer']}/{u['resolved']} hồ sơ"
+             f" một cán bộ vừa tiếp nhận vừa xử lý; {u['late_without_apology']}/"
+             f"{u['late_or_overdue']} hồ sơ trễ hạn không xin lỗi đúng hạn"
+             for u in units if u["unit_depth"] == 0]
+    for flag, heading in FLAG_HEADINGS.items():
+        flagged = sorted((u for u in units if u[f"own_{flag}"] > 0),
+                         key=lambda u: -u[f"own_{flag}"])[:MAX_FLAGGED_UNITS]  # stable: tree order
+        if flagged:
+            lines.append(f"  {heading}: " + "; ".join(
+                f"{u['unit_name']} ({u['unit_code']}) {u[f'own_{flag}']}" for u in flagged))
+    return lines
 
 
 UNIT_CHANGE_HEADINGS = {"appeared": "Đơn vị mới / new units", "disappeared":

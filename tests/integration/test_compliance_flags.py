@@ -212,3 +212,6 @@ def test_the_summary_names_the_units_with_the_most_flags(published):
     ]
     summary = regression_summary(published["warehouse"], R, published["version"])
     assert all(line in summary.splitlines() for line in lines)
+    # shortened to max_units, the summary names no other unit: the totals only
+    shortened = regression_summary(published["warehouse"], R, published["version"], max_units=1)
+    assert lines[0] in shortened.splitlines() and lines[1] not in shortened

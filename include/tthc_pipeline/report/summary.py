@@ -27,7 +27,8 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
                        max_units: int | None = None, tree_code: str | None = None) -> str:
     """Root units' figures and the regressed units of a snapshot version of a report tree
     (default: the configured default tree; all of them, or the first ``max_units`` in tree
-    order), one line per unit, as plain text."""
+    order), one line per unit, as plain text; then the compliance flags (``compliance_lines``),
+    whose most flagged units are named only in the full summary."""
     params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
               "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
@@ -47,7 +48,10 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
     if parked:
         lines += parked_warnings(parked["parked_in_period"], parked["max_parked_share"])
     lines += [_unit_line(row) for row in roots]
-    lines += compliance_lines(conninfo, report_date, snapshot_version, tree_code)
+    # a summary shortened to max_units names no other units: the compliance totals stay, the
+    # units with the most flags are left to the workbook's sheet
+    lines += compliance_lines(conninfo, report_date, snapshot_version, tree_code,
+                              name_units=max_units is None)
     lines += _unit_change_lines(unit_changes)
     if parked and parked["parked_by_rule"]:
         lines.append("Chưa tính, còn chờ dữ liệu tham chiếu / not counted, still waiting:")
@@ -77,10 +81,11 @@ FLAG_HEADINGS = {
 
 
 def compliance_lines(conninfo: str, report_date: date, snapshot_version: int,
-                     tree_code: str | None = None) -> list[str]:
+                     tree_code: str | None = None, name_units: bool = True) -> list[str]:
     """The one-stop compliance flags of a version: each root's counts over its denominators,
-    and per flag the ``MAX_FLAGGED_UNITS`` units with the most flagged dossiers of their own
-    (ties in tree order); nothing for a version published before the flags existed."""
+    and (with ``name_units``) per flag the ``MAX_FLAGGED_UNITS`` units with the most flagged
+    dossiers of their own (ties in tree order); nothing for a version published before the
+    flags existed."""
     params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
               "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
@@ -89,7 +94,7 @@ def compliance_lines(conninfo: str, report_date: date, snapshot_version: int,
              f" một cán bộ vừa tiếp nhận vừa xử lý; {u['late_without_apology']}/"
              f"{u['late_or_overdue']} hồ sơ trễ hạn không xin lỗi đúng hạn"
              for u in units if u["unit_depth"] == 0]
-    for flag, heading in FLAG_HEADINGS.items():
+    for flag, heading in FLAG_HEADINGS.items() if name_units else ():
         flagged = sorted((u for u in units if u[f"own_{flag}"] > 0),
                          key=lambda u: -u[f"own_{flag}"])[:MAX_FLAGGED_UNITS]  # stable: tree order
         if flagged:

@@ -354,11 +354,11 @@ def explain(conninfo: str, path: Path, tree: str, jit: bool = False) -> None:
         plan = []
         # EXPLAIN ANALYZE of CREATE TABLE AS runs it: each statement builds the table the
         # next one reads, as in publish_snapshot
-        for step in ("units", "dossiers", "rows"):
-            plan.append(f"-- sql/report/chi_thi_04_{step}.sql")
+        for step in ("model/unit_tree", "model/dossier_state", "report/chi_thi_04_units",
+                     "report/chi_thi_04_dossiers", "report/chi_thi_04_rows"):
+            plan.append(f"-- sql/{step}.sql")
             plan += [row[0] for row in conn.execute(
-                "explain (analyze, buffers) " + read_sql(f"report/chi_thi_04_{step}.sql"),
-                params).fetchall()]
+                "explain (analyze, buffers) " + read_sql(f"{step}.sql"), params).fetchall()]
         conn.rollback()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(plan) + "\n", encoding="utf-8")

@@ -35,7 +35,7 @@ then the keys and indexes built and the tables analysed. Then, for each variant:
     The rows are computed beforehand (the hashes, keys and date keys the real statement
     computes cost the same whatever the table's layout), so only the writes are timed. Then a
     whole day, every source's batch committed in turn, and the VACUUM ANALYZE after it;
-(b) the Friday report's **dossier-level scan** (``sql/report/chi_thi_04_dossiers.sql``'s access
+(b) the Friday report's **dossier-level scan** (``sql/model/dossier_state.sql``'s access
     path: dossiers received before the cutoff and not finished before the period, their steps
     before the cutoff, the status at the cutoff and at the period start) for one province and
     for the nation, timed ``--runs`` times, and its plan (partitions read, pruned);

@@ -18,6 +18,12 @@ interval; it starts at R 00:00 and first waits until `meta.watermark` shows the 
 every day of the period, for every source of the tree. Statuses are taken as of the cutoff
 R 00:00 from the status history, so re-running an old report gives the numbers it gave then.
 
+**Scorecards**: after the snapshot, `publish_scorecards` publishes the national 766 index and
+Quảng Ninh's PAR sub-index (config/scorecards/*.yaml) of every unit of the tree: month-,
+quarter- and year-to-date forecasts as of the cutoff, and the final score of every period that
+ended during the week, into `mart.scorecard_item` (views `mart.scorecard_latest`,
+`mart.scorecard_766_weekly`), versioned like the snapshot.
+
 **Thresholds** of the colours are in `meta.colour_threshold` (edit the table; the next run uses
 them and stores them with its snapshot).
 
@@ -54,6 +60,7 @@ from tthc_pipeline import sources
 from tthc_pipeline.orchestration.daily import DEFAULT_ARGS, start_date, with_scope
 from tthc_pipeline.orchestration.weekly import (
     export_workbook,
+    publish_scorecards,
     publish_snapshot,
     send_summary,
     send_unit_reports,
@@ -97,6 +104,7 @@ def weekly_dag(tree: sources.Tree):
             workbook = export_workbook(snapshot)
             send_summary(snapshot, workbook)
             send_unit_reports(snapshot, workbook)
+            publish_scorecards(snapshot)
             return snapshot
 
         wait_for_daily_loads(tree.code) >> publish()

@@ -1,10 +1,8 @@
--- The unit tree of one report tree at one report's cutoff C,
--- into the temporary table report_units: one row per
--- unit code dw knows, with the unit in force whose row counts its dossiers (report_unit_code)
--- and, for units in the tree, their parent, depth and ancestors at C. The rules are
--- dw.unit_tree_at's (V013; shared/spec/domain.md, "Reorganisation").
--- Parameters: cutoff (R 00:00), tree_code (the report tree: a province, a merged province,
--- toan_quoc).
+-- The unit tree of one report tree at one report's cutoff C, into the temporary table
+-- report_units: the shared model's tree (model_units, sql/model/unit_tree.sql, from
+-- dw.unit_tree_at(C, tree): one row per unit code dw knows, with the unit in force whose row
+-- counts its dossiers and, for units in the tree, their parent, depth and ancestors at C; rules
+-- of V013, shared/spec/domain.md, "Reorganisation") under the name the report's steps read.
 create temporary table report_units on commit drop as
 select *
-from dw.unit_tree_at(%(cutoff)s, %(tree_code)s);
+from model_units;

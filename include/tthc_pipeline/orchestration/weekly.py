@@ -18,6 +18,7 @@ from tthc_pipeline.orchestration.daily import ENTITY_ASSETS, failing_fast
 log = logging.getLogger(__name__)
 
 REPORT_ASSET = Asset("warehouse://mart/chi_thi_04_weekly")
+SCORECARD_ASSET = Asset("warehouse://mart/scorecard_item")
 POKE_INTERVAL = timedelta(minutes=10)
 
 
@@ -75,6 +76,26 @@ def publish_snapshot(tree_code: str, **context: Any) -> dict[str, Any]:
     return {"tree_code": tree_code, "report_date": period.report_date.isoformat(),
             "snapshot_version": snapshot.snapshot_version, "is_new": snapshot.is_new,
             "unit_count": snapshot.unit_count}
+
+
+@task(outlets=[SCORECARD_ASSET])
+def publish_scorecards(snapshot: dict[str, Any], **context: Any) -> list[dict[str, Any]]:
+    """Publish the 766 and PAR scorecards (config/scorecards/*.yaml) of every unit of the tree
+    for the report date: month-, quarter- and year-to-date forecasts as of the cutoff, and the
+    final scores of every period that ended since the previous Friday. A version is new only
+    when the rows or the configuration changed (a re-run writes nothing)."""
+    from datetime import date
+
+    from tthc_pipeline.scorecards.publish import publish_scorecards as publish
+
+    with failing_fast():  # e.g. a scorecard file with a defect: the same on every attempt
+        published = publish(resources.warehouse_conninfo(),
+                            date.fromisoformat(snapshot["report_date"]),
+                            tree_code=snapshot["tree_code"], dag_run_id=context["run_id"])
+    return [{"scorecard": p.scorecard, "period_type": p.period_type,
+             "period_start": p.period_start.isoformat(), "as_of": p.as_of,
+             "is_forecast": p.is_forecast, "version": p.version, "is_new": p.is_new}
+            for p in published]
 
 
 @task(outlets=[REPORT_ASSET])

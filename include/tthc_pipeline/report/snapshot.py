@@ -142,16 +142,14 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
 def compute_rows(conn: psycopg.Connection, period: ReportPeriod,
                  thresholds: dict[str, dict[str, float]], tree_code: str | None = None) -> None:
     """Build the temporary tables report_units, report_dossiers and report_rows of a period
-    over report tree ``tree_code`` (default: the configured default tree)."""
+    over report tree ``tree_code`` (default: the configured default tree), on the shared
+    dossier-state model (sql/model/: model_units, dossier_state) the scorecards read too."""
     tree_code = sources.tree_or_default(tree_code)
-    conn.execute(read_sql("report/chi_thi_04_units.sql"),
-                 {"cutoff": period.cutoff, "tree_code": tree_code})
-    conn.execute(read_sql("report/chi_thi_04_dossiers.sql"), {
-        "tree_code": tree_code,
-        "report_date": period.report_date,
-        "period_start": period.start,
-        "cutoff": period.cutoff,
-    })
+    model = {"tree_code": tree_code, "period_start": period.start, "cutoff": period.cutoff}
+    conn.execute(read_sql("model/unit_tree.sql"), model)
+    conn.execute(read_sql("model/dossier_state.sql"), model)
+    conn.execute(read_sql("report/chi_thi_04_units.sql"))
+    conn.execute(read_sql("report/chi_thi_04_dossiers.sql"), {"report_date": period.report_date})
     conn.execute(read_sql("report/chi_thi_04_rows.sql"), {
         "tree_code": tree_code,
         "report_date": period.report_date,

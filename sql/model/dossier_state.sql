@@ -1,0 +1,204 @@
+-- The state at a cutoff of every dossier that can count in a period [period_start, cutoff) of
+-- a report tree, into the temporary table dossier_state: the one model the scorecards
+-- (config/scorecards/*.yaml, through sql/scorecard/measures.sql) read their dossier facts from.
+-- The Directive 04 report reads it too (sql/report/chi_thi_04_dossiers.sql), so its dossier
+-- rules are written once.
+-- Grain: one row per dossier received by the cutoff (status at the cutoff neither 1 nor 3) and
+-- not finished before the period, with the unit in force at the cutoff whose row counts it
+-- (model_units, sql/model/unit_tree.sql: its handling unit, a successor, or the root).
+-- Definitions: shared/spec/domain.md ("The weekly report") and shared/spec/scorecards.md. Every
+-- status is the one in force at a moment (the last step of dw.fact_dossier_status before it),
+-- so a period scored again after later loads gives the numbers it gave then.
+-- Parameters: tree_code, period_start (s), cutoff (e: the period's end, or the Friday cutoff
+-- of a period that has not ended).
+create temporary table dossier_state on commit drop as
+
+with
+
+-- Import --------------------------------------------------------------------------------------
+
+candidate_dossiers as (
+    select
+        d.dossier_key,
+        d.dossier_code,
+        d.source_code,
+        u.report_unit_code as unit_code,
+        d.procedure_durable_key,
+        d.channel_key,
+        d.received_at,
+        d.due_at,
+        d.finished_at,
+        d.fee_total,
+        d.has_digitised_components,
+        d.has_electronic_result,
+        d.is_vneid_verified
+    from dw.fact_dossier as d
+    left join model_units as u on d.unit_durable_key = u.unit_durable_key
+    where d.source_code in (select dw.tree_sources(%(tree_code)s))
+        and d.received_at < %(cutoff)s
+        and (d.finished_at is null or d.finished_at >= %(period_start)s)
+),
+
+procedure_versions_at_cutoff as (
+    select distinct on (source_code, procedure_code)
+        procedure_durable_key,
+        online_level,
+        has_fees
+    from dw.dim_procedure
+    where source_code in (select dw.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
+    order by source_code, procedure_code, valid_from desc
+),
+
+steps_before_cutoff as (
+    select s.dossier_key, s.status_key, s.status_at, s.step_no
+    from dw.fact_dossier_status as s
+    inner join candidate_dossiers as d on s.dossier_key = d.dossier_key
+    where s.status_at < %(cutoff)s
+),
+
+status_at_cutoff as (
+    select distinct on (dossier_key) dossier_key, status_key as status, status_at, step_no
+    from steps_before_cutoff
+    order by dossier_key, status_at desc, step_no desc
+),
+
+status_at_period_start as (
+    select distinct on (dossier_key) dossier_key, status_key as status
+    from steps_before_cutoff
+    where status_at < %(period_start)s
+    order by dossier_key, status_at desc, step_no desc
+),
+
+supplement_rounds as (
+    select r.dossier_key, count(*)::integer as rounds
+    from dw.fact_dossier_supplement as r
+    inner join candidate_dossiers as d on r.dossier_key = d.dossier_key
+    where r.requested_at is null or r.requested_at < %(cutoff)s
+    group by r.dossier_key
+),
+
+payments_at_cutoff as (
+    select
+        p.dossier_key,
+        bool_or(p.succeeded_at >= %(period_start)s) as is_paid_in_period
+    from dw.fact_payment as p
+    inner join candidate_dossiers as d on p.dossier_key = d.dossier_key
+    where p.payment_method = 'truc-tuyen'
+        and p.succeeded_at < %(cutoff)s
+        and (p.refunded_at is null or p.refunded_at >= %(cutoff)s)
+    group by p.dossier_key
+),
+
+-- the count of working days up to each date (dw.dim_date): a difference of two is the working
+-- days between them
+working_day_numbers as (
+    select
+        calendar_date,
+        count(*) filter (where is_working_day) over (order by calendar_date) as working_day_no
+    from dw.dim_date
+    where calendar_date is not null
+),
+
+-- Logic ---------------------------------------------------------------------------------------
+
+finished_states as (
+    select
+        d.*,
+        c.status,
+        c.step_no as status_step_no,  -- the step in force: its room and officer (drill-down)
+        ps.status as status_at_start,
+        c.status in (7, 9, 10) as is_finished,
+        -- when it finished: its NgayKetThucXuLy when before the cutoff, else its finishing step
+        case when d.finished_at < %(cutoff)s then d.finished_at else c.status_at end
+            as finished_moment
+    from candidate_dossiers as d
+    inner join status_at_cutoff as c on d.dossier_key = c.dossier_key
+    left join status_at_period_start as ps on d.dossier_key = ps.dossier_key
+    -- received: neither submitted-only (1) nor refused (3), nor an unknown status
+    where c.status in (2, 4, 5, 6, 7, 8, 9, 10)
+),
+
+-- the first supplement round not completed by a moment holds the due date then in force
+-- (NgayHenTraTruoc): at the cutoff for every dossier (Directive 04), and when it finished for a
+-- finished one (766)
+round_open_at_cutoff as (
+    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
+    from dw.fact_dossier_supplement as r
+    inner join finished_states as d on r.dossier_key = d.dossier_key
+    where r.received_at is null or r.received_at >= %(cutoff)s
+    order by r.dossier_key, r.round_no
+),
+
+round_open_when_finished as (
+    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
+    from dw.fact_dossier_supplement as r
+    inner join finished_states as d on r.dossier_key = d.dossier_key
+    where d.is_finished and (r.received_at is null or r.received_at >= d.finished_moment)
+    order by r.dossier_key, r.round_no
+),
+
+dossier_states as (
+    select
+        d.dossier_key,
+        d.dossier_code,
+        d.source_code,
+        d.unit_code,
+        d.procedure_durable_key,
+        d.received_at,
+        d.channel_key,
+        p.online_level as procedure_online_level,
+        coalesce(p.has_fees, false) as procedure_has_fees,
+        d.channel_key = 2 as is_online,
+        d.received_at >= %(period_start)s as is_received_in_period,
+        d.fee_total > 0 as has_fees,
+        coalesce(d.has_digitised_components, false) as has_digitised_components,
+        d.has_electronic_result,
+        d.is_vneid_verified,
+        pay.dossier_key is not null as is_paid_online,
+        coalesce(pay.is_paid_in_period, false) as is_paid_online_in_period,
+        d.status,
+        d.status_step_no,
+        d.status_at_start,
+        d.is_finished,
+        d.status in (5, 6, 8) as is_paused,
+        coalesce(sr.rounds, 0) as supplement_rounds,
+        (d.received_at at time zone 'Asia/Ho_Chi_Minh')::date as received_on,
+        case when d.is_finished then (d.finished_moment at time zone 'Asia/Ho_Chi_Minh')::date end
+            as finished_on,
+        (coalesce(rc.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date as due_on,
+        case
+            when d.is_finished
+                then (coalesce(rf.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date
+        end as due_on_when_finished
+    from finished_states as d
+    left join procedure_versions_at_cutoff as p
+        on d.procedure_durable_key = p.procedure_durable_key
+    left join supplement_rounds as sr on d.dossier_key = sr.dossier_key
+    left join round_open_at_cutoff as rc on d.dossier_key = rc.dossier_key
+    left join round_open_when_finished as rf on d.dossier_key = rf.dossier_key
+    left join payments_at_cutoff as pay on d.dossier_key = pay.dossier_key
+)
+
+-- Final ---------------------------------------------------------------------------------------
+
+select
+    s.*,
+    s.is_finished and (s.status_at_start is null or s.status_at_start not in (7, 9, 10))
+        as is_finished_in_period,
+    -- 766's on-time rule (scorecards.md), stricter than Directive 04's: at most one supplement
+    -- round; withdrawn is on time; pending is within time when due on or after date(e), paused,
+    -- or without a due date
+    case
+        when s.status = 7 then true
+        when s.is_finished then
+            (s.due_on_when_finished is null or s.finished_on <= s.due_on_when_finished)
+            and s.supplement_rounds <= 1
+        else s.is_paused or s.due_on is null
+            or s.due_on >= (%(cutoff)s::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date
+    end as is_on_time_766,
+    -- working days after the day of reception up to the day it finished (dw.dim_date: weekends,
+    -- holidays and announced swaps); finished on the day of reception = 0
+    finished_day.working_day_no - received_day.working_day_no as handling_working_days
+from dossier_states as s
+left join working_day_numbers as received_day on s.received_on = received_day.calendar_date
+left join working_day_numbers as finished_day on s.finished_on = finished_day.calendar_date

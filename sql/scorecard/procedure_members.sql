@@ -1,0 +1,111 @@
+-- Which procedure measures each procedure belongs to for each unit's subtree, into the
+-- temporary table procedure_members: the one definition of every procedure measure of the
+-- scorecards (counted once per subtree: distinct procedures). Definitions:
+-- shared/spec/scorecards.md ("handled procedures" = procedures whose CoQuanThucHien meets the
+-- subtree, as dw.bridge_procedure_unit says for the version in force at the cutoff).
+-- Grain: one row per (unit of the tree in force at the cutoff, procedure handled in its
+-- subtree). Parameters: tree_code, cutoff.
+create temporary table procedure_members on commit drop as
+
+with
+
+units as (
+    select unit_code, ancestor_codes
+    from model_units
+    where ancestor_codes is not null
+),
+
+-- every (ancestor, unit) pair of the tree, a unit being its own ancestor
+unit_closure as (
+    select ancestor.code as ancestor_code, u.unit_code
+    from units as u
+    cross join lateral unnest(u.ancestor_codes) as ancestor (code)
+),
+
+procedure_versions_at_cutoff as (
+    select distinct on (source_code, procedure_code)
+        procedure_key,
+        procedure_durable_key,
+        procedure_code,
+        online_level,
+        coalesce(has_fees, false) as has_fees,
+        coalesce(is_full_process_eligible, false) as is_full_process_eligible,
+        coalesce(has_online_payment, false) as has_online_payment
+    from dw.dim_procedure
+    where source_code in (select dw.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
+    order by source_code, procedure_code, valid_from desc
+),
+
+-- procedures handled in the subtree: a handling unit no longer in force hands its procedures to
+-- where its dossiers go
+handled_procedures as (
+    select distinct c.ancestor_code, b.procedure_key
+    from dw.bridge_procedure_unit as b
+    inner join model_units as handler
+        on b.source_code = handler.source_code and b.unit_code = handler.unit_code
+    inner join unit_closure as c on handler.report_unit_code = c.unit_code
+),
+
+-- what each unit's dossiers did with each procedure, then rolled up to every ancestor
+unit_procedure_use as (
+    select
+        unit_code,
+        procedure_durable_key,
+        bool_or(uses_online_service) as has_online_dossier,
+        bool_or(uses_fee_service) as has_fee_dossier,
+        bool_or(uses_online_payment_for_fees) as has_paid_online_dossier,
+        bool_or(uses_online_payment) as has_online_payment
+    from dossier_members
+    group by unit_code, procedure_durable_key
+),
+
+subtree_procedure_use as (
+    select
+        c.ancestor_code,
+        u.procedure_durable_key,
+        bool_or(u.has_online_dossier) as has_online_dossier,
+        bool_or(u.has_fee_dossier) as has_fee_dossier,
+        bool_or(u.has_paid_online_dossier) as has_paid_online_dossier,
+        bool_or(u.has_online_payment) as has_online_payment
+    from unit_procedure_use as u
+    inner join unit_closure as c on u.unit_code = c.unit_code
+    group by c.ancestor_code, u.procedure_durable_key
+),
+
+procedure_states as (
+    select distinct
+        h.ancestor_code as unit_code,
+        p.procedure_durable_key,
+        p.procedure_code,
+        p.online_level in ('toan_trinh', 'mot_phan') as is_online_service,
+        p.online_level = 'toan_trinh' as is_full_process,
+        p.has_fees,
+        p.is_full_process_eligible,
+        p.has_online_payment,
+        coalesce(u.has_online_dossier, false) as has_online_dossier,
+        coalesce(u.has_fee_dossier, false) as has_fee_dossier,
+        coalesce(u.has_paid_online_dossier, false) as has_paid_online_dossier,
+        coalesce(u.has_online_payment, false) as has_online_payment_in_period
+    from handled_procedures as h
+    inner join procedure_versions_at_cutoff as p on h.procedure_key = p.procedure_key
+    left join subtree_procedure_use as u
+        on h.ancestor_code = u.ancestor_code
+        and p.procedure_durable_key = u.procedure_durable_key
+)
+
+select
+    unit_code,
+    procedure_durable_key,
+    procedure_code,
+    true as handled_procedures,
+    is_online_service as online_services,
+    is_online_service and has_online_dossier as online_services_used,
+    has_fees as fee_procedures,
+    has_fees and has_fee_dossier as fee_procedures_with_fee_dossiers,
+    has_fees and has_paid_online_dossier as fee_procedures_paid_online,
+    has_fees and has_online_payment as fee_procedures_with_online_payment,
+    has_online_payment as online_payment_procedures,
+    has_online_payment and has_online_payment_in_period as online_payment_procedures_used,
+    is_full_process_eligible as eligible_procedures,
+    is_full_process_eligible and is_full_process as eligible_full_process_services
+from procedure_states

@@ -20,21 +20,27 @@ resolved_dossiers as (
 
 -- the officer of the reception step (the first status 2) and of the resolving step (the last
 -- status 9 before the cutoff); a dossier finished without a status 9 (withdrawn, or returned
--- straight away) has no resolving step and is not flagged
-reception_officers as (
-    select distinct on (s.dossier_key) s.dossier_key, s.officer_code
-    from dw.fact_dossier_status as s
-    inner join resolved_dossiers as d on s.dossier_key = d.dossier_key
-    where s.status_key = 2 and s.status_at < %(cutoff)s
-    order by s.dossier_key, s.status_at, s.step_no
-),
-
-resolving_officers as (
-    select distinct on (s.dossier_key) s.dossier_key, s.officer_code
-    from dw.fact_dossier_status as s
-    inner join resolved_dossiers as d on s.dossier_key = d.dossier_key
-    where s.status_key = 9 and s.status_at < %(cutoff)s
-    order by s.dossier_key, s.status_at desc, s.step_no desc
+-- straight away) has no resolving step and is not flagged. Looked up by primary key for these
+-- few dossiers (the limit keeps the planner from hashing the whole status history: at 1M
+-- dossiers that took 2 s of the publish, bench/RESULTS.md)
+officers as (
+    select d.dossier_key, reception.officer_code
+    from resolved_dossiers as d
+    cross join lateral (
+        select s.officer_code
+        from dw.fact_dossier_status as s
+        where s.dossier_key = d.dossier_key and s.status_key = 2 and s.status_at < %(cutoff)s
+        order by s.status_at, s.step_no
+        limit 1
+    ) as reception
+    cross join lateral (
+        select s.officer_code
+        from dw.fact_dossier_status as s
+        where s.dossier_key = d.dossier_key and s.status_key = 9 and s.status_at < %(cutoff)s
+        order by s.status_at desc, s.step_no desc
+        limit 1
+    ) as resolving
+    where reception.officer_code = resolving.officer_code
 ),
 
 same_officer as (
@@ -44,15 +50,13 @@ same_officer as (
         d.dossier_code,
         d.unit_code,
         'resolved_' || d.resolution as reason,
-        reception.officer_code,
+        o.officer_code,
         d.due_on,
         d.finished_on,
         case when d.resolution = 'late' then d.finished_on - d.due_on end as days_overdue,
         d.status
     from resolved_dossiers as d
-    inner join reception_officers as reception on d.dossier_key = reception.dossier_key
-    inner join resolving_officers as resolving on d.dossier_key = resolving.dossier_key
-    where reception.officer_code = resolving.officer_code
+    inner join officers as o on d.dossier_key = o.dossier_key
 ),
 
 -- what the row counts as resolved_late or pending_overdue; due_on is the due date it missed

@@ -22,9 +22,20 @@ resolved_dossiers as (
 -- status 9 before the cutoff); a dossier finished without a status 9 (withdrawn, or returned
 -- straight away) has no resolving step and is not flagged. Looked up by primary key for these
 -- few dossiers (the limit keeps the planner from hashing the whole status history: at 1M
--- dossiers that took 2 s of the publish, bench/RESULTS.md)
-officers as (
-    select d.dossier_key, reception.officer_code
+-- dossiers that took 2 s of the publish, bench/RESULTS.md), in the same step as the flag: a
+-- join back to resolved_dossiers, misestimated, became a nested loop of 18k × 18k rows
+same_officer as (
+    select
+        'same_officer' as flag,
+        d.source_code,
+        d.dossier_code,
+        d.unit_code,
+        'resolved_' || d.resolution as reason,
+        reception.officer_code,
+        d.due_on,
+        d.finished_on,
+        case when d.resolution = 'late' then d.finished_on - d.due_on end as days_overdue,
+        d.status
     from resolved_dossiers as d
     cross join lateral (
         select s.officer_code
@@ -41,22 +52,6 @@ officers as (
         limit 1
     ) as resolving
     where reception.officer_code = resolving.officer_code
-),
-
-same_officer as (
-    select
-        'same_officer' as flag,
-        d.source_code,
-        d.dossier_code,
-        d.unit_code,
-        'resolved_' || d.resolution as reason,
-        o.officer_code,
-        d.due_on,
-        d.finished_on,
-        case when d.resolution = 'late' then d.finished_on - d.due_on end as days_overdue,
-        d.status
-    from resolved_dossiers as d
-    inner join officers as o on d.dossier_key = o.dossier_key
 ),
 
 -- what the row counts as resolved_late or pending_overdue; due_on is the due date it missed

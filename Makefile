@@ -70,9 +70,10 @@ simulator: $(STAMP)
 data-dictionary: $(STAMP)
 	$(BIN)/python -m tthc_devtools.data_dictionary
 
-# PNGs of the Airflow UI into docs/img/ with headless Chromium (Debian: apt-get install
-# chromium). Shows the latest run in .airflow/ (e.g. after `make demo`); DAY=YYYY-MM-DD first
-# runs the daily DAGs for that day.
+# PNGs of the Airflow UI and of the newest weekly report page in reports/ (desktop and phone,
+# through Playwright) into docs/img/ with headless Chromium (Debian: apt-get install chromium).
+# Shows the latest run in .airflow/ (e.g. after `make demo`); DAY=YYYY-MM-DD first runs the
+# daily DAGs for that day.
 screenshots: $(STAMP) $(AIRFLOW_DB)
 	$(BIN)/python docs/screenshots.py $(if $(DAY),--load-day $(DAY))
 

@@ -8,10 +8,11 @@ received, resolved early / on time / late, pending and overdue, online services 
 online payments, each unit's colour on the scorecard map and whether it
 slipped since last week, with the dossiers behind each slip — into `mart.chi_thi_04_weekly`
 (views `mart.chi_thi_04_latest`, `mart.chi_thi_04_regressions`,
-`mart.chi_thi_04_regression_dossiers`), a workbook in the reports folder, a summary with the
-workbook attached through the notifier (`tthc_smtp` connection), and for each address of the
-Variable `tthc_report_recipients` (`{"<unit code>": ["<address>", ...]}`) one mail with its
-units' own workbook; every mail once per version and address (`meta.report_delivery`).
+`mart.chi_thi_04_regression_dossiers`), a workbook and a self-contained web page (`.html`: colour
+map, regressions and their dossiers, trend) in the reports folder, a summary with both attached
+through the notifier (`tthc_smtp` connection), and for each address of the Variable
+`tthc_report_recipients` (`{"<unit code>": ["<address>", ...]}`) one mail with its units' own
+workbook; every mail once per version and address (`meta.report_delivery`).
 
 **Window**: the run for report date R (a Friday) covers the period [R − 7 days, R), its data
 interval; it starts at R 00:00 and first waits until `meta.watermark` shows the daily loads of

@@ -1,7 +1,9 @@
-"""Screenshots of the Airflow UI for the README, with headless Chromium (Debian's `chromium`).
+"""Screenshots of the Airflow UI and the weekly report page for the README, with headless
+Chromium (Debian's `chromium`).
 
     make screenshots                       # or: .venv/bin/python docs/screenshots.py
     .venv/bin/python docs/screenshots.py --load-day 2026-03-09   # run the daily DAGs first
+    .venv/bin/python docs/screenshots.py --report-page-only      # only the report page's
 
 It starts a local `airflow api-server` over the project's metadata DB (.airflow/, as `make demo`
 and the tests leave it), finds the latest successful run of the DAG, and writes PNGs to
@@ -11,7 +13,10 @@ Postgres and the simulator, so a clean checkout gets a run to show.
 Adding a picture: append a `Shot` to `shots()`. A page of the Airflow UI is a path ("/dags/…");
 anything else Chromium can open is a URL, e.g. `file:///…/colour-map.html`. The weekly
 workbook's colour map is read back from the newest workbook in reports/ (as `make demo` leaves
-it) and drawn as an HTML table with the cells' own texts and fills.
+it) and drawn as an HTML table with the cells' own texts and fills. The newest weekly report
+page in reports/ is shot through Playwright on a desktop and a phone-sized viewport (their
+first screens: a province's whole colour map is thousands of pixels long), as
+`report-page-desktop.png` and `report-page-phone.png`.
 """
 
 from __future__ import annotations
@@ -99,6 +104,37 @@ def colour_map_html(workbook: Path, max_rows: int = 28) -> str:
             f"<h3>{escape(workbook.name)} — Bản đồ màu</h3><table>{''.join(rows)}</table>")
 
 
+REPORT_PAGE_VIEWS = {  # name: (viewport, device scale): the page's first screens
+    "report-page-desktop": ({"width": 1280, "height": 1700}, 1),
+    "report-page-phone": ({"width": 390, "height": 1200}, 2),
+}
+
+
+def report_page_shots(out: Path) -> None:
+    """The newest weekly report page (reports/*.html) on a desktop and on a phone, if any."""
+    pages = sorted((ROOT / "reports").glob("chi_thi_04_*.html"), key=lambda p: p.stat().st_mtime)
+    if not pages:
+        print("no report page in reports/ (run `make demo`): report page skipped")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium())
+        try:
+            for name, (viewport, scale) in REPORT_PAGE_VIEWS.items():
+                context = browser.new_context(viewport=viewport, device_scale_factor=scale,
+                                              is_mobile=scale > 1, locale="vi-VN")
+                page = context.new_page()
+                page.goto(pages[-1].as_uri())
+                target = out / f"{name}.png"
+                page.screenshot(path=target)
+                context.close()
+                print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
+                      f" ({pages[-1].name})")
+        finally:
+            browser.close()
+
+
 def chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if path := shutil.which(name):
@@ -150,13 +186,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=IMG_DIR)
     parser.add_argument("--load-day", type=date.fromisoformat,
                         help="first run the daily DAGs for this day (embedded Postgres)")
+    parser.add_argument("--report-page-only", action="store_true",
+                        help="only the weekly report page's pictures (no Airflow UI)")
     args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    report_page_shots(args.out)
+    if args.report_page_only:
+        return
 
     from tthc_devtools.api_server import api_server
 
     if args.load_day:
         load_day(args.load_day)
-    args.out.mkdir(parents=True, exist_ok=True)
     with api_server() as server:
         pictures = shots(args.dag, latest_successful_run(server, args.dag))
         if weekly_run := successful_runs(server, WEEKLY_DAG):

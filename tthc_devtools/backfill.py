@@ -400,6 +400,7 @@ def summary(start: date, end: date, result: BackfillResult, throwaway: bool) -> 
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
+    from tthc_pipeline.report.page import page_name
     from tthc_pipeline.report.workbook import reports_dir
 
     conninfo = _warehouse()
@@ -417,7 +418,8 @@ def summary(start: date, end: date, result: BackfillResult, throwaway: bool) -> 
     lines += [f"  {entity:<10} {loaded:>10,} {quarantined:>8,}"
               for entity, loaded, quarantined in records]
     lines.append("Reports published:" + ("" if reports else " none"))
-    lines += [f"  {report_date} version {version}: {reports_dir() / report_file}"
+    lines += [f"  {report_date} version {version}: {reports_dir() / report_file},"
+              f" {reports_dir() / page_name(report_file)}"
               for report_date, version, report_file in reports]
     lines += [f"  {line}" for line in result.skipped_reports]
     lines.append(f"Warehouse: {where.get('host')}:{where.get('port')}/{where.get('dbname')}, "

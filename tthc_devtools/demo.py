@@ -76,7 +76,8 @@ def summary(conninfo: str) -> str:
 
 def latest_reports(conninfo: str) -> str:
     """Each report tree's newest report: its root's figures, its regressed units, its
-    workbook."""
+    workbook and its page."""
+    from tthc_pipeline.report.page import page_name
     from tthc_pipeline.report.summary import regression_summary
     from tthc_pipeline.report.workbook import reports_dir
 
@@ -89,7 +90,8 @@ def latest_reports(conninfo: str) -> str:
         return "No Directive 04 report was published."
     return "\n\n".join(
         f"{regression_summary(conninfo, report_date, version, max_units=15, tree_code=tree)}\n"
-        f"Workbook: {reports_dir() / report_file}"
+        f"Workbook: {reports_dir() / report_file}\n"
+        f"Page (open in a browser): {reports_dir() / page_name(report_file)}"
         for tree, report_date, version, report_file in rows)
 
 

@@ -104,8 +104,9 @@ def test_the_readme_example_works_as_written(warehouse, tmp_path):
         " the warehouse lacks 2026-09-25 .. 2026-09-30 (START=2026-09-25 would include it)"]
     for friday in ("2026-10-09", "2026-10-16", "2026-10-23", "2026-10-30"):
         workbook = tmp_path / "reports" / f"chi_thi_04_quang_nam_{friday}_v1.xlsx"
-        assert f"  {friday} version 1: {workbook}" in output
-        assert workbook.exists()
+        page = workbook.with_suffix(".html")
+        assert f"  {friday} version 1: {workbook}, {page}" in output
+        assert workbook.exists() and page.exists()
     assert "DagRun Finished" in (PROJECT_ROOT / ".airflow" / "backfill.log").read_text()
     assert_runs_are_airflow_backfill_runs(tmp_path / "airflow.db")
 

@@ -196,12 +196,12 @@ def test_a_late_source_holds_its_trees_and_is_named(several_sources) -> None:
     assert several_sources["published_before_late_source"] == ["da_nang"]
 
 
-def test_each_tree_publishes_one_snapshot_and_workbook(several_sources) -> None:
+def test_each_tree_publishes_one_snapshot_workbook_and_page(several_sources) -> None:
     assert _trees_published(several_sources["conninfo"]) == ["da_nang", "quang_ngai",
                                                                "toan_quoc"]
     assert several_sources["reports"] == [
-        f"chi_thi_04_{tree}_{REPORT_DATE}_v1.xlsx" for tree in ("da_nang", "quang_ngai",
-                                                                "toan_quoc")]
+        f"chi_thi_04_{tree}_{REPORT_DATE}_v1.{kind}"
+        for tree in ("da_nang", "quang_ngai", "toan_quoc") for kind in ("html", "xlsx")]
 
 
 def test_every_root_is_its_sources_and_the_nation_is_the_sum_of_its_provinces(

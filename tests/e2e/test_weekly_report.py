@@ -433,17 +433,19 @@ def report_event_extras(reports: Path) -> list[dict]:
     return [extra for extra in extras if extra.get("workbook", "").startswith(f"{reports}/")]
 
 
-def test_the_report_asset_event_names_the_report_and_its_workbook(weekly_run):
+def test_the_report_asset_event_names_the_report_its_workbook_and_page(weekly_run):
     reports = weekly_run["reports"]
     assert report_event_extras(reports) == [
         {"tree_code": "quang_nam", "report_date": "2026-03-06", "snapshot_version": 1,
          "is_new_version": True,
          "units": 6, "regressed_units": 0,
-         "workbook": str(reports / "chi_thi_04_quang_nam_2026-03-06_v1.xlsx")},
+         "workbook": str(reports / "chi_thi_04_quang_nam_2026-03-06_v1.xlsx"),
+         "page": str(reports / "chi_thi_04_quang_nam_2026-03-06_v1.html")},
         {"tree_code": "quang_nam", "report_date": "2026-03-13", "snapshot_version": 1,
          "is_new_version": True,
          "units": 6, "regressed_units": 3,
-         "workbook": str(reports / "chi_thi_04_quang_nam_2026-03-13_v1.xlsx")},
+         "workbook": str(reports / "chi_thi_04_quang_nam_2026-03-13_v1.xlsx"),
+         "page": str(reports / "chi_thi_04_quang_nam_2026-03-13_v1.html")},
     ]
 
 

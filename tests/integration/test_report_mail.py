@@ -18,7 +18,9 @@ from tthc_pipeline.report.delivery import (
     deliver_once,
     deliver_unit_reports,
     parse_recipients,
+    summary_attachments,
 )
+from tthc_pipeline.report.page import write_page
 
 pytestmark = pytest.mark.integration
 
@@ -41,18 +43,26 @@ def first_column(book, title: str) -> list:
     return [row[0] for row in book[title].iter_rows(min_row=2, values_only=True)]
 
 
-def test_the_summary_mail_carries_the_workbook(published, tmp_path):  # noqa: F811
-    version = published["versions"][1]
+def test_the_summary_mail_carries_the_workbook_and_the_page(published, tmp_path):  # noqa: F811
+    version, book = published["versions"][1], published["workbook"]
+    with pytest.raises(FileNotFoundError, match=r"\.html"):
+        summary_attachments(book)  # the page is written by the export step, before any mail
+    page = write_page(published["warehouse"], R1, version, book.parent)
+    files = summary_attachments(book)
     with running_sink() as mailbox:
         assert deliver_once(published["warehouse"], R1, version, "Tóm tắt", "Nội dung",
-                            attachments=[published["workbook"]])
+                            attachments=files)
         assert not deliver_once(published["warehouse"], R1, version, "Tóm tắt", "Nội dung",
-                                attachments=[published["workbook"]])
+                                attachments=files)
     [(envelope, message)] = mailbox.messages
     assert sorted(envelope) == sorted(RECIPIENTS)
-    files = attachments(message)
-    assert list(files) == [published["workbook"].name]
-    assert "Hồ sơ làm tụt hạng" in workbook(files[published["workbook"].name]).sheetnames
+    sent = attachments(message)
+    assert list(sent) == [book.name, page.name]
+    assert "Hồ sơ làm tụt hạng" in workbook(sent[book.name]).sheetnames
+    html = sent[page.name]
+    html = html.decode() if isinstance(html, bytes) else html
+    assert html == page.read_text(encoding="utf-8")
+    assert f'data-unit-code="{H}"' in html
 
 
 def test_each_address_gets_its_units_reports_once_per_version(published, tmp_path):  # noqa: F811

@@ -192,7 +192,8 @@ def test_a_payment_before_its_dossier_on_the_last_day_counts_and_one_summary_goe
                                   " from meta.report_delivery")
     assert deliveries == [(REPORT_DATE, 1, "[TTHC] Báo cáo Chỉ thị 04 Tỉnh Quảng Nam"
                                            " ngày 13/03/2026 (phiên bản 1)")]
-    assert os.listdir(reports) == ["chi_thi_04_quang_nam_2026-03-13_v1.xlsx"]
+    assert sorted(os.listdir(reports)) == ["chi_thi_04_quang_nam_2026-03-13_v1.html",
+                                           "chi_thi_04_quang_nam_2026-03-13_v1.xlsx"]
     from openpyxl import load_workbook
 
     info = load_workbook(reports / "chi_thi_04_quang_nam_2026-03-13_v1.xlsx")["Thông tin báo cáo"]

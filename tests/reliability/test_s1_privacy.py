@@ -27,6 +27,7 @@ from psycopg import sql
 
 from simulator import SimulatorConfig, start_simulator, window_records
 from simulator.server import build_source
+from tthc_pipeline.report.page import write_page
 from tthc_pipeline.report.snapshot import publish_snapshot
 from tthc_pipeline.report.workbook import write_workbook
 
@@ -98,8 +99,8 @@ def file_texts(folder: Path) -> dict[str, str]:
                 for member in archive.namelist():
                     raw = archive.read(member).decode("utf-8", "replace")
                     texts[f"{path.name}:{member}"] = fold(html.unescape(raw))
-        else:
-            texts[path.name] = fold(path.read_bytes().decode("utf-8", "replace"))
+        else:  # the page: its texts are HTML-escaped
+            texts[path.name] = fold(html.unescape(path.read_bytes().decode("utf-8", "replace")))
     return texts
 
 
@@ -123,6 +124,7 @@ def published(postgres_server, tmp_path_factory):
                day=DAYS[-1], hash_key=TEST_HASH_KEY)
         snapshot = publish_snapshot(warehouse, REPORT_DATE)
         write_workbook(warehouse, REPORT_DATE, snapshot.snapshot_version, reports)
+        write_page(warehouse, REPORT_DATE, snapshot.snapshot_version, reports)
         yield warehouse, reports
 
 
@@ -146,6 +148,7 @@ def test_s1_no_applicant_data_in_the_report_files(published):
     texts = file_texts(reports)
     assert any(name.endswith(".xlsx:xl/sharedStrings.xml") or ".xlsx:xl/worksheets/" in name
                for name in texts), sorted(texts)
+    assert any(name.endswith(".html") for name in texts), sorted(texts)
     assert findings(texts, needles(served_personal_values())) == []
     assert findings(texts, {fold("Sở Nội vụ"): "unit"}) != []  # the report names units
 

@@ -100,27 +100,32 @@ def publish_scorecards(snapshot: dict[str, Any], **context: Any) -> list[dict[st
 
 @task(outlets=[REPORT_ASSET])
 def export_workbook(snapshot: dict[str, Any], **context: Any) -> str:
-    """Write the snapshot's Excel workbook into the reports folder (once per version).
+    """Write the snapshot's Excel workbook and its HTML page into the reports folder (once per
+    version each; a retry writes whichever is missing, the page byte for byte as before).
 
-    The report asset's event is emitted here, once the version's rows and its workbook both
-    exist; its extra says which report, version, how many units and regressed units, and
-    where the workbook is (Assets view, and any DAG scheduled on the report)."""
+    The report asset's event is emitted here, once the version's rows, its workbook and its
+    page exist; its extra says which report, version, how many units and regressed units, and
+    where the files are (Assets view, and any DAG scheduled on the report)."""
     from datetime import date
 
+    from tthc_pipeline.report.page import write_page
     from tthc_pipeline.report.summary import regressed_unit_count
     from tthc_pipeline.report.workbook import write_workbook
 
     conninfo = resources.warehouse_conninfo()
     report_date, version = date.fromisoformat(snapshot["report_date"]), snapshot["snapshot_version"]
     tree_code = snapshot["tree_code"]
-    path = write_workbook(conninfo, report_date, version, resources.reports_dir(), tree_code)
-    log.info("report %s (%s) v%d: %s", report_date, tree_code, version, path)
+    folder = resources.reports_dir()
+    path = write_workbook(conninfo, report_date, version, folder, tree_code)
+    page = write_page(conninfo, report_date, version, folder, tree_code)
+    log.info("report %s (%s) v%d: %s, %s", report_date, tree_code, version, path, page)
     context["outlet_events"][REPORT_ASSET].extra = {
         "tree_code": tree_code, "report_date": snapshot["report_date"],
         "snapshot_version": version, "is_new_version": snapshot["is_new"],
         "units": snapshot["unit_count"],
         "regressed_units": regressed_unit_count(conninfo, report_date, version, tree_code),
         "workbook": str(path),
+        "page": str(page),
     }
     return str(path)
 
@@ -128,13 +133,13 @@ def export_workbook(snapshot: dict[str, Any], **context: Any) -> str:
 @task
 def send_summary(snapshot: dict[str, Any], workbook_path: str) -> str:
     """Send the province summary and the regressed units of the published version through the
-    notifier, with the workbook attached, once per version: a retried or cleared run finds it
-    recorded in ``meta.report_delivery`` and sends nothing."""
+    notifier, with the workbook and the page attached, once per version: a retried or cleared
+    run finds it recorded in ``meta.report_delivery`` and sends nothing."""
     from datetime import date
     from pathlib import Path
 
     from tthc_pipeline import sources
-    from tthc_pipeline.report.delivery import deliver_once
+    from tthc_pipeline.report.delivery import deliver_once, summary_attachments
     from tthc_pipeline.report.summary import regression_summary
 
     report_date = date.fromisoformat(snapshot["report_date"])
@@ -143,10 +148,10 @@ def send_summary(snapshot: dict[str, Any], workbook_path: str) -> str:
     text = regression_summary(conninfo, report_date, version, tree_code=tree_code)
     subject = (f"[TTHC] Báo cáo Chỉ thị 04 {sources.load().tree(tree_code).name}"
                f" ngày {report_date:%d/%m/%Y} (phiên bản {version})")
-    workbook = Path(workbook_path)
+    files = summary_attachments(Path(workbook_path))
     if not deliver_once(conninfo, report_date, version, subject,
-                        f"{text}\n\nTệp báo cáo (đính kèm): {workbook.name}",
-                        tree_code=tree_code, attachments=[workbook]):
+                        f"{text}\n\nTệp báo cáo (đính kèm): {', '.join(f.name for f in files)}",
+                        tree_code=tree_code, attachments=files):
         log.info("report %s version %d: summary sent before, not again\n%s",
                  report_date, version, text)
     return text

@@ -24,6 +24,7 @@ import psycopg
 from tthc_pipeline import sources
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.notify import Delivery, notify
+from tthc_pipeline.report.page import page_name
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,17 @@ class DeliveryFailed(RuntimeError):
 
 class InvalidRecipients(PermanentError, ValueError):
     """The Variable tthc_report_recipients is not a JSON object {unit code: [addresses]}."""
+
+
+def summary_attachments(workbook: Path) -> list[Path]:
+    """The files the summary mail carries: the version's workbook and its page beside it (both
+    written by the export step before any mail goes; a missing one fails the send, which a retry
+    after the export repairs)."""
+    page = Path(page_name(str(workbook)))
+    missing = [path.name for path in (workbook, page) if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(f"report files not written yet: {', '.join(missing)}")
+    return [workbook, page]
 
 
 def deliver_once(conninfo: str, report_date: date, snapshot_version: int, subject: str,

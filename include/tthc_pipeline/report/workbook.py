@@ -178,11 +178,7 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
               "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
         conn.execute("set timezone to 'Asia/Ho_Chi_Minh'")
-        snapshot = conn.execute(
-            "select s.*, t.tree_name from mart.chi_thi_04_snapshot as s"
-            " left join meta.report_tree as t using (tree_code)"
-            " where s.tree_code = %(tree_code)s and s.report_date = %(report_date)s"
-            " and s.snapshot_version = %(snapshot_version)s", params).fetchone()
+        snapshot = conn.execute(read_sql("report/snapshot_info.sql"), params).fetchone()
         if snapshot is None:
             raise LookupError(f"no snapshot version {snapshot_version} of report {report_date}"
                               f" of tree {tree_code}")

@@ -10,7 +10,9 @@ Pro/Enterprise feature), so this calls its REST API as its own setup screen does
 3. create Metabase's first admin with the setup token (``GET /api/session/properties``,
    ``POST /api/setup``), or log in as that admin when it already exists;
 4. add the warehouse, restricted to the schemas ``dw`` and ``mart`` (``POST /api/database``),
-   or update its connection when a database of that name exists (``PUT /api/database/:id``).
+   or update its connection when a database of that name exists (``PUT /api/database/:id``);
+5. create or update the Directive 04 dashboard and its questions on that connection
+   (``tthc_deploy.metabase_dashboard``).
 
 Every input comes from the environment (docker-compose.yaml ``metabase-init``)::
 
@@ -165,12 +167,17 @@ def prepare_bi_reader(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> int:
+    """Connect the warehouse and lay out the dashboard; return the warehouse's database id."""
+    from tthc_deploy.metabase_dashboard import ensure_dashboard
+
     prepare_bi_reader(settings)
     metabase = Metabase(settings.metabase_url)
     metabase.wait_until_healthy()
     metabase.sign_in(settings)
-    return metabase.connect_warehouse(
+    database_id = metabase.connect_warehouse(
         warehouse_details(settings.warehouse_uri, settings.bi_reader_password))
+    ensure_dashboard(metabase, database_id)
+    return database_id
 
 
 def main() -> None:

@@ -137,6 +137,9 @@ def test_the_summary_names_the_766_forecast_and_the_units_that_lost_most(friday)
     assert lines[start + 1:start + 3] == [
         "  - Sở Hai (S2): mất 21.67 điểm, đạt 30.33/52",
         "  - Sở Một (S1): mất 15.1 điểm, đạt 36.9/52"]
+    shortened = regression_summary(friday["warehouse"], FRIDAY, friday["version"], max_units=1)
+    assert "Chỉ số 766 dự báo / 766 forecast, UBND tỉnh (T):" in shortened
+    assert "mất nhiều điểm 766" not in shortened  # a shortened summary names no other units
 
 
 def test_the_summary_changes_since_the_previous_friday(friday):

@@ -54,7 +54,7 @@ def test_the_workbook_holds_the_name_with_replacements_and_says_how_many(exporte
     n_units = len(names["Tiếp nhận - Giải quyết"])
     assert n_units == 2  # the root and the unit: the report is whole
     for title in ("Tiếp nhận - Giải quyết", "DVC trực tuyến", "Thanh toán trực tuyến",
-                  "Bản đồ màu"):
+                  "Bản đồ màu", "Tuân thủ một cửa"):
         assert "Sở\ufffdNội vụ\ufffd" in names[title], title
     info = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)}
-    assert info[REPLACED_LABEL] == 2 * 4  # two characters in each of the four unit sheets
+    assert info[REPLACED_LABEL] == 2 * 5  # two characters in each of the five unit sheets

@@ -76,7 +76,7 @@ def test_the_information_sheet_holds_numbers_and_dates_as_such(tmp_path):
 
 def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_headings(tmp_path):
     book = saved(tmp_path, level_rows(), [])
-    assert len(book.worksheets) == 9  # the drill-down (issue 16), the 766 and PAR sheets (15)
+    assert len(book.worksheets) == 10  # the drill-down and compliance sheets (issue 16), 766, PAR
     for sheet in book.worksheets:
         setup = sheet.page_setup
         assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title  # 9 = A4

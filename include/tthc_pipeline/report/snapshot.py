@@ -7,8 +7,9 @@ A report whose root rows are not the whole source is refused. The rows' content 
 thresholds included, is compared with the latest published version of the report date: equal
 means nothing is written; different means version n + 1 is inserted beside the older ones,
 which stay, with its regression drill-down (the dossiers that count against every indicator
-whose colour fell, ``sql/report/regression_dossiers.sql``). A transaction-scoped advisory lock
-per report date makes two runs of the same date publish one after the other.
+whose colour fell, ``sql/report/regression_dossiers.sql``) and its one-stop compliance flags
+(``sql/report/compliance_dossiers.sql``, ``compliance_counts.sql``). A transaction-scoped
+advisory lock per report date makes two runs of the same date publish one after the other.
 """
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
         conn.execute(read_sql("report/regression_dossiers.sql"), {
             "tree_code": tree_code, "report_date": report_date, "snapshot_version": version,
             "period_start": period.start, "cutoff": period.cutoff})
+        # so are the compliance flags, per dossier then per unit over its subtree (V018)
+        flag_params = {"tree_code": tree_code, "report_date": report_date,
+                       "snapshot_version": version, "cutoff": period.cutoff}
+        conn.execute(read_sql("report/compliance_dossiers.sql"), flag_params)
+        conn.execute(read_sql("report/compliance_counts.sql"), flag_params)
         crash_point("publish.before_commit")
     crash_point("publish.after_commit")
     log.info("report %s (%s): published version %d (%d units)",

@@ -28,7 +28,8 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
                        max_units: int | None = None, tree_code: str | None = None) -> str:
     """Root units' figures and the regressed units of a snapshot version of a report tree
     (default: the configured default tree; all of them, or the first ``max_units`` in tree
-    order), one line per unit, as plain text."""
+    order), one line per unit, as plain text; then the compliance flags (``compliance_lines``),
+    whose most flagged units are named only in the full summary."""
     params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
               "snapshot_version": snapshot_version}
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
@@ -50,7 +51,12 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
     if parked:
         lines += parked_warnings(parked["parked_in_period"], parked["max_parked_share"])
     lines += [_unit_line(row) for row in roots]
-    lines += scorecard_766_lines(scores, report_date)
+    # a summary shortened to max_units names no other units: the 766 forecast and the
+    # compliance totals stay, the units that lost most and the most flagged units are left to
+    # the workbook's sheets
+    lines += scorecard_766_lines(scores, report_date, name_units=max_units is None)
+    lines += compliance_lines(conninfo, report_date, snapshot_version, tree_code,
+                              name_units=max_units is None)
     lines += _unit_change_lines(unit_changes)
     if parked and parked["parked_by_rule"]:
         lines.append("Chưa tính, còn chờ dữ liệu tham chiếu / not counted, still waiting:")
@@ -73,11 +79,13 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
 MOST_POINTS_LOST = 3  # the units the summary names as losing the most 766 points
 
 
-def scorecard_766_lines(scores: list[dict], report_date: date) -> list[str]:
+def scorecard_766_lines(scores: list[dict], report_date: date,
+                        name_units: bool = True) -> list[str]:
     """The roots' 766 forecasts (month and year to date, points computed of points possible,
-    the change since the previous Friday) and the MOST_POINTS_LOST leaf units that lost the
-    most points year to date. Leaves only: a parent's score is its subtree's, so it would
-    repeat the losses of the children listed beside it. Nothing when no 766 was published."""
+    the change since the previous Friday) and (with ``name_units``) the MOST_POINTS_LOST leaf
+    units that lost the most points year to date. Leaves only: a parent's score is its
+    subtree's, so it would repeat the losses of the children listed beside it. Nothing when no
+    766 was published."""
     if not scores:
         return []
     lines = []
@@ -90,8 +98,8 @@ def scorecard_766_lines(scores: list[dict], report_date: date) -> list[str]:
         lines.append(f"Chỉ số 766 dự báo / 766 forecast, {first['unit_name']} ({unit_code}):"
                      f" {'; '.join(parts)}. Trên {_decimal(first['points_possible'])} điểm"
                      " tính được, không phải 100 / out of the computable points, not 100.")
-    losers = sorted((s for s in scores if s["period_type"] == "ytd" and s["is_leaf"]
-                     and s["points_lost"] > 0),
+    losers = sorted((s for s in scores if name_units and s["period_type"] == "ytd"
+                     and s["is_leaf"] and s["points_lost"] > 0),
                     key=lambda s: (-s["points_lost"], s["tree_path"]))[:MOST_POINTS_LOST]
     if losers:
         lines.append(f"{len(losers)} đơn vị mất nhiều điểm 766 nhất từ đầu năm / units that lost"
@@ -112,6 +120,38 @@ def _points(score: dict) -> str:
 
 def _decimal(value) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+# The units the summary names for each compliance flag: the most flagged dossiers of their own
+# (not their subtree's: a district's count would only repeat its communes'), at every level.
+MAX_FLAGGED_UNITS = 5
+FLAG_HEADINGS = {
+    "same_officer": "Nhiều hồ sơ một cán bộ vừa tiếp nhận vừa xử lý nhất",
+    "late_without_apology": "Nhiều hồ sơ trễ hạn không xin lỗi nhất",
+}
+
+
+def compliance_lines(conninfo: str, report_date: date, snapshot_version: int,
+                     tree_code: str | None = None, name_units: bool = True) -> list[str]:
+    """The one-stop compliance flags of a version: each root's counts over its denominators,
+    and (with ``name_units``) per flag the ``MAX_FLAGGED_UNITS`` units with the most flagged
+    dossiers of their own (ties in tree order); nothing for a version published before the
+    flags existed."""
+    params = {"tree_code": sources.tree_or_default(tree_code), "report_date": report_date,
+              "snapshot_version": snapshot_version}
+    with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        units = conn.execute(read_sql("report/workbook_compliance.sql"), params).fetchall()
+    lines = [f"Tuân thủ một cửa, {u['unit_name']}: {u['same_officer']}/{u['resolved']} hồ sơ"
+             f" một cán bộ vừa tiếp nhận vừa xử lý; {u['late_without_apology']}/"
+             f"{u['late_or_overdue']} hồ sơ trễ hạn không xin lỗi đúng hạn"
+             for u in units if u["unit_depth"] == 0]
+    for flag, heading in FLAG_HEADINGS.items() if name_units else ():
+        flagged = sorted((u for u in units if u[f"own_{flag}"] > 0),
+                         key=lambda u: -u[f"own_{flag}"])[:MAX_FLAGGED_UNITS]  # stable: tree order
+        if flagged:
+            lines.append(f"  {heading}: " + "; ".join(
+                f"{u['unit_name']} ({u['unit_code']}) {u[f'own_{flag}']}" for u in flagged))
+    return lines
 
 
 UNIT_CHANGE_HEADINGS = {"appeared": "Đơn vị mới / new units", "disappeared":

@@ -4,7 +4,9 @@ Sheets: report information (with the units that appeared and disappeared since t
 report), one per indicator group, the colour map (cells filled with the unit's colours), the
 regressions, and their drill-down ("Hồ sơ làm tụt hạng": for each regressed unit and indicator
 its worst dossiers, at most ``MAX_DOSSIERS_PER_LIST``, and a line counting the rest; the full
-lists are in ``mart.chi_thi_04_regression_dossiers``). Every text cell is written as a string
+lists are in ``mart.chi_thi_04_regression_dossiers``), and the one-stop compliance counts ("Tuân
+thủ một cửa": one row per unit, over its subtree, with the denominators; the flagged dossiers are
+in ``mart.chi_thi_04_compliance_dossiers``). Every text cell is written as a string
 cell, never parsed: a unit named ``=HYPERLINK("x")`` stays that text instead of becoming a
 formula (S4). Characters a workbook cannot hold (the control characters other than tab and line
 breaks, which XML 1.0 forbids and openpyxl refuses with ``IllegalCharacterError``, and
@@ -147,6 +149,18 @@ DRILLDOWN_COLUMNS = (
     Column("counted_unit_code", "Đơn vị tính hồ sơ", "text"),
 )
 
+# The one-stop compliance flags (V018): one row per unit with its counts over its subtree.
+COMPLIANCE_SHEET = "Tuân thủ một cửa"
+COMPLIANCE_COLUMNS = (
+    Column("resolved", "Hồ sơ đã giải quyết"),
+    Column("same_officer", "Một cán bộ vừa tiếp nhận vừa xử lý"),
+    Column("late_or_overdue", "Hồ sơ trễ hạn (quá hạn + đang quá hạn)"),
+    Column("late_without_apology", "Trễ hạn không xin lỗi đúng hạn"),
+    Column("own_same_officer", "Của riêng đơn vị: một cán bộ"),
+    Column("own_late_without_apology", "Của riêng đơn vị: trễ hạn không xin lỗi"),
+)
+NO_COMPLIANCE = "Phiên bản này công bố trước khi có cờ tuân thủ một cửa"
+
 
 def reports_dir() -> Path:
     """The reports folder: ``TTHC_REPORTS_DIR``, else ``reports/`` in the project."""
@@ -176,19 +190,22 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
         dossiers = conn.execute(read_sql("report/workbook_regression_dossiers.sql"),
                                 {**params, "max_dossiers": MAX_DOSSIERS_PER_LIST}).fetchall()
         unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
+        compliance = conn.execute(read_sql("report/workbook_compliance.sql"), params).fetchall()
         scorecards = scorecard_rows(conn, tree_code, report_date)
     path = folder / snapshot["report_file"]
     if unit_code is not None:
         rows, regressions, dossiers = _subtree_only(unit_code, rows, regressions, dossiers)
-        subtree = {row["unit_code"] for row in rows}
-        scorecards = [row for row in scorecards if row["unit_code"] in subtree]
+        in_subtree = {r["unit_code"] for r in rows}
+        compliance = [c for c in compliance if c["unit_code"] in in_subtree]
+        scorecards = [row for row in scorecards if row["unit_code"] in in_subtree]
         snapshot["unit_scope"] = next(f"{r['unit_name']} ({unit_code})" for r in rows
                                       if r["unit_code"] == unit_code)
         path = path.with_name(f"{path.stem}_{_file_safe(unit_code)}{path.suffix}")
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = _build(snapshot, rows, regressions, unit_changes, dossiers, scorecards)
+    workbook = _build(snapshot, rows, regressions, unit_changes, dossiers, compliance,
+                      scorecards)
     partial = path.with_name(f".{path.name}.partial")
     workbook.save(partial)
     partial.replace(path)  # atomic: a crash never leaves a half-written report under its name
@@ -212,7 +229,7 @@ def _file_safe(text: str) -> str:
 
 def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
            unit_changes: Sequence[dict] = (), dossiers: Sequence[dict] = (),
-           scorecards: Sequence[dict] = ()):
+           compliance: Sequence[dict] = (), scorecards: Sequence[dict] = ()):
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -233,6 +250,10 @@ def _build(snapshot: dict[str, Any], rows: list[dict], regressions: list[dict],
     if not labelled:
         _none_line(workbook[DRILLDOWN_SHEET],
                    NO_REGRESSION if has_previous else NO_PREVIOUS_REPORT)
+    compliance_sheet = workbook.create_sheet(COMPLIANCE_SHEET)
+    _table_sheet(compliance_sheet, (*UNIT_COLUMNS, *COMPLIANCE_COLUMNS), list(compliance))
+    if not compliance:
+        _none_line(compliance_sheet, NO_COMPLIANCE)
     _scorecard_sheets(workbook, scorecards, rows)
     published = snapshot["published_at"].replace(tzinfo=None)
     replaced = getattr(workbook, "tthc_replaced_characters", 0)

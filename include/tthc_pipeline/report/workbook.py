@@ -327,8 +327,11 @@ def _scorecard_sheets(workbook, scorecards: Sequence[dict], rows: Sequence[dict]
             _note_line(sheet, note)
         for period_rows in _by_period(own):
             _note_line(sheet, period_heading(period_rows[0]), bold=True)
-            for row in sorted(period_rows, key=lambda r: _unit_item_order(r, units)):
-                _scorecard_row(sheet, row, units)
+            # rows numbered here: sheet.max_row scans every cell, quadratic over a province
+            first_row = sheet.max_row + 1
+            ordered = sorted(period_rows, key=lambda r: _unit_item_order(r, units))
+            for row_no, row in enumerate(ordered, start=first_row):
+                _scorecard_row(sheet, row_no, row, units)
 
 
 def scorecard_notes(rows: Sequence[dict]) -> list[str]:
@@ -394,7 +397,8 @@ def _item_key(item: str) -> tuple:
             minor[len(digits):])
 
 
-def _scorecard_row(sheet, row: Mapping[str, Any], units: Mapping[str, tuple]) -> None:
+def _scorecard_row(sheet, row_no: int, row: Mapping[str, Any],
+                   units: Mapping[str, tuple]) -> None:
     unit = units.get(row["unit_code"], (None, {}))[1]
     is_total = row["item"] == "total"
     labelled = {
@@ -407,7 +411,6 @@ def _scorecard_row(sheet, row: Mapping[str, Any], units: Mapping[str, tuple]) ->
         "label": TOTAL_LABEL if is_total else row.get("item_text") or "",
         "flag_label": ("Không phát sinh" if row["flag"] == "khong_phat_sinh" else ""),
     }
-    row_no = sheet.max_row + 1
     _table_row(sheet, row_no, SCORECARD_COLUMNS, labelled)
     ratio = sheet.cell(row_no, SCORECARD_COLUMNS.index(RATIO_COLUMN) + 1)
     if row.get("item_rule") == "tracked":  # 2.2: a mean in working days, not a share

@@ -78,6 +78,8 @@ def publish_scorecards(conninfo: str, report_date: date, tree_code: str | None =
                 if period.period_type in card.periods:
                     published.append(
                         _publish_one(conn, tree_code, card, period, measures, dag_run_id))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(read_sql("scorecard/analyze_published.sql"))
     return published
 
 

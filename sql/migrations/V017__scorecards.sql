@@ -150,34 +150,49 @@ comment on column mart.scorecard_latest.tree_code is 'Cây báo cáo / the repor
 
 -- Grain: one row per (tree, period, as_of, unit) of the 766 scorecard, latest version.
 create view mart.scorecard_766_weekly as
+-- the previous publication of the same period and unit by a window over the totals, not a
+-- lookup per row: one pass whatever the planner knows of freshly published rows
+with totals as (
+    select
+        tree_code,
+        period_type,
+        period_start,
+        as_of,
+        is_forecast,
+        unit_code,
+        points,
+        max_points,
+        lag(as_of) over same_period as earlier_as_of,
+        lag(points) over same_period as earlier_points
+    from mart.scorecard_latest
+    where scorecard = 'cs766' and item = 'total'
+    window same_period as (
+        partition by tree_code, period_type, period_start, unit_code order by as_of
+    )
+),
+
+-- the previous Friday's publication only: an earlier one more than a week back is no change
+-- "since the previous Friday"
+previous as (
+    select
+        *,
+        earlier_as_of >= as_of - interval '7 days' as is_previous_friday
+    from totals
+)
+
 select
-    t.tree_code,
-    t.period_type,
-    t.period_start,
-    t.as_of,
-    t.is_forecast,
-    t.unit_code,
-    t.points as points_computed,
-    t.max_points as points_possible,
-    previous.as_of as previous_as_of,
-    previous.points as previous_points,
-    t.points - previous.points as points_change
-from mart.scorecard_latest as t
-left join lateral (
-    select p.as_of, p.points
-    from mart.scorecard_latest as p
-    where p.tree_code = t.tree_code
-        and p.scorecard = t.scorecard
-        and p.period_type = t.period_type
-        and p.period_start = t.period_start
-        and p.unit_code = t.unit_code
-        and p.item = 'total'
-        and p.as_of >= t.as_of - interval '7 days'
-        and p.as_of < t.as_of
-    order by p.as_of desc
-    limit 1
-) as previous on true
-where t.scorecard = 'cs766' and t.item = 'total';
+    tree_code,
+    period_type,
+    period_start,
+    as_of,
+    is_forecast,
+    unit_code,
+    points as points_computed,
+    max_points as points_possible,
+    case when is_previous_friday then earlier_as_of end as previous_as_of,
+    case when is_previous_friday then earlier_points end as previous_points,
+    case when is_previous_friday then points - earlier_points end as points_change
+from previous;
 
 comment on view mart.scorecard_766_weekly is
     'Tổng điểm 766 của mỗi đơn vị và thay đổi so với thứ Sáu trước / each unit''s 766 total '

@@ -1,4 +1,4 @@
--- Fresh statistics for the published scorecards: the summary reads them moments after they are
--- written, before autovacuum has looked, and without statistics its plan over a province's
--- rows ran for minutes instead of a second.
+-- Fresh statistics for the published scorecards, in the transaction that writes them: the
+-- workbook and the summary read them moments later, before autovacuum has looked, and BI
+-- queries over a province's rows should not be planned on an empty table's estimates.
 analyze mart.scorecard_version, mart.scorecard_item

@@ -22,7 +22,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from tthc_pipeline import sources
+from tthc_pipeline import model, sources
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.period import LOCAL_TZ
 from tthc_pipeline.scorecards.config import Scorecard, load_all
@@ -32,10 +32,9 @@ from tthc_pipeline.scorecards.scoring import POINT_PLACES, ItemScore, score_unit
 log = logging.getLogger(__name__)
 
 _LOCK_CLASS = 0x7474_7363  # advisory lock namespace of scorecard publishing
-_TEMP_TABLES = ("scorecard_measures", "procedure_members", "dossier_members", "dossier_state",
-                "model_units")
-_MODEL_STEPS = ("model/unit_tree.sql", "model/dossier_state.sql", "scorecard/dossier_members.sql",
-                "scorecard/procedure_members.sql", "scorecard/measures.sql")
+_MEASURE_TABLES = ("scorecard_measures", "procedure_members", "dossier_members")
+_MEASURE_STEPS = ("scorecard/dossier_members.sql", "scorecard/procedure_members.sql",
+                  "scorecard/measures.sql")
 _ITEM_COLUMNS = ("tree_code", "scorecard", "period_type", "period_start", "as_of", "is_forecast",
                  "version", "unit_code", "item", "numerator", "denominator", "ratio", "points",
                  "max_points", "flag")
@@ -78,20 +77,19 @@ def publish_scorecards(conninfo: str, report_date: date, tree_code: str | None =
                 if period.period_type in card.periods:
                     published.append(
                         _publish_one(conn, tree_code, card, period, measures, dag_run_id))
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(read_sql("scorecard/analyze_published.sql"))
+        conn.execute(read_sql("scorecard/analyze_published.sql"))  # committed with the rows
     return published
 
 
 def build_model(conn: psycopg.Connection, tree_code: str, period: ScorePeriod) -> None:
-    """The temporary tables of one period: the tree, the dossier state, the measures' members
-    and the measures (dropped first: one transaction scores several periods)."""
-    for table in _TEMP_TABLES:
+    """The temporary tables of one period: the shared model (tthc_pipeline.model), the
+    measures' members and the measures (dropped first: one transaction scores several
+    periods)."""
+    for table in _MEASURE_TABLES:
         conn.execute(f"drop table if exists pg_temp.{table}")
-    params = {"tree_code": tree_code, "period_start": _start_moment(period),
-              "cutoff": period.as_of}
-    for step in _MODEL_STEPS:
-        conn.execute(read_sql(step), params)
+    model.build(conn, tree_code, _start_moment(period), period.as_of)
+    for step in _MEASURE_STEPS:
+        conn.execute(read_sql(step))
 
 
 def unit_measures(conn: psycopg.Connection, tree_code: str,

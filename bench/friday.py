@@ -354,8 +354,9 @@ def explain(conninfo: str, path: Path, tree: str, jit: bool = False) -> None:
         plan = []
         # EXPLAIN ANALYZE of CREATE TABLE AS runs it: each statement builds the table the
         # next one reads, as in publish_snapshot
-        for step in ("model/unit_tree", "model/dossier_state", "report/chi_thi_04_units",
-                     "report/chi_thi_04_dossiers", "report/chi_thi_04_rows"):
+        for step in ("model/unit_tree", "model/unit_closure", "model/procedures",
+                     "model/dossier_state", "report/chi_thi_04_dossiers",
+                     "report/chi_thi_04_rows"):
             plan.append(f"-- sql/{step}.sql")
             plan += [row[0] for row in conn.execute(
                 "explain (analyze, buffers) " + read_sql(f"{step}.sql"), params).fetchall()]

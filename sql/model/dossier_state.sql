@@ -39,16 +39,6 @@ candidate_dossiers as (
         and (d.finished_at is null or d.finished_at >= %(period_start)s)
 ),
 
-procedure_versions_at_cutoff as (
-    select distinct on (source_code, procedure_code)
-        procedure_durable_key,
-        online_level,
-        has_fees
-    from dw.dim_procedure
-    where source_code in (select dw.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
-    order by source_code, procedure_code, valid_from desc
-),
-
 steps_before_cutoff as (
     select s.dossier_key, s.status_key, s.status_at, s.step_no
     from dw.fact_dossier_status as s
@@ -171,7 +161,7 @@ dossier_states as (
                 then (coalesce(rf.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date
         end as due_on_when_finished
     from finished_states as d
-    left join procedure_versions_at_cutoff as p
+    left join model_procedures as p
         on d.procedure_durable_key = p.procedure_durable_key
     left join supplement_rounds as sr on d.dossier_key = sr.dossier_key
     left join round_open_at_cutoff as rc on d.dossier_key = rc.dossier_key

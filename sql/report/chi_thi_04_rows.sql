@@ -1,5 +1,5 @@
 -- The Directive 04 indicators of one report date, into the temporary table report_rows.
--- Grain: one row per unit of the unit tree in force at the cutoff C (report_units), aggregating
+-- Grain: one row per unit of the unit tree in force at the cutoff C (model_units), aggregating
 -- its whole subtree: the dossiers of report_dossiers (chi_thi_04_dossiers.sql) that count for it
 -- or for a unit below it. Definitions: shared/spec/domain.md, "The weekly report" and
 -- "Reorganisation".
@@ -10,30 +10,18 @@ create temporary table report_rows on commit drop as
 
 with
 
--- Import: the tree at the cutoff and the catalogue of procedures as it stood then ---------------
+-- Import: the tree at the cutoff (model_units, its closure model_unit_closure) and the catalogue
+-- of procedures as it stood then (model_procedures): the shared model, sql/model/ ---------------
 
 units as (
     select unit_code, unit_name, unit_level, parent_unit_code, unit_depth, ancestor_codes
-    from report_units
+    from model_units
     where ancestor_codes is not null
 ),
 
--- every (ancestor, unit) pair of the tree, a unit being its own ancestor
 unit_closure as (
-    select ancestor.code as ancestor_code, u.unit_code
-    from units as u
-    cross join lateral unnest(u.ancestor_codes) as ancestor (code)
-),
-
-procedure_versions_at_cutoff as (
-    select distinct on (source_code, procedure_code)
-        source_code,
-        procedure_key,
-        procedure_durable_key,
-        online_level
-    from dw.dim_procedure
-    where source_code in (select dw.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
-    order by source_code, procedure_code, valid_from desc
+    select ancestor_code, unit_code
+    from model_unit_closure
 ),
 
 classified_dossiers as (
@@ -63,10 +51,10 @@ unit_counts as (
 -- (unit, procedure) pairs, rolled up to every ancestor for the distinct-procedure columns
 deployed_services as (
     select distinct c.ancestor_code, p.procedure_durable_key
-    from procedure_versions_at_cutoff as p
+    from model_procedures as p
     inner join dw.bridge_procedure_unit as b on p.procedure_key = b.procedure_key
     -- a handling unit no longer in force hands its services to where its dossiers go
-    inner join report_units as handler
+    inner join model_units as handler
         on b.source_code = handler.source_code and b.unit_code = handler.unit_code
     inner join unit_closure as c on handler.report_unit_code = c.unit_code
     where p.online_level in ('toan_trinh', 'mot_phan')

@@ -10,13 +10,6 @@ insert into mart.chi_thi_04_compliance_count (
 
 with
 
--- the tree's units and their ancestors (a unit code once, whatever the sources)
-tree_units as (
-    select distinct unit_code, ancestor_codes
-    from report_units
-    where ancestor_codes is not null
-),
-
 flags_by_unit as (
     select
         counted_unit_code as unit_code,
@@ -31,13 +24,12 @@ flags_by_unit as (
 -- each unit's flags once for every unit above it (a unit being its own ancestor)
 flags_by_ancestor as (
     select
-        ancestor.code as unit_code,
+        c.ancestor_code as unit_code,
         sum(f.same_officer) as same_officer,
         sum(f.late_without_apology) as late_without_apology
     from flags_by_unit as f
-    inner join tree_units as u on f.unit_code = u.unit_code
-    cross join lateral unnest(u.ancestor_codes) as ancestor (code)
-    group by ancestor.code
+    inner join model_unit_closure as c on f.unit_code = c.unit_code
+    group by c.ancestor_code
 )
 
 select

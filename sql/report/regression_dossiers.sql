@@ -1,11 +1,11 @@
 -- The regression drill-down of a snapshot version being published: for every unit and
 -- indicator of report_rows whose colour fell since the previous report, the dossiers of the
 -- unit's subtree that count against it at the cutoff, from the very classification that
--- produced the rows (report_dossiers, report_units), so the lists and the counts agree.
+-- produced the rows (report_dossiers, model_units), so the lists and the counts agree.
 -- Grain: one row per (regressed unit, indicator, source, dossier). What counts against which
 -- indicator, and what is_new means: V016's comments on mart.chi_thi_04_regression_dossier.
 -- Parameters: tree_code, report_date (R), snapshot_version, period_start (R − 7 days 00:00 = the
--- previous cutoff), cutoff (R 00:00).
+-- previous cutoff).
 insert into mart.chi_thi_04_regression_dossier (
     tree_code, report_date, snapshot_version, unit_code, indicator, source_code, dossier_code,
     reason, counted_unit_code, procedure_code, channel_code, received_at, due_date,
@@ -48,21 +48,9 @@ listings as (
 -- materialised so that the failures below join it on (unit, indicator) by hash, rather than
 -- meeting every listing of the same indicator first
 listings_by_unit as materialized (
-    select l.unit_code, l.indicator, l.failing_indicator, u.unit_code as member_unit_code
-    from report_units as u
-    cross join lateral unnest(u.ancestor_codes) as ancestor (code)
-    inner join listings as l on ancestor.code = l.unit_code
-    where u.ancestor_codes is not null
-),
-
-procedure_versions_at_cutoff as (
-    select distinct on (source_code, procedure_code)
-        procedure_durable_key,
-        procedure_code,
-        online_level in ('toan_trinh', 'mot_phan') as is_offered_online
-    from dw.dim_procedure
-    where source_code in (select dw.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
-    order by source_code, procedure_code, valid_from desc
+    select l.unit_code, l.indicator, l.failing_indicator, c.unit_code as member_unit_code
+    from model_unit_closure as c
+    inner join listings as l on c.ancestor_code = l.unit_code
 ),
 
 -- the dossiers that count against each indicator, only where some listed unit needs them
@@ -86,9 +74,10 @@ offline_dossiers as (
             else 'received_unknown_channel'
         end as reason
     from report_dossiers as d
-    inner join procedure_versions_at_cutoff as p
+    inner join model_procedures as p
         on d.procedure_durable_key = p.procedure_durable_key
-    where d.is_received_in_period and not d.is_online and p.is_offered_online
+    where d.is_received_in_period and not d.is_online
+        and p.online_level in ('toan_trinh', 'mot_phan')
         and exists (select from listings as l where l.failing_indicator = 'online')
 ),
 
@@ -230,5 +219,5 @@ select
     l.is_new
 from listed_once as l
 left join dw.dim_channel as c on l.channel_key = c.channel_key
-left join procedure_versions_at_cutoff as p on l.procedure_durable_key = p.procedure_durable_key
+left join model_procedures as p on l.procedure_durable_key = p.procedure_durable_key
 left join steps_in_force as step on l.dossier_key = step.dossier_key

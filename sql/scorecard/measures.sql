@@ -1,24 +1,25 @@
 -- The named measures of the scorecards, into the temporary table scorecard_measures: the members
--- of each measure (members.sql) counted per unit of the tree in force at the cutoff.
+-- of each measure (dossier_members.sql, procedure_members.sql) counted per unit of the tree in
+-- force at the cutoff.
 -- Grain: one row per unit of the tree (model_units), each measure a count over the unit's whole
 -- subtree and the period: dossiers summed over (ancestor, unit) pairs, procedures counted once
 -- per subtree (procedure_members is already per subtree). A new measure is a new column of
--- members.sql and here, and a new name in tthc_pipeline.scorecards.config.MEASURES.
+-- dossier_members.sql or procedure_members.sql and here, and a new name in
+-- tthc_pipeline.scorecards.config.MEASURES.
 create temporary table scorecard_measures on commit drop as
 
 with
 
 units as (
-    select unit_code, ancestor_codes
+    select unit_code
     from model_units
     where ancestor_codes is not null
 ),
 
--- every (ancestor, unit) pair of the tree, a unit being its own ancestor
+-- every (ancestor, unit) pair of the tree, a unit being its own ancestor (sql/model/)
 unit_closure as (
-    select ancestor.code as ancestor_code, u.unit_code
-    from units as u
-    cross join lateral unnest(u.ancestor_codes) as ancestor (code)
+    select ancestor_code, unit_code
+    from model_unit_closure
 ),
 
 unit_dossier_counts as (

@@ -4,36 +4,16 @@
 -- shared/spec/scorecards.md ("handled procedures" = procedures whose CoQuanThucHien meets the
 -- subtree, as dw.bridge_procedure_unit says for the version in force at the cutoff).
 -- Grain: one row per (unit of the tree in force at the cutoff, procedure handled in its
--- subtree). Parameters: tree_code, cutoff.
+-- subtree), over the shared model (sql/model/: model_units, model_unit_closure,
+-- model_procedures, and dossier_members).
 create temporary table procedure_members on commit drop as
 
 with
 
-units as (
-    select unit_code, ancestor_codes
-    from model_units
-    where ancestor_codes is not null
-),
-
--- every (ancestor, unit) pair of the tree, a unit being its own ancestor
+-- every (ancestor, unit) pair of the tree, a unit being its own ancestor (sql/model/)
 unit_closure as (
-    select ancestor.code as ancestor_code, u.unit_code
-    from units as u
-    cross join lateral unnest(u.ancestor_codes) as ancestor (code)
-),
-
-procedure_versions_at_cutoff as (
-    select distinct on (source_code, procedure_code)
-        procedure_key,
-        procedure_durable_key,
-        procedure_code,
-        online_level,
-        coalesce(has_fees, false) as has_fees,
-        coalesce(is_full_process_eligible, false) as is_full_process_eligible,
-        coalesce(has_online_payment, false) as has_online_payment
-    from dw.dim_procedure
-    where source_code in (select dw.tree_sources(%(tree_code)s)) and valid_from <= %(cutoff)s
-    order by source_code, procedure_code, valid_from desc
+    select ancestor_code, unit_code
+    from model_unit_closure
 ),
 
 -- procedures handled in the subtree: a handling unit no longer in force hands its procedures to
@@ -87,7 +67,7 @@ procedure_states as (
         coalesce(u.has_paid_online_dossier, false) as has_paid_online_dossier,
         coalesce(u.has_online_payment, false) as has_online_payment_in_period
     from handled_procedures as h
-    inner join procedure_versions_at_cutoff as p on h.procedure_key = p.procedure_key
+    inner join model_procedures as p on h.procedure_key = p.procedure_key
     left join subtree_procedure_use as u
         on h.ancestor_code = u.ancestor_code
         and p.procedure_durable_key = u.procedure_durable_key

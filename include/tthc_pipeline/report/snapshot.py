@@ -21,7 +21,7 @@ from datetime import date, datetime
 import psycopg
 from psycopg.types.json import Jsonb
 
-from tthc_pipeline import sources
+from tthc_pipeline import model, sources
 from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import read_sql
@@ -125,7 +125,7 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
         # the drill-down is part of the version: written with it, never later (V016)
         conn.execute(read_sql("report/regression_dossiers.sql"), {
             "tree_code": tree_code, "report_date": report_date, "snapshot_version": version,
-            "period_start": period.start, "cutoff": period.cutoff})
+            "period_start": period.start})
         # so are the compliance flags, per dossier then per unit over its subtree (V018)
         flag_params = {"tree_code": tree_code, "report_date": report_date,
                        "snapshot_version": version, "cutoff": period.cutoff}
@@ -141,14 +141,12 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
 
 def compute_rows(conn: psycopg.Connection, period: ReportPeriod,
                  thresholds: dict[str, dict[str, float]], tree_code: str | None = None) -> None:
-    """Build the temporary tables report_units, report_dossiers and report_rows of a period
-    over report tree ``tree_code`` (default: the configured default tree), on the shared
-    dossier-state model (sql/model/: model_units, dossier_state) the scorecards read too."""
+    """Build the temporary tables report_dossiers and report_rows of a period over report tree
+    ``tree_code`` (default: the configured default tree), on the shared dossier-state model
+    (tthc_pipeline.model: model_units, model_unit_closure, model_procedures, dossier_state)
+    that the scorecards read too."""
     tree_code = sources.tree_or_default(tree_code)
-    model = {"tree_code": tree_code, "period_start": period.start, "cutoff": period.cutoff}
-    conn.execute(read_sql("model/unit_tree.sql"), model)
-    conn.execute(read_sql("model/dossier_state.sql"), model)
-    conn.execute(read_sql("report/chi_thi_04_units.sql"))
+    model.build(conn, tree_code, period.start, period.cutoff)
     conn.execute(read_sql("report/chi_thi_04_dossiers.sql"), {"report_date": period.report_date})
     conn.execute(read_sql("report/chi_thi_04_rows.sql"), {
         "tree_code": tree_code,

@@ -24,6 +24,18 @@ def unit(code: str, name: str, updated: str, **fields: Any) -> dict[str, Any]:
             "MaDVHC": None, "HieuLuc": True, "NgayCapNhat": updated, **fields}
 
 
+# The four-unit province of the report tests: the province P, a department S, a district H and
+# its commune X.
+P, S, H, X = "000.00.00.H49", "000.00.01.H49", "000.00.31.H49", "000.31.01.H49"
+
+
+def four_unit_province(updated: str) -> list[dict[str, Any]]:
+    return [unit(P, "UBND tỉnh Quảng Nam", updated, CapDonVi="tinh"),
+            unit(S, "Sở Tài nguyên và Môi trường", updated, CapDonVi="so", MaDonViCha=P),
+            unit(H, "UBND huyện Duy Xuyên", updated, CapDonVi="huyen", MaDonViCha=P),
+            unit(X, "UBND xã Duy Sơn", updated, CapDonVi="xa", MaDonViCha=H)]
+
+
 def procedure(code: str, updated: str, units: list[str], **fields: Any) -> dict[str, Any]:
     return {"MaTTHC": code, "TenTTHC": f"Thủ tục {code}", "MaLinhVuc": "LV1",
             "TenLinhVuc": "Đất đai", "CapThucHien": "tinh", "MucDoDVC": "toan_trinh",

@@ -32,7 +32,7 @@ from datetime import date
 import psycopg
 import pytest
 from helpers.pipeline import ingest
-from helpers.records import dossier, procedure, unit
+from helpers.records import H, P, S, X, dossier, four_unit_province, procedure
 
 from tthc_pipeline.report.snapshot import publish_snapshot
 from tthc_pipeline.report.summary import compliance_lines, regression_summary
@@ -44,7 +44,6 @@ R = date(2026, 3, 13)
 LOADED = date(2026, 3, 13)
 UPDATED = "20260313120000"
 CATALOGUED = "20260115080000"
-P, S, H, X = "000.00.00.H49", "000.00.01.H49", "000.00.31.H49", "000.31.01.H49"
 PA = "1.000001"
 
 
@@ -108,12 +107,7 @@ def dossiers() -> list[dict]:
 
 @pytest.fixture
 def published(warehouse, tmp_path) -> dict:
-    ingest(warehouse, "don_vi", [
-        unit(P, "UBND tỉnh Quảng Nam", CATALOGUED, CapDonVi="tinh"),
-        unit(S, "Sở Tài nguyên và Môi trường", CATALOGUED, CapDonVi="so", MaDonViCha=P),
-        unit(H, "UBND huyện Duy Xuyên", CATALOGUED, CapDonVi="huyen", MaDonViCha=P),
-        unit(X, "UBND xã Duy Sơn", CATALOGUED, CapDonVi="xa", MaDonViCha=H),
-    ], LOADED)
+    ingest(warehouse, "don_vi", four_unit_province(CATALOGUED), LOADED)
     ingest(warehouse, "thu_tuc", [procedure(PA, CATALOGUED, [X, S, H], CoPhiLePhi=False)],
            LOADED)
     ingest(warehouse, "ho_so", dossiers(), LOADED)

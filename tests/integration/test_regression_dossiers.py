@@ -30,7 +30,7 @@ from datetime import date, datetime
 import psycopg
 import pytest
 from helpers.pipeline import VN, ingest
-from helpers.records import dossier, payment, procedure, unit
+from helpers.records import H, P, S, X, dossier, four_unit_province, payment, procedure
 from psycopg.rows import dict_row
 
 from tthc_pipeline.report.snapshot import publish_snapshot
@@ -47,7 +47,6 @@ R0, R1 = date(2026, 3, 6), date(2026, 3, 13)
 LOADED = date(2026, 3, 13)  # every record arrives in one batch; the report reads their history
 UPDATED = "20260313090000"
 CATALOGUED = "20260115080000"
-P, S, H, X = "000.00.00.H49", "000.00.01.H49", "000.00.31.H49", "000.31.01.H49"
 PA, PC = "1.000001", "1.000003"
 BULK = [f"HS-X-BULK-{i:02}" for i in range(1, 56)]
 
@@ -112,12 +111,7 @@ def payments() -> list[dict]:
 
 @pytest.fixture
 def published(warehouse, tmp_path) -> dict:
-    ingest(warehouse, "don_vi", [
-        unit(P, "UBND tỉnh Quảng Nam", CATALOGUED, CapDonVi="tinh"),
-        unit(S, "Sở Tài nguyên và Môi trường", CATALOGUED, CapDonVi="so", MaDonViCha=P),
-        unit(H, "UBND huyện Duy Xuyên", CATALOGUED, CapDonVi="huyen", MaDonViCha=P),
-        unit(X, "UBND xã Duy Sơn", CATALOGUED, CapDonVi="xa", MaDonViCha=H),
-    ], LOADED)
+    ingest(warehouse, "don_vi", four_unit_province(CATALOGUED), LOADED)
     ingest(warehouse, "thu_tuc", [
         procedure(PA, CATALOGUED, [X, S], MucDoDVC="toan_trinh"),
         procedure(PC, CATALOGUED, [X], MucDoDVC="khong", CoPhiLePhi=False),

@@ -120,11 +120,11 @@ def deliver_unit_reports(conninfo: str, report_date: date, snapshot_version: int
     attached; units the version does not have are skipped and logged. Returns the addresses
     mailed now (not those mailed before)."""
     from tthc_pipeline.report.summary import unit_summary
-    from tthc_pipeline.report.workbook import write_workbook
+    from tthc_pipeline.report.workbook import write_workbooks
 
     tree_code = sources.tree_or_default(tree_code)
     tree_name = sources.load().tree(tree_code).name
-    sent_now = []
+    mails = []  # (address, body, units the version has)
     for address, unit_codes in units_by_address(recipients).items():
         body, known = unit_summary(conninfo, report_date, snapshot_version, unit_codes,
                                    tree_code)
@@ -132,13 +132,20 @@ def deliver_unit_reports(conninfo: str, report_date: date, snapshot_version: int
             log.warning("report %s v%d: no row for unit(s) %s of %s (Variable"
                         " tthc_report_recipients); skipped", report_date, snapshot_version,
                         ", ".join(unknown), address)
-        if not known:
-            continue
-        attachments = [write_workbook(conninfo, report_date, snapshot_version, folder,
-                                      tree_code, unit_code) for unit_code in known]
+        if known:
+            mails.append((address, body, known))
+    if not mails:
+        return []
+    # every unit's workbook from one read of the version's figures, then one mail per address
+    units = sorted({unit_code for _, _, known in mails for unit_code in known})
+    workbooks = dict(zip(units, write_workbooks(conninfo, report_date, snapshot_version, folder,
+                                                tree_code, units), strict=True))
+    sent_now = []
+    for address, body, known in mails:
         subject = (f"[TTHC] Báo cáo Chỉ thị 04 {tree_name} ngày {report_date:%d/%m/%Y}"
                    f" (phiên bản {snapshot_version}): {', '.join(known)}")
         if deliver_once(conninfo, report_date, snapshot_version, subject, body, send,
-                        tree_code, attachments, f"{RECIPIENT_CHANNEL}{address}", [address]):
+                        tree_code, [workbooks[unit_code] for unit_code in known],
+                        f"{RECIPIENT_CHANNEL}{address}", [address]):
             sent_now.append(address)
     return sent_now

@@ -176,6 +176,17 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
     the configured default tree) into ``folder``; return its path. With ``unit_code``, the
     workbook of that unit's subtree only (its rows, regressions and drill-down dossiers), for
     the unit's head, named after the version's file with the unit code appended."""
+    [path] = write_workbooks(conninfo, report_date, snapshot_version, folder, tree_code,
+                             (unit_code,))
+    return path
+
+
+def write_workbooks(conninfo: str, report_date: date, snapshot_version: int, folder: Path,
+                    tree_code: str | None = None,
+                    unit_codes: Sequence[str | None] = (None,)) -> list[Path]:
+    """Write (once each) workbooks of a snapshot version: the version's own (unit code None)
+    and those of units' subtrees (write_workbook). The version's figures are read once for all
+    of them, and not at all when every file already exists (a retried or cleared task)."""
     tree_code = sources.tree_or_default(tree_code)
     params = {"tree_code": tree_code, "report_date": report_date,
               "snapshot_version": snapshot_version}
@@ -185,31 +196,53 @@ def write_workbook(conninfo: str, report_date: date, snapshot_version: int,
         if snapshot is None:
             raise LookupError(f"no snapshot version {snapshot_version} of report {report_date}"
                               f" of tree {tree_code}")
-        rows = conn.execute(read_sql("report/workbook_rows.sql"), params).fetchall()
-        regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
-        dossiers = conn.execute(read_sql("report/workbook_regression_dossiers.sql"),
-                                {**params, "max_dossiers": MAX_DOSSIERS_PER_LIST}).fetchall()
-        unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
-        compliance = conn.execute(read_sql("report/workbook_compliance.sql"), params).fetchall()
-        scorecards = scorecard_rows(conn, tree_code, report_date)
-    path = folder / snapshot["report_file"]
+        version_path = folder / snapshot["report_file"]
+        paths = [version_path if unit_code is None else version_path.with_name(
+                     f"{version_path.stem}_{_file_safe(unit_code)}{version_path.suffix}")
+                 for unit_code in unit_codes]
+        missing = [(unit_code, path) for unit_code, path in zip(unit_codes, paths, strict=True)
+                   if not path.exists()]
+        if missing:
+            figures = _version_figures(conn, params, tree_code, report_date)
+    for unit_code, path in missing:
+        _save(path, snapshot, figures, unit_code)
+    return paths
+
+
+def _version_figures(conn: psycopg.Connection, params: dict[str, Any], tree_code: str,
+                     report_date: date) -> dict[str, list[dict]]:
+    """Everything a workbook of the version shows, for the whole tree."""
+    return {
+        "rows": conn.execute(read_sql("report/workbook_rows.sql"), params).fetchall(),
+        "regressions": conn.execute(read_sql("report/workbook_regressions.sql"),
+                                    params).fetchall(),
+        "dossiers": conn.execute(read_sql("report/workbook_regression_dossiers.sql"),
+                                 {**params, "max_dossiers": MAX_DOSSIERS_PER_LIST}).fetchall(),
+        "unit_changes": conn.execute(read_sql("report/unit_changes.sql"), params).fetchall(),
+        "compliance": conn.execute(read_sql("report/workbook_compliance.sql"),
+                                   params).fetchall(),
+        "scorecards": scorecard_rows(conn, tree_code, report_date),
+    }
+
+
+def _save(path: Path, snapshot: dict[str, Any], figures: dict[str, list[dict]],
+          unit_code: str | None) -> None:
+    """Build and save one workbook: the whole tree's, or ``unit_code``'s subtree's."""
+    rows, regressions, dossiers = figures["rows"], figures["regressions"], figures["dossiers"]
+    compliance, scorecards = figures["compliance"], figures["scorecards"]
     if unit_code is not None:
         rows, regressions, dossiers = _subtree_only(unit_code, rows, regressions, dossiers)
         in_subtree = {r["unit_code"] for r in rows}
         compliance = [c for c in compliance if c["unit_code"] in in_subtree]
         scorecards = [row for row in scorecards if row["unit_code"] in in_subtree]
-        snapshot["unit_scope"] = next(f"{r['unit_name']} ({unit_code})" for r in rows
-                                      if r["unit_code"] == unit_code)
-        path = path.with_name(f"{path.stem}_{_file_safe(unit_code)}{path.suffix}")
-    if path.exists():
-        return path
-    folder.mkdir(parents=True, exist_ok=True)
-    workbook = _build(snapshot, rows, regressions, unit_changes, dossiers, compliance,
+        snapshot = {**snapshot, "unit_scope": next(f"{r['unit_name']} ({unit_code})"
+                                                   for r in rows if r["unit_code"] == unit_code)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = _build(snapshot, rows, regressions, figures["unit_changes"], dossiers, compliance,
                       scorecards)
     partial = path.with_name(f".{path.name}.partial")
     workbook.save(partial)
     partial.replace(path)  # atomic: a crash never leaves a half-written report under its name
-    return path
 
 
 def _subtree_only(unit_code: str, rows: list[dict], regressions: list[dict],

@@ -128,7 +128,7 @@ def test_rows_loaded_before_the_scorecard_fields_take_them_from_their_next_load(
             " procedure_code, handling_unit_codes, valid_from, row_hash) values"
             " (dw.source_version_key('quang_nam', '1.000001', '2025-01-01 00:00+07'),"
             " dw.source_key('quang_nam', '1.000001'), 'quang_nam', '1.000001', '{U1}',"
-            " '2025-01-01 00:00+07', 'ffffffffffffffffffffffffffffffff')")
+            " '2025-01-01 00:00+07', md5('a V014 row hash'))")
     assert apply_migrations(empty_database, MIGRATIONS_DIR)[0] == "V015__scorecard_fields.sql"
     versions = ("select is_full_process_eligible, has_online_payment, row_hash <> ''"
                 " from dw.dim_procedure where procedure_code = '1.000001'")

@@ -25,11 +25,18 @@ N > 1 the national tree ``toan_quoc`` whose children they are) is written next t
 and named by ``TTHC_SOURCES_FILE``, so the migrations record it in ``meta.source`` and
 ``meta.report_tree``.
 
+The V015 fields are filled as the simulator's habits would: 70 % of finished dossiers with an
+electronic result, 60 % of online ones VNeID-verified, four in five procedures eligible for full
+process online and most fee-bearing ones payable online; one dossier in twenty is received and
+resolved by the same officer, and nine late results in ten come with an apology letter.
+
 Then ``publish_snapshot`` runs for the previous Friday (so that regressions have something to
-compare with) and, timed, for the report date, for the first source's tree and, with N > 1,
-for ``toan_quoc``: the first run publishes version 1, the next ones recompute everything and
-find it unchanged. Each size gets its own database; the indexes are built after the bulk
-insert, as a restore would, and the tables analysed.
+compare with) and, timed, for the report date, each run followed by ``publish_scorecards`` (the
+Friday DAG's next task: the 766 and PAR forecasts of the month, quarter and year to date),
+timed in its own process ("together" is the two processes' wall time), for the first source's
+tree and, with N > 1, for ``toan_quoc``: the first run publishes version 1 of each, the next
+ones recompute everything and find it unchanged. Each size gets its own database; the indexes
+are built after the bulk insert, as a restore would, and the tables analysed.
 
     .venv/bin/python bench/friday.py --dossiers 1000000 2500000 5000000 --runs 3
     .venv/bin/python bench/friday.py --dossiers 1000000 --sources 34 --runs 3
@@ -85,14 +92,15 @@ from (
     ("procedures", f"""
 insert into dw.dim_procedure (procedure_key, procedure_durable_key, source_code, procedure_code,
     procedure_name, field_code, field_name, procedure_level, online_level, has_fees,
-    legal_duration_days, handling_unit_codes, valid_from, row_hash)
+    legal_duration_days, handling_unit_codes, is_full_process_eligible, has_online_payment,
+    valid_from, row_hash)
 select dw.source_version_key(c.source_code, code, {VALID_FROM}),
        dw.source_key(c.source_code, code), c.source_code, code, 'Thủ tục ' || code,
        'F' || (i %% 68), 'Lĩnh vực ' || (i %% 68), 'cap_' || (i %% 3),
        (array['khong', 'mot_phan', 'toan_trinh'])[1 + i %% 3], i %% 2 = 0, 3 + i %% 20,
        array(select {_unit_code("c.s", _HANDLING_UNIT)}
              from generate_series(1, 2 + i %% 4) as k order by 1),
-       {VALID_FROM}, md5(code)
+       i %% 5 <> 0, i %% 2 = 0 and i %% 7 <> 0, {VALID_FROM}, md5(code)
 from unnest(%(codes)s::text[]) with ordinality as c (source_code, s)
 cross join (select i, format('P%%s', lpad(i::text, 5, '0')) as code
             from generate_series(1, 2000) as i) as p
@@ -155,7 +163,7 @@ insert into dw.fact_dossier (
     received_at, due_at, finished_at, returned_at, submitted_date_key, received_date_key,
     due_date_key, finished_date_key, returned_date_key, supplement_count, fee_total,
     service_fee_total, levy_total, online_payment_code, is_paid_online,
-    has_digitised_components, source_updated_at)
+    has_digitised_components, has_electronic_result, is_vneid_verified, source_updated_at)
 select
     dossier_key, source_code, dossier_code, dw.source_key(source_code, unit_code),
     dw.source_key(source_code, procedure_code), channel_key,
@@ -165,7 +173,10 @@ select
     dw.date_key(due_at), dw.date_key(f.finished), dw.date_key(f.returned), rounds,
     case when has_fee then 200000 else 0 end, case when has_fee then 50000 else 0 end,
     case when has_fee then 150000 else 0 end, case when channel_key = 2 then 1 else 0 end,
-    has_fee and channel_key = 2, true, coalesce(f.returned, f.finished, received_at)
+    has_fee and channel_key = 2, true,
+    f.finished is not null and (i::bigint * 7919) %% 100 < 70,
+    channel_key = 2 and (i::bigint * 104729) %% 100 < 60,
+    coalesce(f.returned, f.finished, received_at)
 from bench_timeline as t
 cross join lateral (
     select
@@ -185,7 +196,9 @@ cross join lateral (
 insert into dw.fact_dossier_status (dossier_key, step_no, status_key, status_at,
                                     status_date_key, room_name, officer_code, source_code)
 select dossier_key, row_number() over (partition by dossier_key order by at, seq),
-       status, at, dw.date_key(at), 'Bộ phận một cửa', 'CB' || (i %% 997), source_code
+       status, at, dw.date_key(at), 'Bộ phận một cửa',
+       -- one dossier in twenty received and resolved by the same officer (compliance flags)
+       'CB' || ((i + case when i %% 20 = 0 then 0 else seq end) %% 997), source_code
 from (
     select t.dossier_key, t.source_code, t.i, s.seq, s.status, s.at
     from bench_timeline as t
@@ -225,6 +238,15 @@ cross join lateral (
                 else t.received_at + interval '1 day' * (5 + (k - 1) * 3) end as answered
 ) as r
 where t.rounds > 0
+"""),
+    # nine in ten late results come with an apology letter dated before the missed due date
+    ("apologies", """
+insert into dw.fact_dossier_apology (dossier_key, letter_no, apologised_at, new_due_at, reason,
+                                     source_code)
+select dossier_key, 1, due_at - interval '1 day', finished_at + interval '1 day',
+       'Hồ sơ phức tạp', source_code
+from bench_timeline
+where outcome = 9 and not rounds_unanswered and finished_at > due_at and i %% 10 <> 0
 """),
     ("payments", """
 insert into dw.fact_payment (payment_key, source_code, payment_ref, transaction_code,
@@ -308,6 +330,7 @@ def build(conninfo: str, dossiers: int, codes: list[str], log) -> dict:
             select 'fact_dossier_status', count(*) from dw.fact_dossier_status union all
             select 'fact_dossier_supplement', count(*) from dw.fact_dossier_supplement union all
             select 'fact_payment', count(*) from dw.fact_payment union all
+            select 'fact_dossier_apology', count(*) from dw.fact_dossier_apology union all
             select 'dim_unit', count(*) - 1 from dw.dim_unit""").fetchall())
         by_source = dict(conn.execute(
             "select source_code, count(*) from dw.fact_dossier group by 1 order by 1").fetchall())
@@ -337,6 +360,7 @@ def explain(conninfo: str, path: Path, tree: str, jit: bool = False) -> None:
     import psycopg
     from psycopg.types.json import Jsonb
 
+    from tthc_pipeline import model
     from tthc_pipeline.paths import read_sql
     from tthc_pipeline.report.period import ReportPeriod
     from tthc_pipeline.report.snapshot import read_thresholds
@@ -348,25 +372,30 @@ def explain(conninfo: str, path: Path, tree: str, jit: bool = False) -> None:
         if not jit:  # as publish_snapshot runs it; the JIT plan is the query before this change
             conn.execute("set local work_mem = '256MB'")
         params = {"tree_code": tree, "report_date": period.report_date,
-                  "period_start": period.start,
+                  "period_start": period.start, "period_starts": [period.start],
+                  "earliest_start": period.start,
                   "cutoff": period.cutoff, "previous_date": period.previous_report_date,
                   "thresholds": Jsonb(read_thresholds(conn))}
         plan = []
         # EXPLAIN ANALYZE of CREATE TABLE AS runs it: each statement builds the table the
-        # next one reads, as in publish_snapshot
-        for step in ("model/unit_tree", "model/unit_closure", "model/procedures",
-                     "model/dossier_state", "report/chi_thi_04_dossiers",
-                     "report/chi_thi_04_rows"):
-            plan.append(f"-- sql/{step}.sql")
+        # next one reads, as in publish_snapshot (tthc_pipeline.model's steps, then the report's)
+        for step in (*model.MODEL_STEPS, "report/chi_thi_04_dossiers.sql",
+                     "report/chi_thi_04_rows.sql"):
+            plan.append(f"-- sql/{step}")
             plan += [row[0] for row in conn.execute(
-                "explain (analyze, buffers) " + read_sql(f"{step}.sql"), params).fetchall()]
+                "explain (analyze, buffers) " + read_sql(step), params).fetchall()]
+            if step in model.ANALYSED:
+                conn.execute(f"analyze pg_temp.{model.ANALYSED[step]}")
         conn.rollback()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(plan) + "\n", encoding="utf-8")
 
 
-def publish(conninfo: str, report_date: date, tree: str, timeout: float) -> common.Measured:
-    return common.run_measured([str(common.BENCH / "stage.py"), "publish", "--conninfo",
+def publish(conninfo: str, report_date: date, tree: str, timeout: float,
+            stage: str = "publish") -> common.Measured:
+    """One Friday task in its own process: ``publish`` (publish_snapshot) or ``scorecards``
+    (publish_scorecards, the task after it)."""
+    return common.run_measured([str(common.BENCH / "stage.py"), stage, "--conninfo",
                                 conninfo, "--report-date", report_date.isoformat(),
                                 "--tree-code", tree], timeout=timeout)
 
@@ -425,16 +454,26 @@ def main() -> None:
                 for run in range(args.runs):
                     before = common.load_average()
                     m = publish(conninfo, REPORT_DATE, tree, 1800)
+                    cards = publish(conninfo, REPORT_DATE, tree, 1800, "scorecards")
                     runs.append({"seconds": m.seconds, "wall_s": m.wall_s,
                                  "max_rss_mb": m.max_rss_mb, **m.result,
+                                 "scorecards": {"seconds": cards.seconds,
+                                                "wall_s": cards.wall_s,
+                                                "max_rss_mb": cards.max_rss_mb, **cards.result},
+                                 "together_wall_s": m.wall_s + cards.wall_s,
                                  "load_average_before": before,
                                  "load_average": common.load_average()})
-                    log(f"  {tree} run {run + 1}: {m.seconds:.1f} s (load {before[0]:.2f}; "
-                        f"{m.result})")
+                    log(f"  {tree} run {run + 1}: snapshot {m.seconds:.1f} s, scorecards "
+                        f"{cards.seconds:.1f} s, together {m.wall_s + cards.wall_s:.1f} s wall"
+                        f" (load {before[0]:.2f}; {m.result}; {cards.result})")
                 size["trees"][tree] = {
                     "root_row": _root_row(conninfo, tree, root_unit),
                     "previous_week": {"seconds": previous.seconds, **previous.result},
-                    "runs": runs, "median_s": common.median([r["seconds"] for r in runs])}
+                    "runs": runs, "median_s": common.median([r["seconds"] for r in runs]),
+                    "scorecards_median_s": common.median(
+                        [r["scorecards"]["seconds"] for r in runs]),
+                    "together_median_wall_s": common.median(
+                        [r["together_wall_s"] for r in runs])}
             biggest = list(timed)[-1]
             explain(conninfo, output.with_name(f"{output.stem}-plan-{dossiers}.txt"), biggest)
             explain(conninfo, output.with_name(f"{output.stem}-plan-{dossiers}-jit.txt"),
@@ -447,6 +486,8 @@ def main() -> None:
         for tree, result in size["trees"].items():
             print(f"{dossiers:>10} dossiers, {tree}: publish median {result['median_s']:.1f} s "
                   f"({', '.join(format(r['seconds'], '.1f') for r in result['runs'])}), "
+                  f"scorecards median {result['scorecards_median_s']:.1f} s, together "
+                  f"{result['together_median_wall_s']:.1f} s wall, "
                   f"{result['runs'][-1].get('unit_count')} units")
         print(f"{'':>10} {size['build']['counts']}")
 

@@ -13,6 +13,7 @@ Pipeline stages call exactly what the DAG tasks call (``tthc_pipeline.orchestrat
     stage.py validate --conninfo C --batch-id N
     stage.py load     --conninfo C --batch-id N
     stage.py publish  --conninfo C --report-date YYYY-MM-DD [--tree-code T]
+    stage.py scorecards --conninfo C --report-date YYYY-MM-DD [--tree-code T]
 
 The source list is config/sources.yaml, or the file ``TTHC_SOURCES_FILE`` names (the benchmarks
 of several sources write their own); ``--source-code`` / ``--tree-code`` default to its first
@@ -181,6 +182,18 @@ def publish(args: argparse.Namespace) -> dict:
             "is_new": snapshot.is_new, "unit_count": snapshot.unit_count}
 
 
+def scorecards(args: argparse.Namespace) -> dict:
+    """publish_scorecards of the weekly DAG: the 766 and PAR scores of every period the Friday
+    covers."""
+    from tthc_pipeline.scorecards.publish import publish_scorecards
+
+    published = publish_scorecards(args.conninfo, date.fromisoformat(args.report_date),
+                                   tree_code=args.tree_code, dag_run_id="bench")
+    return {"versions": [f"{p.scorecard} {p.period_type} v{p.version}" for p in published],
+            "new_versions": sum(p.is_new for p in published),
+            "unit_count": max((p.unit_count for p in published), default=0)}
+
+
 def _pages(url: str, entity: str, start: datetime, end: datetime):
     """The raw bodies of every page of the window, over one keep-alive session (the bench's
     own minimal client: no retries, no parsing beyond the cursor at the end of the body)."""
@@ -244,7 +257,7 @@ def limit(args: argparse.Namespace) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("stage", choices=["prepare", "extract", "stage", "validate", "load",
-                                          "publish", "serve", "limit"])
+                                          "publish", "scorecards", "serve", "limit"])
     parser.add_argument("--conninfo")
     parser.add_argument("--url")
     parser.add_argument("--entity", choices=sorted(ENTITY_NAMES))

@@ -5,28 +5,54 @@ rule is written once.
 - ``model_units``: the unit tree of a report tree at the cutoff (dw.unit_tree_at);
 - ``model_unit_closure``: every (ancestor, unit) pair of that tree, a unit its own ancestor;
 - ``model_procedures``: each procedure's catalogue version in force at the cutoff;
+- ``model_dossier_candidates``: the dossiers that can count in [period_start, cutoff);
+- ``model_dossier_steps``: their status history before the cutoff;
+- ``model_dossier_status``: their status in force at the cutoff and at each period's start;
 - ``dossier_state``: every dossier that can count in [period_start, cutoff), its state then.
+
+Several periods that end at the same cutoff (a Friday's month, quarter and year to date) are
+modelled together: the dossiers and their history are read once, for the earliest start, and
+``dossier_state`` has one row per (period start, dossier that can count in that period).
+
+The candidates, their steps and their statuses are tables of their own, analysed, so that the
+planner of the next step knows how many rows it joins (a CTE's estimate was off by hundreds of
+times and chose nested loops over hundreds of thousands of rows).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import psycopg
 
 from tthc_pipeline.paths import read_sql
 
-MODEL_TABLES = ("model_units", "model_unit_closure", "model_procedures", "dossier_state")
-_MODEL_STEPS = ("model/unit_tree.sql", "model/unit_closure.sql", "model/procedures.sql",
-                "model/dossier_state.sql")
+MODEL_TABLES = ("model_units", "model_unit_closure", "model_procedures",
+                "model_dossier_candidates", "model_dossier_steps", "model_dossier_status",
+                "dossier_state")
+MODEL_STEPS = ("model/unit_tree.sql", "model/unit_closure.sql", "model/procedures.sql",
+               "model/dossier_candidates.sql", "model/dossier_steps.sql",
+               "model/dossier_status.sql", "model/dossier_state.sql")
+ANALYSED = {"model/unit_closure.sql": "model_unit_closure",
+             "model/dossier_candidates.sql": "model_dossier_candidates",
+             "model/dossier_steps.sql": "model_dossier_steps",
+             "model/dossier_status.sql": "model_dossier_status"}
 
 
-def build(conn: psycopg.Connection, tree_code: str, period_start: datetime,
+def build(conn: psycopg.Connection, tree_code: str, period_starts: Sequence[datetime],
           cutoff: datetime) -> None:
-    """(Re)build the model's temporary tables in ``conn``'s transaction: one transaction may
-    model several periods one after another (the scorecards), so older ones are dropped."""
+    """(Re)build the model's temporary tables in ``conn``'s transaction for the periods
+    [start, cutoff) of every start of ``period_starts``: one transaction may model several
+    cutoffs one after another (the scorecards), so older tables are dropped."""
+    starts = sorted(set(period_starts))
+    if not starts or starts[-1] >= cutoff:
+        raise ValueError(f"period starts {starts} must be before the cutoff {cutoff}")
     for table in MODEL_TABLES:
         conn.execute(f"drop table if exists pg_temp.{table}")
-    params = {"tree_code": tree_code, "period_start": period_start, "cutoff": cutoff}
-    for step in _MODEL_STEPS:
+    params = {"tree_code": tree_code, "period_starts": starts, "earliest_start": starts[0],
+              "cutoff": cutoff}
+    for step in MODEL_STEPS:
         conn.execute(read_sql(step), params)
+        if step in ANALYSED:
+            conn.execute(f"analyze pg_temp.{ANALYSED[step]}")

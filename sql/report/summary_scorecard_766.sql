@@ -7,10 +7,27 @@ with units as (
         unit_code,
         unit_name,
         unit_depth,
+        parent_unit_code,
         tree_path
     from mart.chi_thi_04_weekly
     where tree_code = %(tree_code)s and report_date = %(report_date)s
         and snapshot_version = %(snapshot_version)s
+),
+
+-- the tree's 766 totals as of the cutoff, computed once (materialised: joined to the units
+-- row by row, the view's window over every published total ran once per unit, for half an
+-- hour on a fresh warehouse without statistics)
+totals as materialized (
+    select
+        unit_code,
+        period_type,
+        points_computed,
+        points_possible,
+        previous_points,
+        points_change
+    from mart.scorecard_766_weekly
+    where tree_code = %(tree_code)s and as_of = %(cutoff)s and is_forecast
+        and period_type in ('month', 'ytd')
 ),
 
 leaves as (
@@ -19,7 +36,7 @@ leaves as (
     where not exists (
         select 1
         from units as child
-        where left(child.tree_path, length(u.tree_path) + 1) = u.tree_path || '/'
+        where child.parent_unit_code = u.unit_code
     )
 )
 
@@ -36,12 +53,6 @@ select
     w.points_possible - w.points_computed as points_lost,
     leaves.unit_code is not null as is_leaf
 from units as u
-inner join mart.scorecard_766_weekly as w
-    on
-        w.unit_code = u.unit_code
-        and w.tree_code = %(tree_code)s
-        and w.as_of = %(cutoff)s
-        and w.is_forecast
-        and w.period_type in ('month', 'ytd')
+inner join totals as w on u.unit_code = w.unit_code
 left join leaves on u.unit_code = leaves.unit_code
 order by u.tree_path, w.period_type

@@ -3,9 +3,10 @@
 -- them). measures.sql counts the members; the "where the points went" lists
 -- (tthc_pipeline.scorecards.drill) are the members of an item's denominator that are not
 -- members of its numerator. Definitions: shared/spec/scorecards.md.
--- Grain: one row per dossier of dossier_state (sql/model/dossier_state.sql).
+-- Grain: one row per (period start, dossier) of dossier_state (sql/model/dossier_state.sql).
 create temporary table dossier_members on commit drop as
 select
+    period_start,
     dossier_key,
     dossier_code,
     unit_code,

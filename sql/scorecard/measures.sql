@@ -1,29 +1,25 @@
 -- The named measures of the scorecards, into the temporary table scorecard_measures: the members
 -- of each measure (dossier_members.sql, procedure_members.sql) counted per unit of the tree in
 -- force at the cutoff.
--- Grain: one row per unit of the tree (model_units), each measure a count over the unit's whole
--- subtree and the period: dossiers summed over (ancestor, unit) pairs, procedures counted once
--- per subtree (procedure_members is already per subtree). A new measure is a new column of
--- dossier_members.sql or procedure_members.sql and here, and a new name in
--- tthc_pipeline.scorecards.config.MEASURES.
+-- Grain: one row per (period start, unit of the tree (model_units)), each measure a count over
+-- the unit's whole subtree and the period: dossiers summed over (ancestor, unit) pairs,
+-- procedures counted once per subtree (procedure_members is already per subtree). A new measure
+-- is a new column of dossier_members.sql or procedure_members.sql and here, and a new name in
+-- tthc_pipeline.scorecards.config.MEASURES. Parameters: period_starts (the model's).
 create temporary table scorecard_measures on commit drop as
 
 with
 
 units as (
-    select unit_code
-    from model_units
-    where ancestor_codes is not null
-),
-
--- every (ancestor, unit) pair of the tree, a unit being its own ancestor (sql/model/)
-unit_closure as (
-    select ancestor_code, unit_code
-    from model_unit_closure
+    select s.period_start, u.unit_code
+    from model_units as u
+    cross join unnest(%(period_starts)s::timestamptz[]) as s (period_start)
+    where u.ancestor_codes is not null
 ),
 
 unit_dossier_counts as (
     select
+        period_start,
         unit_code,
         count(*) filter (where received) as received,
         count(*) filter (where received_online) as received_online,
@@ -41,11 +37,12 @@ unit_dossier_counts as (
         count(*) filter (where on_time_766) as on_time_766,
         count(*) filter (where rated_766) as rated_766
     from dossier_members
-    group by unit_code
+    group by period_start, unit_code
 ),
 
 subtree_dossier_counts as (
     select
+        u.period_start,
         c.ancestor_code as unit_code,
         coalesce(sum(n.received), 0) as received,
         coalesce(sum(n.received_online), 0) as received_online,
@@ -62,13 +59,16 @@ subtree_dossier_counts as (
         coalesce(sum(n.handling_working_days), 0) as handling_working_days,
         coalesce(sum(n.on_time_766), 0) as on_time_766,
         coalesce(sum(n.rated_766), 0) as rated_766
-    from unit_closure as c
-    left join unit_dossier_counts as n on c.unit_code = n.unit_code
-    group by c.ancestor_code
+    from units as u
+    inner join model_unit_closure as c on u.unit_code = c.ancestor_code
+    left join unit_dossier_counts as n
+        on u.period_start = n.period_start and c.unit_code = n.unit_code
+    group by u.period_start, c.ancestor_code
 ),
 
 subtree_procedure_counts as (
     select
+        period_start,
         unit_code,
         count(*) filter (where handled_procedures) as handled_procedures,
         count(*) filter (where online_services) as online_services,
@@ -86,10 +86,11 @@ subtree_procedure_counts as (
         count(*) filter (where eligible_full_process_services)
             as eligible_full_process_services
     from procedure_members
-    group by unit_code
+    group by period_start, unit_code
 )
 
 select
+    u.period_start,
     u.unit_code,
     d.received,
     d.received_online,
@@ -117,6 +118,8 @@ select
     coalesce(p.eligible_procedures, 0) as eligible_procedures,
     coalesce(p.eligible_full_process_services, 0) as eligible_full_process_services
 from units as u
-inner join subtree_dossier_counts as d on u.unit_code = d.unit_code
-left join subtree_procedure_counts as p on u.unit_code = p.unit_code
-order by u.unit_code
+inner join subtree_dossier_counts as d
+    on u.period_start = d.period_start and u.unit_code = d.unit_code
+left join subtree_procedure_counts as p
+    on u.period_start = p.period_start and u.unit_code = p.unit_code
+order by u.period_start, u.unit_code

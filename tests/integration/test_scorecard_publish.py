@@ -208,8 +208,26 @@ def test_the_measures_sql_and_the_config_name_the_same_measures(province):
         from tthc_pipeline.scorecards.publish import unit_measures
 
         (period, *_) = periods_of_report(FRIDAY, ("month",))
-        rows = unit_measures(conn, "quang_nam", period)
+        rows = unit_measures(conn, "quang_nam", [period])[period.start]
     assert set(rows[0]) - {"unit_code"} == set(MEASURES)
+
+
+@pytest.mark.parametrize("friday", [FRIDAY, date(2026, 5, 15)])
+def test_periods_modelled_together_measure_what_each_measures_alone(province, friday):
+    """A Friday's month, quarter and year to date share one model (one read of the dossiers);
+    each period's measures are those of the period modelled on its own. 13/3: the month and
+    the year (= quarter) to date, D7 of February in the year only; 15/5: three starts."""
+    from tthc_pipeline.scorecards.periods import periods_of_report
+    from tthc_pipeline.scorecards.publish import unit_measures
+
+    periods = [p for p in periods_of_report(friday, ("month", "quarter", "ytd")) if p.is_forecast]
+    assert len({p.as_of for p in periods}) == 1
+    with psycopg.connect(province) as conn, conn.transaction():
+        together = unit_measures(conn, "quang_nam", periods)
+        alone = {p.start: unit_measures(conn, "quang_nam", [p])[p.start] for p in periods}
+    assert together == alone
+    month, *_, year = periods  # month, quarter, ytd
+    assert together[month.start] != together[year.start]  # the periods differ
 
 
 def test_where_the_points_went(province):

@@ -1,7 +1,7 @@
-"""The 766 and PAR sheets of the workbook and the 766 lines of the Friday summary (issue 15,
-item 5), over the hand-made province of test_scorecard_publish.py, whose numbers are worked out
-by hand there: 766 month to date S1 36.9/52, S2 22/52, the root T 31.8453/52; PAR year to date
-T 2.4833/4.5, S2 1.5/4.5.
+"""The 766 and PAR sheets of the workbook and the 766 and PAR lines of the Friday summary
+(issue 15, item 5), over the hand-made province of test_scorecard_publish.py, whose numbers are
+worked out by hand there: 766 month to date S1 36.9/52, S2 22/52, the root T 31.8453/52; PAR
+year to date T 2.4833/4.5, S2 1.5/4.5.
 
 Worked out by hand here, for the summary: the 766 year to date [1/1, 13/3).
     S1 has no dossier before March: its year is its month, 36.9 (lost 15.1).
@@ -139,7 +139,14 @@ def test_the_summary_names_the_766_forecast_and_the_units_that_lost_most(friday)
         "  - Sở Một (S1): mất 15.1 điểm, đạt 36.9/52"]
     shortened = regression_summary(friday["warehouse"], FRIDAY, friday["version"], max_units=1)
     assert "Chỉ số 766 dự báo / 766 forecast, UBND tỉnh (T):" in shortened
+    assert "Chỉ số CCHC PAR tiêu chí 3.3–3.6 dự báo / PAR forecast, UBND tỉnh (T)" in shortened
     assert "mất nhiều điểm 766" not in shortened  # a shortened summary names no other units
+
+
+def test_the_summary_names_the_par_forecast(friday):
+    lines = regression_summary(friday["warehouse"], FRIDAY, friday["version"]).splitlines()
+    assert ("Chỉ số CCHC PAR tiêu chí 3.3–3.6 dự báo / PAR forecast, UBND tỉnh (T): năm 2026"
+            " 2.48/4.5 (chưa có số thứ Sáu trước / no previous Friday).") in lines
 
 
 def test_the_summary_changes_since_the_previous_friday(friday):
@@ -152,3 +159,5 @@ def test_the_summary_changes_since_the_previous_friday(friday):
     [line] = [line for line in text.splitlines() if line.startswith("Chỉ số 766 dự báo")]
     assert "so với thứ Sáu trước / since last Friday" in line
     assert "chưa có số thứ Sáu trước" not in line
+    [par] = [line for line in text.splitlines() if line.startswith("Chỉ số CCHC PAR")]
+    assert "so với thứ Sáu trước / since last Friday" in par

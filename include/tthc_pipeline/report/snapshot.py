@@ -146,7 +146,7 @@ def compute_rows(conn: psycopg.Connection, period: ReportPeriod,
     (tthc_pipeline.model: model_units, model_unit_closure, model_procedures, dossier_state)
     that the scorecards read too."""
     tree_code = sources.tree_or_default(tree_code)
-    model.build(conn, tree_code, period.start, period.cutoff)
+    model.build(conn, tree_code, [period.start], period.cutoff)
     conn.execute(read_sql("report/chi_thi_04_dossiers.sql"), {"report_date": period.report_date})
     conn.execute(read_sql("report/chi_thi_04_rows.sql"), {
         "tree_code": tree_code,

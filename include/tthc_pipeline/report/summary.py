@@ -40,8 +40,11 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
             " order by tree_path", params).fetchall()
         regressions = conn.execute(read_sql("report/workbook_regressions.sql"), params).fetchall()
         unit_changes = conn.execute(read_sql("report/unit_changes.sql"), params).fetchall()
+        cutoff = ReportPeriod(report_date).cutoff
         scores = conn.execute(read_sql("report/summary_scorecard_766.sql"),
-                              {**params, "cutoff": ReportPeriod(report_date).cutoff}).fetchall()
+                              {**params, "cutoff": cutoff}).fetchall()
+        par_scores = conn.execute(read_sql("report/summary_scorecard_totals.sql"),
+                                  {**params, "cutoff": cutoff, "scorecard": "par_qn"}).fetchall()
         parked = conn.execute(
             "select parked_by_rule, parked_in_period, max_parked_share"
             " from mart.chi_thi_04_snapshot"
@@ -55,6 +58,7 @@ def regression_summary(conninfo: str, report_date: date, snapshot_version: int,
     # compliance totals stay, the units that lost most and the most flagged units are left to
     # the workbook's sheets
     lines += scorecard_766_lines(scores, report_date, name_units=max_units is None)
+    lines += par_lines(par_scores, report_date)
     lines += compliance_lines(conninfo, report_date, snapshot_version, tree_code,
                               name_units=max_units is None)
     lines += _unit_change_lines(unit_changes)
@@ -108,6 +112,14 @@ def scorecard_766_lines(scores: list[dict], report_date: date,
                   f" điểm, đạt {_decimal(s['points_computed'])}/"
                   f"{_decimal(s['points_possible'])}" for s in losers]
     return lines
+
+
+def par_lines(scores: list[dict], report_date: date) -> list[str]:
+    """The roots' PAR (Quảng Ninh, items 3.3–3.6) forecast of the year to date, with the change
+    since the previous Friday. Nothing when no PAR score was published."""
+    return [f"Chỉ số CCHC PAR tiêu chí 3.3–3.6 dự báo / PAR forecast, {s['unit_name']}"
+            f" ({s['unit_code']}): năm {report_date:%Y} {_points(s)}."
+            for s in scores if s["period_type"] == "ytd"]
 
 
 def _points(score: dict) -> str:

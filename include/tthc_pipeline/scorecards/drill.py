@@ -45,7 +45,7 @@ def where_points_went(conninfo: str, scorecard: str, period_type: str, period_st
         else:
             raise NoSuchScore(f"{scorecard} item {item} divides {numerator} by {denominator}:"
                               " no list of members (a tracked sum)")
-        build_model(conn, tree_code, period)
+        build_model(conn, tree_code, [period])
         query = sql.SQL(read_sql(template)).format(
             numerator=sql.Identifier(numerator), denominator=sql.Identifier(denominator))
         with conn.cursor(row_factory=dict_row) as cursor:

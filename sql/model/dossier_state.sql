@@ -20,11 +20,6 @@ with
 
 -- Import --------------------------------------------------------------------------------------
 
-candidate_dossiers as (
-    select *
-    from model_dossier_candidates
-),
-
 -- a candidate of the earliest period is a candidate of the model: one row per dossier
 status_at_cutoff as (
     select dossier_key, status, status_at, step_no
@@ -37,20 +32,12 @@ status_at_period_starts as (
     from model_dossier_status
 ),
 
-supplement_rounds as (
-    select r.dossier_key, count(*)::integer as rounds
-    from dw.fact_dossier_supplement as r
-    inner join candidate_dossiers as d on r.dossier_key = d.dossier_key
-    where r.requested_at is null or r.requested_at < %(cutoff)s
-    group by r.dossier_key
-),
-
 payments_at_cutoff as (
     select
         p.dossier_key,
         max(p.succeeded_at) as last_paid_at
     from dw.fact_payment as p
-    inner join candidate_dossiers as d on p.dossier_key = d.dossier_key
+    inner join model_dossier_candidates as d on p.dossier_key = d.dossier_key
     where p.payment_method = 'truc-tuyen'
         and p.succeeded_at < %(cutoff)s
         and (p.refunded_at is null or p.refunded_at >= %(cutoff)s)
@@ -69,7 +56,7 @@ working_day_numbers as (
 
 -- Logic ---------------------------------------------------------------------------------------
 
-finished_states as not materialized (
+finished_states as (
     select
         d.*,
         c.status,
@@ -78,29 +65,31 @@ finished_states as not materialized (
         -- when it finished: its NgayKetThucXuLy when before the cutoff, else its finishing step
         case when d.finished_at < %(cutoff)s then d.finished_at else c.status_at end
             as finished_moment
-    from candidate_dossiers as d
+    from model_dossier_candidates as d
     inner join status_at_cutoff as c on d.dossier_key = c.dossier_key
     -- received: neither submitted-only (1) nor refused (3), nor an unknown status
     where c.status in (2, 4, 5, 6, 7, 8, 9, 10)
 ),
 
--- the first supplement round not completed by a moment holds the due date then in force
--- (NgayHenTraTruoc): at the cutoff for every dossier (Directive 04), and when it finished for a
--- finished one (766)
-round_open_at_cutoff as (
-    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
-    from dw.fact_dossier_supplement as r
-    inner join candidate_dossiers as d on r.dossier_key = d.dossier_key
-    where r.received_at is null or r.received_at >= %(cutoff)s
-    order by r.dossier_key, r.round_no
-),
-
-round_open_when_finished as (
-    select distinct on (r.dossier_key) r.dossier_key, r.previous_due_at
+-- a dossier's supplement rounds requested by the cutoff, and the first round not completed by a
+-- moment, which holds the due date then in force (NgayHenTraTruoc): at the cutoff for every
+-- dossier (Directive 04), and when it finished for a finished one (766); one pass over the
+-- rounds, one row per dossier with rounds
+supplement_rounds as (
+    select
+        r.dossier_key,
+        (count(*) filter (where r.requested_at is null or r.requested_at < %(cutoff)s))::integer
+            as rounds,
+        (array_agg(r.previous_due_at order by r.round_no)
+            filter (where r.received_at is null or r.received_at >= %(cutoff)s))[1]
+            as due_at_open_at_cutoff,
+        (array_agg(r.previous_due_at order by r.round_no)
+            filter (where d.is_finished
+                and (r.received_at is null or r.received_at >= d.finished_moment)))[1]
+            as due_at_open_when_finished
     from dw.fact_dossier_supplement as r
     inner join finished_states as d on r.dossier_key = d.dossier_key
-    where d.is_finished and (r.received_at is null or r.received_at >= d.finished_moment)
-    order by r.dossier_key, r.round_no
+    group by r.dossier_key
 ),
 
 dossier_states as (
@@ -129,17 +118,17 @@ dossier_states as (
         (d.received_at at time zone 'Asia/Ho_Chi_Minh')::date as received_on,
         case when d.is_finished then (d.finished_moment at time zone 'Asia/Ho_Chi_Minh')::date end
             as finished_on,
-        (coalesce(rc.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date as due_on,
+        (coalesce(sr.due_at_open_at_cutoff, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date
+            as due_on,
         case
             when d.is_finished
-                then (coalesce(rf.previous_due_at, d.due_at) at time zone 'Asia/Ho_Chi_Minh')::date
+                then (coalesce(sr.due_at_open_when_finished, d.due_at)
+                    at time zone 'Asia/Ho_Chi_Minh')::date
         end as due_on_when_finished
     from finished_states as d
     left join model_procedures as p
         on d.procedure_durable_key = p.procedure_durable_key
     left join supplement_rounds as sr on d.dossier_key = sr.dossier_key
-    left join round_open_at_cutoff as rc on d.dossier_key = rc.dossier_key
-    left join round_open_when_finished as rf on d.dossier_key = rf.dossier_key
     left join payments_at_cutoff as pay on d.dossier_key = pay.dossier_key
 ),
 

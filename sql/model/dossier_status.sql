@@ -1,9 +1,9 @@
 -- The status of every candidate dossier (model_dossier_candidates, model_dossier_steps) in force
 -- at the cutoff and at the start of each period that ends at this cutoff (the month, quarter and
 -- year to date of a Friday share one model), into the temporary table model_dossier_status: the
--- last step of dw.fact_dossier_status before each moment, so that a period scored again after later loads
--- gives the numbers it gave then. A table of its own, analysed, for the same reason as the
--- candidates'.
+-- last step of dw.fact_dossier_status before each moment, so that a period scored again after
+-- later loads gives the numbers it gave then. A table of its own, analysed, for the same reason
+-- as the candidates'.
 -- Grain: one row per (candidate with a step before the cutoff, period start for which it is a
 -- candidate: not finished, by its record, before that start).
 -- Parameters: period_starts (ascending).

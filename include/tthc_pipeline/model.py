@@ -6,7 +6,8 @@ rule is written once.
 - ``model_unit_closure``: every (ancestor, unit) pair of that tree, a unit its own ancestor;
 - ``model_procedures``: each procedure's catalogue version in force at the cutoff;
 - ``model_dossier_candidates``: the dossiers that can count in [period_start, cutoff);
-- ``model_dossier_steps``: their status history before the cutoff;
+- ``model_dossier_steps``: of their status history before the cutoff, the last step in each
+  interval the periods' starts cut it into;
 - ``model_dossier_status``: their status in force at the cutoff and at each period's start;
 - ``dossier_state``: every dossier that can count in [period_start, cutoff), its state then.
 

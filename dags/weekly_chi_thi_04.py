@@ -19,13 +19,14 @@ interval; it starts at R 00:00 and first waits until `meta.watermark` shows the 
 every day of the period, for every source of the tree. Statuses are taken as of the cutoff
 R 00:00 from the status history, so re-running an old report gives the numbers it gave then.
 
-**Scorecards**: right after the snapshot, before the workbook and the mails (which show them),
-`publish_scorecards` publishes the national 766 index and Quảng Ninh's PAR sub-index
-(config/scorecards/*.yaml) of every unit of the tree: month-, quarter- and year-to-date
-forecasts as of the cutoff, and the final score of every period that ended during the week,
-into `mart.scorecard_item` (views `mart.scorecard_latest`, `mart.scorecard_766_weekly`),
-versioned like the snapshot. The workbook has a sheet for each ("Chỉ số 766", "PAR Quảng
-Ninh"); the summary names the province's 766 forecast and the three units that lost most.
+**Scorecards**: beside the snapshot (they read only `dw`, so the two use two cores), before
+the workbook and the mails (which show them), `publish_scorecards` publishes the national 766
+index and Quảng Ninh's PAR sub-index (config/scorecards/*.yaml) of every unit of the tree:
+month-, quarter- and year-to-date forecasts as of the cutoff, and the final score of every
+period that ended during the week, into `mart.scorecard_item` (views `mart.scorecard_latest`,
+`mart.scorecard_766_weekly`), versioned like the snapshot. The workbook has a sheet for each
+("Chỉ số 766", "PAR Quảng Ninh"); the summary names the province's 766 forecast and the three
+units that lost most.
 
 **Thresholds** of the colours are in `meta.colour_threshold` (edit the table; the next run uses
 them and stores them with its snapshot).
@@ -104,13 +105,15 @@ def weekly_dag(tree: sources.Tree):
         @task_group(group_id="publish")
         def publish():
             snapshot = publish_snapshot(tree.code)
+            # beside the snapshot (they read only dw): the workbook's 766 and PAR sheets and
+            # the summary's 766 lines wait for both
+            scorecards = publish_scorecards(tree.code)
             workbook = export_workbook(snapshot)
-            # the workbook's 766 and PAR sheets and the summary's 766 lines read the scorecards
-            publish_scorecards(snapshot) >> workbook
+            scorecards >> workbook
             send_summary(snapshot, workbook)
             send_unit_reports(snapshot, workbook)
-            return snapshot
 
+        # the group, not a task of it: both the snapshot and the scorecards wait for the loads
         wait_for_daily_loads(tree.code) >> publish()
 
     return weekly_chi_thi_04()

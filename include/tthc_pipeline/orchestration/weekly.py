@@ -79,19 +79,18 @@ def publish_snapshot(tree_code: str, **context: Any) -> dict[str, Any]:
 
 
 @task(outlets=[SCORECARD_ASSET])
-def publish_scorecards(snapshot: dict[str, Any], **context: Any) -> list[dict[str, Any]]:
+def publish_scorecards(tree_code: str, **context: Any) -> list[dict[str, Any]]:
     """Publish the 766 and PAR scorecards (config/scorecards/*.yaml) of every unit of the tree
     for the report date: month-, quarter- and year-to-date forecasts as of the cutoff, and the
     final scores of every period that ended since the previous Friday. A version is new only
-    when the rows or the configuration changed (a re-run writes nothing)."""
-    from datetime import date
-
+    when the rows or the configuration changed (a re-run writes nothing). They read only `dw`,
+    so they run beside the snapshot, on another core."""
     from tthc_pipeline.scorecards.publish import publish_scorecards as publish
 
     with failing_fast():  # e.g. a scorecard file with a defect: the same on every attempt
-        published = publish(resources.warehouse_conninfo(),
-                            date.fromisoformat(snapshot["report_date"]),
-                            tree_code=snapshot["tree_code"], dag_run_id=context["run_id"])
+        period = report_period(context)
+        published = publish(resources.warehouse_conninfo(), period.report_date,
+                            tree_code=tree_code, dag_run_id=context["run_id"])
     return [{"scorecard": p.scorecard, "period_type": p.period_type,
              "period_start": p.period_start.isoformat(), "as_of": p.as_of,
              "is_forecast": p.is_forecast, "version": p.version, "is_new": p.is_new}

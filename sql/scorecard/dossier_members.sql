@@ -2,15 +2,26 @@
 -- the one definition of every dossier measure of the scorecards (config/scorecards/*.yaml name
 -- them). measures.sql counts the members; the "where the points went" lists
 -- (tthc_pipeline.scorecards.drill) are the members of an item's denominator that are not
--- members of its numerator. Definitions: shared/spec/scorecards.md.
+-- members of its numerator, with what the lists show of each dossier. Definitions:
+-- shared/spec/scorecards.md.
 -- Grain: one row per (period start, dossier) of dossier_state (sql/model/dossier_state.sql).
 create temporary table dossier_members on commit drop as
 select
     period_start,
     dossier_key,
     dossier_code,
+    source_code,
     unit_code,
     procedure_durable_key,
+    -- what a list of the dossiers that cost points shows of each
+    status,
+    received_on,
+    due_on,
+    finished_on,
+    supplement_rounds,
+    is_online,
+    is_paid_online,
+    -- the measures
     is_received_in_period as received,
     is_received_in_period and is_online as received_online,
     is_received_in_period and has_digitised_components as received_digitised,

@@ -6,15 +6,14 @@
 select
     m.dossier_code,
     m.unit_code as counting_unit_code,
-    s.status,
-    s.received_on,
-    s.due_on,
-    s.finished_on,
-    s.supplement_rounds,
-    s.is_online,
-    s.is_paid_online
+    m.status,
+    m.received_on,
+    m.due_on,
+    m.finished_on,
+    m.supplement_rounds,
+    m.is_online,
+    m.is_paid_online
 from dossier_members as m
-inner join dossier_state as s on m.dossier_key = s.dossier_key
 inner join model_units as u on m.unit_code = u.unit_code
 where %(unit_code)s = any(u.ancestor_codes)
     and m.{denominator}

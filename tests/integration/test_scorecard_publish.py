@@ -254,3 +254,110 @@ def test_where_the_points_went(province):
         codes("cs766", "month", march, "T", "2.2")
     with pytest.raises(NoSuchScore, match="no item '9.9'"):
         codes("cs766", "month", march, "T", "9.9")
+
+
+def shortfall(conninfo, scorecard, period_type, start, unit_code, item) -> list[str]:
+    """mart.scorecard_shortfall's list, as an analyst reads it (the bi_reader's view)."""
+    with psycopg.connect(conninfo) as conn:
+        return [code for (code,) in conn.execute(
+            "select coalesce(dossier_code, procedure_code) from mart.scorecard_shortfall"
+            " where tree_code = 'quang_nam' and scorecard = %s and period_type = %s"
+            " and period_start = %s and unit_code = %s and item = %s order by 1",
+            (scorecard, period_type, start, unit_code, item))]
+
+
+def test_the_shortfall_view_lists_the_dossiers_and_procedures_that_cost_points(province):
+    """The same lists as test_where_the_points_went's, worked out by hand, from the view."""
+    publish_scorecards(province, FRIDAY)
+    march, year = date(2026, 3, 1), date(2026, 1, 1)
+    assert shortfall(province, "cs766", "month", march, "S1", "2.1") == ["D2", "D3"]
+    assert shortfall(province, "cs766", "month", march, "T", "2.1") == ["D2", "D3", "D5"]
+    assert shortfall(province, "cs766", "month", march, "S2", "2.1") == ["D5"]
+    assert shortfall(province, "cs766", "month", march, "T", "3.6") == ["D5"]
+    assert shortfall(province, "cs766", "month", march, "T", "3.1") == ["P3"]
+    assert shortfall(province, "par_qn", "ytd", year, "T", "3.3") == ["P2"]
+    assert shortfall(province, "cs766", "month", march, "T", "2.2") == []  # a tracked sum
+    with psycopg.connect(province, row_factory=dict_row) as conn:
+        (late,) = conn.execute(
+            "select counting_unit_code, status, received_on, due_on, finished_on,"
+            " supplement_rounds, is_online, kind, version, is_forecast"
+            " from mart.scorecard_shortfall where scorecard = 'cs766' and period_type = 'month'"
+            " and unit_code = 'T' and item = '2.1' and dossier_code = 'D2'").fetchall()
+    assert late == {"counting_unit_code": "S1", "status": 9, "received_on": date(2026, 3, 3),
+                    "due_on": date(2026, 3, 9), "finished_on": date(2026, 3, 10),
+                    "supplement_rounds": 0, "is_online": True, "kind": "dossier", "version": 1,
+                    "is_forecast": True}
+
+
+def test_the_shortfall_view_agrees_with_the_published_scores_and_the_function(province):
+    """For every unit and item with a list, the view lists exactly the dossiers or procedures
+    where_points_went() computes again, and as many as the published denominator minus the
+    numerator."""
+    from datetime import datetime
+
+    from tthc_pipeline.scorecards.drill import NoSuchScore, where_points_went
+    from tthc_pipeline.scorecards.periods import LOCAL_TZ
+
+    publish_scorecards(province, FRIDAY)
+    as_of = datetime(2026, 3, 13, tzinfo=LOCAL_TZ)
+    with psycopg.connect(province) as conn:
+        scored = conn.execute(
+            "select scorecard, period_type, period_start, unit_code, item,"
+            " denominator - numerator from mart.scorecard_latest where as_of = %s"
+            " and item <> 'total'", (as_of,)).fetchall()
+    lists = 0
+    for scorecard, period_type, start, unit_code, item, missing in scored:
+        try:
+            rows = where_points_went(province, scorecard, period_type, start, as_of, unit_code,
+                                     item)
+        except NoSuchScore:  # 2.2, a tracked sum: no list
+            assert shortfall(province, scorecard, period_type, start, unit_code, item) == []
+            continue
+        expected = sorted(row.get("dossier_code") or row["procedure_code"] for row in rows)
+        assert shortfall(province, scorecard, period_type, start, unit_code, item) == expected
+        assert len(expected) == missing, (scorecard, period_type, unit_code, item)
+        lists += len(expected)
+    assert lists > 20  # the scenario has dossiers and procedures on many lists
+
+
+def test_the_shortfall_lists_are_those_of_the_newest_friday(province):
+    """A later Friday replaces the lists, a backfill of an earlier one leaves them, a re-run on
+    unchanged data writes nothing."""
+    def held():
+        with psycopg.connect(province) as conn:
+            return conn.execute(
+                "select r.report_date,"
+                " array_agg(distinct (m.as_of at time zone 'Asia/Ho_Chi_Minh')::date),"
+                " max(m.xmin::text::bigint) from mart.scorecard_member_run as r"
+                " join mart.scorecard_dossier_member as m using (tree_code)"
+                " group by r.report_date").fetchall()
+
+    later = date(2026, 3, 20)
+    publish_scorecards(province, FRIDAY)
+    ((friday, cutoffs, _),) = held()
+    assert (friday, cutoffs) == (FRIDAY, [FRIDAY])
+    publish_scorecards(province, later)
+    ((friday, cutoffs, written),) = held()
+    assert (friday, cutoffs) == (later, [later])
+    publish_scorecards(province, FRIDAY)  # a backfill of the earlier Friday
+    publish_scorecards(province, later)  # unchanged: nothing rewritten
+    assert held() == [(later, [later], written)]
+    with psycopg.connect(province) as conn:
+        rows = conn.execute("select count(*) from mart.scorecard_shortfall"
+                            " where (as_of at time zone 'Asia/Ho_Chi_Minh')::date <> %s",
+                            (later,)).fetchone()[0]
+    assert rows == 0
+
+
+def test_the_member_tables_hold_every_measure(warehouse):
+    """A new measure (config.DOSSIER_MEASURES, PROCEDURE_MEASURES) needs its column in V019's
+    member tables too, or its items would have no list."""
+    from tthc_pipeline.scorecards.config import DOSSIER_MEASURES, PROCEDURE_MEASURES
+
+    with psycopg.connect(warehouse) as conn:
+        columns = dict(conn.execute(
+            "select table_name, array_agg(column_name::text) from information_schema.columns"
+            " where table_schema = 'mart' and table_name in"
+            " ('scorecard_dossier_member', 'scorecard_procedure_member') group by 1").fetchall())
+    assert set(DOSSIER_MEASURES) <= set(columns["scorecard_dossier_member"])
+    assert set(PROCEDURE_MEASURES) <= set(columns["scorecard_procedure_member"])

@@ -8,8 +8,9 @@ thresholds included, is compared with the latest published version of the report
 means nothing is written; different means version n + 1 is inserted beside the older ones,
 which stay, with its regression drill-down (the dossiers that count against every indicator
 whose colour fell, ``sql/report/regression_dossiers.sql``) and its one-stop compliance flags
-(``sql/report/compliance_dossiers.sql``, ``compliance_counts.sql``). A transaction-scoped
-advisory lock per report date makes two runs of the same date publish one after the other.
+(``sql/report/compliance_dossiers.sql``, ``compliance_counts.sql``). The transaction reads one
+state of the warehouse (REPEATABLE READ), and an advisory lock per report date makes two runs of
+the same date publish one after the other (tthc_pipeline.warehouse.publishing).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.errors import PermanentError
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.report.period import ReportPeriod
+from tthc_pipeline.warehouse.publishing import publishing_transaction
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,8 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
     """
     period = ReportPeriod(report_date)
     tree_code = sources.tree_or_default(tree_code)
-    with psycopg.connect(conninfo) as conn, conn.transaction():
+    # one state of dw for every statement, and one publisher of a (tree, date) at a time
+    with publishing_transaction(conninfo, _LOCK_CLASS, f"{tree_code}/{report_date}") as conn:
         # Text forms (and so the content hash) must not depend on the session's time zone.
         conn.execute("set local timezone to 'Asia/Ho_Chi_Minh'")
         # The report query is one large plan: over a million dossiers JIT compiling it took
@@ -78,8 +81,6 @@ def publish_snapshot(conninfo: str, report_date: date, dag_run_id: str | None = 
         # candidate dossiers spilled to disk at 4 MB (bench/RESULTS.md).
         conn.execute("set local jit = off")
         conn.execute("set local work_mem = '256MB'")
-        conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))",
-                     (_LOCK_CLASS, f"{tree_code}/{report_date}"))
         thresholds = read_thresholds(conn)
         compute_rows(conn, period, thresholds, tree_code)
         content_hash, unit_count, root_count = conn.execute(

@@ -7,8 +7,8 @@ to date read the dossiers once); each scorecard whose configuration lists the pe
 scores them (scoring.py, a few rows per unit: no loop over dossiers). The rows' content hash,
 configuration included, is compared with the latest version of the same (tree, scorecard,
 period, as_of): equal means nothing is written, different means version n + 1 beside the
-older ones. All of a Friday's scorecards are written in one transaction, under an advisory lock
-per tree and date.
+older ones. All of a Friday's scorecards are written in one transaction, which reads one state
+of the warehouse, under an advisory lock per tree and date (tthc_pipeline.warehouse.publishing).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from tthc_pipeline.report.period import LOCAL_TZ
 from tthc_pipeline.scorecards.config import Scorecard, load_all
 from tthc_pipeline.scorecards.periods import ScorePeriod, periods_of_report
 from tthc_pipeline.scorecards.scoring import POINT_PLACES, ItemScore, score_unit
+from tthc_pipeline.warehouse.publishing import publishing_transaction
 
 log = logging.getLogger(__name__)
 
@@ -63,26 +64,55 @@ def publish_scorecards(conninfo: str, report_date: date, tree_code: str | None =
     scorecards = scorecards if scorecards is not None else load_all()
     period_types = tuple(sorted({t for card in scorecards for t in card.periods}))
     published = []
-    with psycopg.connect(conninfo) as conn, conn.transaction():
+    # one state of dw for every statement, and one publisher of a (tree, Friday) at a time
+    with publishing_transaction(conninfo, _LOCK_CLASS, f"{tree_code}/{report_date}") as conn:
         conn.execute("set local timezone to 'Asia/Ho_Chi_Minh'")
         conn.execute("set local jit = off")  # one large plan, as the Directive 04 report's
         # hash joins over the year's dossiers instead of sorts for merge joins (5M dossiers)
         conn.execute("set local work_mem = '1GB'")
-        conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))",
-                     (_LOCK_CLASS, f"{tree_code}/{report_date}"))
         periods = periods_of_report(report_date, period_types)
+        members = _members_to_write(conn, tree_code, report_date)
         for cutoff in dict.fromkeys(period.as_of for period in periods):
             ending = [period for period in periods if period.as_of == cutoff]
             # one model for the periods that end at the cutoff (the first quarter is the year
             # to date: the same window is measured once)
             measured = unit_measures(conn, tree_code, ending)
+            is_new = False
             for period in ending:
                 for card in scorecards:
                     if period.period_type in card.periods:
                         published.append(_publish_one(conn, tree_code, card, period,
                                                       measured[period.start], dag_run_id))
+                        is_new = is_new or published[-1].is_new
+            if members == _ALL or (members == _NEW_VERSIONS and is_new):
+                _store_members(conn, tree_code, report_date, cutoff, members)
         conn.execute(read_sql("scorecard/analyze_published.sql"))  # committed with the rows
     return published
+
+
+_ALL, _NEW_VERSIONS = "all", "new versions"
+
+
+def _members_to_write(conn: psycopg.Connection, tree_code: str, report_date: date) -> str | None:
+    """Which members behind its scores this run writes for mart.scorecard_shortfall (V019):
+    all of them for a Friday newer than the one held (the tree's are cleared first), those of
+    a cut-off with a new version for the Friday held (a re-run on unchanged data writes
+    nothing), none for an older Friday (a backfill: the newest Friday's lists stay)."""
+    held = conn.execute("select report_date from mart.scorecard_member_run where tree_code = %s",
+                        (tree_code,)).fetchone()
+    if held is None or held[0] < report_date:
+        conn.execute(read_sql("scorecard/members_clear.sql"),
+                     {"tree_code": tree_code, "report_date": report_date, "as_of": None})
+        return _ALL
+    return _NEW_VERSIONS if held[0] == report_date else None
+
+
+def _store_members(conn: psycopg.Connection, tree_code: str, report_date: date,
+                   cutoff: datetime, members: str) -> None:
+    params = {"tree_code": tree_code, "report_date": report_date, "as_of": cutoff}
+    if members == _NEW_VERSIONS:  # the cut-off's older members go first
+        conn.execute(read_sql("scorecard/members_clear.sql"), params)
+    conn.execute(read_sql("scorecard/members_store.sql"), params)
 
 
 def build_model(conn: psycopg.Connection, tree_code: str,

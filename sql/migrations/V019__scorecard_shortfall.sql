@@ -1,7 +1,8 @@
 -- V019: where the points went (issue 15, item 4; shared/spec/scorecards.md): for each unit and
 -- item of the scorecards of a tree's latest Friday, the dossiers or procedures that count
 -- against it (members of the item's denominator that are not members of its numerator), as a
--- view an analyst filters by unit and item.
+-- view an analyst filters by unit and item; and from the same members 766 item 2.2 per
+-- procedure (the spec's "per procedure and overall").
 -- What is stored is the members of the newest Friday's models, not a list per version: per
 -- unit, item and period, the lists of every Friday would hold most of the province's dossiers
 -- again each week. tthc_pipeline.scorecards.publish replaces a tree's members when it publishes
@@ -49,6 +50,7 @@ create table mart.scorecard_dossier_member (
     dossier_code text not null,
     source_code text not null,
     unit_code text not null,
+    procedure_durable_key bigint,
     status integer,
     received_on date,
     due_on date,
@@ -68,7 +70,8 @@ create table mart.scorecard_dossier_member (
     finished_fee_dossiers boolean not null,
     finished_fee_dossiers_paid_online boolean not null,
     on_time_766 boolean not null,
-    rated_766 boolean not null
+    rated_766 boolean not null,
+    handling_working_days integer not null
 );
 -- No key and no index, on purpose: the rows are written once a Friday, a tree's at a time, from
 -- the model's one row per (period start, dossier), and read by the view by tree and unit. Over
@@ -88,6 +91,11 @@ comment on column mart.scorecard_dossier_member.dossier_code is 'Mã hồ sơ / 
 comment on column mart.scorecard_dossier_member.source_code is 'Hệ thống nguồn / the source system';
 comment on column mart.scorecard_dossier_member.unit_code is
     'Đơn vị tính hồ sơ tại thời điểm chốt / the unit in force at the cut-off whose row counts it';
+comment on column mart.scorecard_dossier_member.procedure_durable_key is
+    'Khóa thủ tục / the procedure (dw.dim_procedure durable key)';
+comment on column mart.scorecard_dossier_member.handling_working_days is
+    'Số ngày làm việc giải quyết nếu kết thúc trong kỳ, ngược lại 0 / working days from reception '
+    'to finishing when finished in the period, else 0 (the sum of 766 item 2.2)';
 comment on column mart.scorecard_dossier_member.status is 'Trạng thái tại thời điểm chốt / status at the cut-off';
 comment on column mart.scorecard_dossier_member.received_on is 'Ngày tiếp nhận / day received';
 comment on column mart.scorecard_dossier_member.due_on is 'Hạn trả đang áp dụng / due date in force at the cut-off';
@@ -284,10 +292,9 @@ select
     is_online,
     is_paid_online
 from members
-where jsonb_typeof(measures -> denominator) = 'boolean'
-    and jsonb_typeof(measures -> numerator) = 'boolean'
-    and (measures ->> denominator)::boolean
-    and not (measures ->> numerator)::boolean;
+-- compared as jsonb, not cast: a sum (2.2's working days) is a number, never true or false
+where measures -> denominator = 'true'::jsonb
+    and measures -> numerator = 'false'::jsonb;
 
 comment on view mart.scorecard_shortfall is
     'Hồ sơ, thủ tục làm mất điểm / where the points went: for the latest version of every '
@@ -317,6 +324,81 @@ comment on column mart.scorecard_shortfall.supplement_rounds is 'Số lần bổ
 comment on column mart.scorecard_shortfall.is_online is 'Nộp trực tuyến / submitted online';
 comment on column mart.scorecard_shortfall.is_paid_online is 'Đã thanh toán trực tuyến / paid online';
 
+-- Grain: one row per (tree, scorecard with a handling-time item, period, as_of, unit scored,
+-- procedure with a dossier finished in the period in the unit's subtree), latest version.
+create view mart.scorecard_handling_time as
+with periods as (
+    select
+        v.tree_code,
+        v.scorecard,
+        v.period_type,
+        v.period_start,
+        v.as_of,
+        v.is_forecast,
+        v.version  -- noqa: RF04
+    from mart.scorecard_version as v
+    where exists (
+        select 1
+        from jsonb_array_elements(v.config -> 'items') as i (item)
+        where i.item ->> 'numerator' = 'handling_working_days'
+    )
+    and v.version = (
+        select max(latest.version)
+        from mart.scorecard_version as latest
+        where latest.tree_code = v.tree_code
+            and latest.scorecard = v.scorecard
+            and latest.period_type = v.period_type
+            and latest.period_start = v.period_start
+            and latest.as_of = v.as_of
+    )
+)
+
+select
+    p.tree_code,
+    p.scorecard,
+    p.period_type,
+    p.period_start,
+    p.as_of,
+    p.is_forecast,
+    p.version,  -- noqa: RF04
+    c.ancestor_code as unit_code,
+    pr.procedure_code,
+    count(*) as finished,
+    sum(m.handling_working_days) as handling_working_days,
+    round(avg(m.handling_working_days), 2) as mean_working_days
+from periods as p
+inner join mart.scorecard_unit_closure as c
+    on p.tree_code = c.tree_code and p.as_of = c.as_of
+inner join mart.scorecard_dossier_member as m
+    on c.tree_code = m.tree_code
+    and c.as_of = m.as_of
+    and c.unit_code = m.unit_code
+    and p.period_start = m.period_start
+left join dw.dim_procedure as pr
+    on m.procedure_durable_key = pr.procedure_durable_key and pr.is_current
+where m.finished
+group by
+    p.tree_code, p.scorecard, p.period_type, p.period_start, p.as_of, p.is_forecast, p.version,
+    c.ancestor_code, pr.procedure_code;
+
+comment on view mart.scorecard_handling_time is
+    'Thời gian giải quyết trung bình theo thủ tục (chỉ tiêu 2.2) / 766 item 2.2 per procedure: '
+    'for the latest version of every period of the tree''s newest Friday, each unit (over its '
+    'subtree) and procedure, the dossiers finished in the period and their mean working days; '
+    'summed over procedures they give the item''s numerator and denominator';
+comment on column mart.scorecard_handling_time.tree_code is 'Cây báo cáo / the report tree';
+comment on column mart.scorecard_handling_time.scorecard is 'Bộ chỉ số / the scorecard (cs766)';
+comment on column mart.scorecard_handling_time.period_type is 'Loại kỳ: month, quarter, ytd / period type';
+comment on column mart.scorecard_handling_time.period_start is 'Ngày đầu kỳ / first day of the period';
+comment on column mart.scorecard_handling_time.as_of is 'Thời điểm chốt số liệu / the cut-off';
+comment on column mart.scorecard_handling_time.is_forecast is 'Dự báo: kỳ chưa kết thúc / forecast';
+comment on column mart.scorecard_handling_time.version is 'Phiên bản mới nhất / the latest version';
+comment on column mart.scorecard_handling_time.unit_code is 'Đơn vị được chấm (cả cây) / the unit scored, over its subtree';
+comment on column mart.scorecard_handling_time.procedure_code is 'Mã thủ tục / procedure code';
+comment on column mart.scorecard_handling_time.finished is 'Số hồ sơ kết thúc trong kỳ / dossiers finished in the period';
+comment on column mart.scorecard_handling_time.handling_working_days is 'Tổng số ngày làm việc / their working days, summed';
+comment on column mart.scorecard_handling_time.mean_working_days is 'Số ngày làm việc trung bình / mean working days';
+
 grant select on mart.scorecard_member_run, mart.scorecard_unit_closure,
-    mart.scorecard_dossier_member, mart.scorecard_procedure_member, mart.scorecard_shortfall
-    to bi_reader;
+    mart.scorecard_dossier_member, mart.scorecard_procedure_member, mart.scorecard_shortfall,
+    mart.scorecard_handling_time to bi_reader;

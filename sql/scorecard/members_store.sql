@@ -44,11 +44,12 @@ procedures as (
 )
 
 insert into mart.scorecard_dossier_member (
-    tree_code, as_of, period_start, dossier_key, dossier_code, source_code, unit_code, status,
+    tree_code, as_of, period_start, dossier_key, dossier_code, source_code, unit_code,
+    procedure_durable_key, status,
     received_on, due_on, finished_on, supplement_rounds, is_online, is_paid_online, received,
     received_online, received_digitised, received_vneid, fee_dossiers, paid_online_dossiers,
     finished, finished_electronic_result, finished_online_full_process, finished_fee_dossiers,
-    finished_fee_dossiers_paid_online, on_time_766, rated_766
+    finished_fee_dossiers_paid_online, on_time_766, rated_766, handling_working_days
 )
 select
     %(tree_code)s as tree_code,
@@ -58,6 +59,7 @@ select
     dossier_code,
     source_code,
     unit_code,
+    procedure_durable_key,
     status,
     received_on,
     due_on,
@@ -77,5 +79,6 @@ select
     finished_fee_dossiers,
     finished_fee_dossiers_paid_online,
     on_time_766,
-    rated_766
+    rated_766,
+    handling_working_days
 from dossier_members

@@ -361,3 +361,30 @@ def test_the_member_tables_hold_every_measure(warehouse):
             " ('scorecard_dossier_member', 'scorecard_procedure_member') group by 1").fetchall())
     assert set(DOSSIER_MEASURES) <= set(columns["scorecard_dossier_member"])
     assert set(PROCEDURE_MEASURES) <= set(columns["scorecard_procedure_member"])
+
+
+def test_handling_time_per_procedure(province):
+    """766 item 2.2 per procedure (mart.scorecard_handling_time), by hand: in March, P1's D1
+    (received Mon 2/3, finished Thu 5/3: 3, 4, 5 = 3 working days) and D2 (Tue 3/3 to Tue 10/3:
+    5), P2's D3 (Wed 4/3 to Wed 11/3: 5) and D4 (Thu 5/3, withdrawn Mon 9/3: 6, 9 = 2); P3 has
+    none finished in March. Over procedures they add up to the published item."""
+    publish_scorecards(province, FRIDAY)
+    with psycopg.connect(province) as conn:
+        rows = conn.execute(
+            "select unit_code, procedure_code, finished, handling_working_days,"
+            " mean_working_days from mart.scorecard_handling_time where period_type = 'month'"
+            " order by 1, 2").fetchall()
+        published = conn.execute(
+            "select i.unit_code, i.numerator, i.denominator from mart.scorecard_latest as i"
+            " where i.scorecard = 'cs766' and i.item = '2.2'"
+            " and i.period_type = 'month' and i.as_of::date >= '2026-03-12'"
+            " order by 1").fetchall()
+    assert rows == [("S1", "P1", 2, 8, Decimal("4.00")), ("S1", "P2", 2, 7, Decimal("3.50")),
+                    ("T", "P1", 2, 8, Decimal("4.00")), ("T", "P2", 2, 7, Decimal("3.50"))]
+    sums = {}
+    for unit_code, _procedure, finished, days, _mean in rows:
+        total = sums.setdefault(unit_code, [0, 0])
+        total[0] += days
+        total[1] += finished
+    assert {unit: (Decimal(n), Decimal(d)) for unit, n, d in published if d} == {
+        unit: (Decimal(n), Decimal(d)) for unit, (n, d) in sums.items()}

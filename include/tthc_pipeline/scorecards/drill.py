@@ -2,10 +2,11 @@
 
 An analyst who sees "S1 lost 8 points on 2.1 this month" asks for the list: the members of the
 item's denominator that are not members of its numerator (the late dossiers of 2.1, the unused
-online services of 3.2, the fee dossiers not paid online of 3.6, ...), computed on demand with
-the same model and the same configuration as the published version, so the list always adds up
-to the published numbers. It is not stored with each version: for every unit, item and period
-of every Friday that would be most dossiers of the province again each week.
+online services of 3.2, the fee dossiers not paid online of 3.6, ...). For the newest Friday of
+a tree the view mart.scorecard_shortfall (V019) has them, from the members stored with the
+scores; this function computes them again, with the same model and the configuration stored in
+the version, for any published version, older Fridays included (storing every Friday's would
+hold most dossiers of the province again each week).
 """
 
 from __future__ import annotations

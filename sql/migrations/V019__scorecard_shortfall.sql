@@ -71,7 +71,7 @@ create table mart.scorecard_dossier_member (
     finished_fee_dossiers_paid_online boolean not null,
     on_time_766 boolean not null,
     rated_766 boolean not null,
-    handling_working_days integer not null
+    handling_working_days integer
 );
 -- No key and no index, on purpose: the rows are written once a Friday, a tree's at a time, from
 -- the model's one row per (period start, dossier), and read by the view by tree and unit. Over

@@ -30,7 +30,9 @@ select
     is_received_in_period and has_fees and is_paid_online as paid_online_dossiers,
     is_finished_in_period as finished,
     is_finished_in_period and has_electronic_result as finished_electronic_result,
-    is_finished_in_period and is_online and procedure_online_level = 'toan_trinh'
+    -- a procedure without its catalogue version at the cutoff (or without MucDoDVC) is not
+    -- full-process: false, not NULL, so that the lists agree with the counts
+    is_finished_in_period and is_online and coalesce(procedure_online_level = 'toan_trinh', false)
         as finished_online_full_process,
     is_finished_in_period and procedure_has_fees as finished_fee_dossiers,
     is_finished_in_period and procedure_has_fees and is_paid_online

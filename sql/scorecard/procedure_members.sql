@@ -71,9 +71,11 @@ procedure_states as (
         h.ancestor_code as unit_code,
         p.procedure_durable_key,
         p.procedure_code,
-        p.online_level in ('toan_trinh', 'mot_phan') as is_online_service,
-        p.online_level = 'toan_trinh' as is_full_process,
-        p.has_fees,
+        -- a catalogue without MucDoDVC or CoPhiLePhi says no: false, not NULL, so that the
+        -- lists of mart.scorecard_shortfall agree with the counts
+        coalesce(p.online_level in ('toan_trinh', 'mot_phan'), false) as is_online_service,
+        coalesce(p.online_level = 'toan_trinh', false) as is_full_process,
+        coalesce(p.has_fees, false) as has_fees,
         p.is_full_process_eligible,
         p.has_online_payment,
         coalesce(u.has_online_dossier, false) as has_online_dossier,

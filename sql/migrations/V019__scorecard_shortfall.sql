@@ -76,8 +76,8 @@ create table mart.scorecard_dossier_member (
 -- No key and no index, on purpose: the rows are written once a Friday, a tree's at a time, from
 -- the model's one row per (period start, dossier), and read by the view by tree and unit. Over
 -- 5M generated dossiers (1.84M rows) the insert took 2.5 s into the bare table and 10 s with
--- any btree (bench/RESULTS.md section 10); a list of the view scans the table in well under a
--- second at that size.
+-- any btree (bench/RESULTS.md section 10). A list of the view scans the table; how long that
+-- takes at that size is not measured yet.
 
 comment on table mart.scorecard_dossier_member is
     'Hồ sơ tính trong các chỉ tiêu của thứ Sáu mới nhất / the dossiers that count in the '

@@ -1,6 +1,7 @@
 """The quality gate over real staged batches: quarantine, threshold, results, idempotency, and
 rows parked for a reference that arrives later, loaded by the load that brings it."""
 
+import sys
 from datetime import date
 
 import psycopg
@@ -294,6 +295,35 @@ def test_a_unit_releases_its_parked_dossiers_and_they_their_parked_payments(cata
     assert released(catalogued, "ho_so") == {("HS-1", unit_batch)}
     assert released(catalogued, "giao_dich") == {("T-1", unit_batch)}
     assert query(catalogued, "select count(*) from meta.parked_record") == [(0,)]
+
+
+def test_a_catalogue_committed_while_dossiers_are_checked_does_not_reject_them(warehouse,
+                                                                              monkeypatch):
+    """The daily DAGs run side by side: on a new warehouse (or a day that brings new units)
+    the day's catalogues may commit while a dossier batch of that day is being checked. Its
+    rows were checked without them: they wait, and load with their own batch. Found by
+    bench/daily_window.py, whose first day failed with "8488 of 8488 rows ... unknown_unit"."""
+    gate_module = sys.modules[validate_batch.__module__]
+    batch_id = land_and_stage(warehouse, "ho_so", [good_dossier("HS-1"), good_dossier("HS-2")],
+                              date(2025, 3, 3))
+    check_rows = gate_module.evaluate_suite
+
+    def catalogues_commit_meanwhile(*args, **kwargs):
+        outcomes = check_rows(*args, **kwargs)
+        monkeypatch.undo()  # the catalogues' own gates check as usual
+        catalogued_warehouse(warehouse)  # the catalogue DAG's loads, on their own connections
+        return outcomes
+
+    monkeypatch.setattr(gate_module, "evaluate_suite", catalogues_commit_meanwhile)
+    result = validate_batch(warehouse, batch_id, max_bad_share=0.05)
+
+    assert result.by_rule == {"ho_so.unknown_unit": 2, "ho_so.unknown_procedure": 2}
+    assert query(warehouse, "select status from meta.load_batch where batch_id = %s",
+                 (batch_id,)) == [("validated",)]
+    assert load_batch(warehouse, batch_id, HASH_KEY) == LoadResult(2, 2, 0)
+    assert query(warehouse, "select dossier_code from dw.fact_dossier order by 1") == \
+        [("HS-1",), ("HS-2",)]
+    assert query(warehouse, "select count(*) from meta.parked_record") == [(0,)]
 
 
 def test_payments_loaded_before_their_dossiers_end_in_the_same_warehouse(catalogued,

@@ -121,8 +121,12 @@ def validate_batch(conninfo: str, batch_id: int, max_bad_share: float) -> GateRe
         # hundred thousand rows spilled to disk at the default 4 MB.
         conn.execute("set local jit = off")
         conn.execute("set local work_mem = '64MB'")
+        # Whether the references are due is read before the rows are checked: the daily DAGs
+        # run side by side, and a catalogue committed between the two reads would otherwise
+        # make rows checked without it count as bad data (read after, it finds them known).
+        excused = _excused_rules(conn, batch, rules)
         outcomes = evaluate_suite(conn, batch.entity, batch_id, batch.parameters)
-        verdict = _verdict(conn, batch, max_bad_share, _excused_rules(conn, batch, rules))
+        verdict = _verdict(conn, batch, max_bad_share, excused)
         _record_run(conn, batch, outcomes, verdict,
                     elapsed_ms=round((time.perf_counter() - started) * 1000))
     crash_point("validate.after_commit", batch.entity)
@@ -180,7 +184,8 @@ def _excused_rules(conn: psycopg.Connection, batch: _StagedBatch,
     unknown unit must not pass as a green day); before that it waits. A unit whose parent the
     catalogue itself lacks counts at once: the batch is that whole catalogue. The verdict is
     as of validation: a dossier batch validated before its day's catalogue loaded excuses what
-    the same batch validated afterwards would count.
+    the same batch validated afterwards would count, and the rows it parks load with their own
+    batch if the catalogue is there by then (else with the catalogue's next load).
     """
     excused = []
     for name, rule in rules.items():

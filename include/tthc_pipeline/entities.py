@@ -29,6 +29,7 @@ class Entity:
     staging_tables: tuple[str, ...]  # the records' table first, then their child collections
     load_files: tuple[str, ...]  # the statements that load it into dw, in order
     asset_uri: str  # the warehouse table its load updates, as an Airflow asset
+    dw_tables: tuple[str, ...]  # the dw tables its load writes (their statistics follow it)
     noun_vi: str
     noun_en: str
 
@@ -41,13 +42,15 @@ _REGISTRY = (
     Entity(
         name="don_vi", endpoint="/api/v1/don-vi", system="tthc",
         key_field="MaDinhDanh", is_incremental=False, staging_tables=("don_vi",),
-        load_files=("dim_unit",), asset_uri="warehouse://dw/dim_unit",
+        load_files=("dim_unit",), asset_uri="warehouse://dw/dim_unit", dw_tables=("dim_unit",),
         noun_vi="đơn vị", noun_en="units"),
     Entity(
         name="thu_tuc", endpoint="/api/v1/thu-tuc", system="tthc",
         key_field="MaTTHC", is_incremental=False, staging_tables=("thu_tuc",),
         load_files=("dim_procedure", "bridge_procedure_unit"),
-        asset_uri="warehouse://dw/dim_procedure", noun_vi="thủ tục", noun_en="procedures"),
+        asset_uri="warehouse://dw/dim_procedure",
+        dw_tables=("dim_procedure", "bridge_procedure_unit"),
+        noun_vi="thủ tục", noun_en="procedures"),
     Entity(
         name="ho_so", endpoint="/api/v1/ho-so", system="tthc",
         key_field="MaHoSo", is_incremental=True,
@@ -55,11 +58,15 @@ _REGISTRY = (
                         "ho_so_xin_loi"),
         load_files=("reset_written_dossier", "written_dossier", "fact_dossier",
                     "fact_dossier_status", "fact_dossier_supplement", "fact_dossier_apology"),
-        asset_uri="warehouse://dw/fact_dossier", noun_vi="hồ sơ", noun_en="dossiers"),
+        asset_uri="warehouse://dw/fact_dossier",
+        dw_tables=("fact_dossier", "fact_dossier_status", "fact_dossier_supplement",
+                   "fact_dossier_apology"),
+        noun_vi="hồ sơ", noun_en="dossiers"),
     Entity(
         name="giao_dich", endpoint="/api/v1/giao-dich", system="payment",
         key_field="MaThamChieu", is_incremental=True, staging_tables=("giao_dich",),
         load_files=("fact_payment",), asset_uri="warehouse://dw/fact_payment",
+        dw_tables=("fact_payment",),
         noun_vi="giao dịch", noun_en="payments"),
 )
 ENTITIES: tuple[str, ...] = tuple(entity.name for entity in _REGISTRY)

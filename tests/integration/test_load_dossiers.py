@@ -187,3 +187,26 @@ def test_a_batch_must_be_staged_and_not_rejected(warehouse):
         load_batch(warehouse, batch.batch_id, HASH_KEY)
     with pytest.raises(ValueError, match="hash_key is empty"):
         load_batch(warehouse, batch.batch_id, "")
+
+
+def analysed_rows(conninfo: str, table: str) -> float:
+    """The table's size as its statistics last counted it (-1: never analysed)."""
+    return query(conninfo, "select reltuples from pg_class where oid = %s::regclass",
+                 (f"dw.{table}",))[0][0]
+
+
+def test_a_load_that_grows_a_table_leaves_its_statistics_current(warehouse):
+    """The step after a big load (the Friday publish, a backfill's next day) plans with the
+    statistics of what the load wrote, not of the empty tables: a 1M-dossier benchmark's
+    Friday publish ran a probe of every status step per dossier for 19 minutes that way."""
+    steps = [(1, "20250303080000"), (2, "20250303083000"), (4, "20250303090000")]
+    first_day = [dossier(f"HS{i}", "20250303090000", steps) for i in range(200)]
+    ingest(warehouse, "ho_so", first_day)
+    assert analysed_rows(warehouse, "fact_dossier") == 200
+    assert analysed_rows(warehouse, "fact_dossier_status") == 600
+
+    # A small day into a bigger table is within the threshold (50 + 10 %): nothing analysed.
+    ingest(warehouse, "ho_so", [dossier(f"HS-NEXT{i}", "20250304090000", steps)
+                                for i in range(60)], day=date(2025, 3, 4))
+    assert query(warehouse, "select count(*) from dw.fact_dossier") == [(260,)]
+    assert analysed_rows(warehouse, "fact_dossier") == 200

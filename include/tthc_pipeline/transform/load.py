@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import psycopg
+from psycopg import sql
 
 from tthc_pipeline.calendar import HolidayOverride, calendar_exceptions
 from tthc_pipeline.crashpoints import crash_point
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 _HASH_CHUNK = 50_000  # identity numbers hashed per round trip
 _LOCK_CLASS = 0x7474_6864  # advisory lock namespace of the loads; the entity is the second key
+_ANALYZE_BASE_ROWS, _ANALYZE_SHARE = 50, 0.1  # autovacuum's analyze threshold, by default
 # The gate is the orchestration's business: a staged batch may load without it (tests do).
 _LOADABLE_STATUSES = (STAGED, VALIDATED)
 
@@ -64,14 +66,22 @@ def load_batch(conninfo: str, batch_id: int, hash_key: str) -> LoadResult:
     """
     if not hash_key:
         raise ValueError("hash_key is empty: the applicant hash needs a secret key")
+    result, written = _load_in_one_transaction(conninfo, batch_id, hash_key)
+    refresh_statistics(conninfo, written)
+    return result
+
+
+def _load_in_one_transaction(conninfo: str, batch_id: int,
+                             hash_key: str) -> tuple[LoadResult, dict[str, int]]:
+    """The load itself; also the rows it wrote per entity (its own and those it released)."""
     params = {"batch_id": batch_id}
     with psycopg.connect(conninfo) as conn, conn.transaction():
         batch = lock_batch(conn, batch_id)
         conn.execute(SESSION_SETTINGS)
         if batch.status in (LOADED, SUPERSEDED):
             log.info("%s: nothing to load; releasing what may wait for it", batch.describe())
-            _release(conn, batch, hash_key)
-            return LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
+            released = _release(conn, batch, hash_key)
+            return LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone()), released
         _check_loadable(batch)
         _lock_entity(conn, batch.entity, batch.source_code)
         _load_statements(conn, batch.entity, batch_id, hash_key)
@@ -89,7 +99,44 @@ def load_batch(conninfo: str, batch_id: int, hash_key: str) -> LoadResult:
     if superseded:
         log.info("batch %d supersedes the older extractions %s of its window",
                  batch_id, superseded)
-    return result
+    return result, {**released, batch.entity: result.n_loaded}
+
+
+def refresh_statistics(conninfo: str, written: dict[str, int]) -> list[str]:
+    """ANALYZE, after the load committed, the dw tables of each entity that just loaded more
+    records than autovacuum's analyze threshold (50 rows + 10 % of its first table, e.g.
+    ``dw.fact_dossier``, as last analysed), and any of its tables never analysed; return the
+    tables analysed.
+
+    Autovacuum would do the same within a minute or so; the step after a big load (a
+    backfill's next day, the Friday publish) must not plan before it. Planned with the
+    statistics of the empty tables, the Friday report's compliance-flag insert probed 5M
+    status steps by sequential scan and ran for more than 19 minutes after a 1M-dossier load.
+    A small day's load into a big warehouse analyses nothing. Statistics are a help, not the
+    load: a failure here is logged, not raised.
+    """
+    entities = {entity: n for entity, n in written.items() if n}
+    tables = [t for entity in entities for t in entity_definition(entity).dw_tables]
+    if not tables:
+        return []
+    analysed = []
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            sizes = dict(conn.execute(read_sql("load/analysed_sizes.sql"),
+                                      {"tables": tables}).fetchall())
+            for entity, n_written in entities.items():
+                own = entity_definition(entity).dw_tables
+                grown = n_written > _ANALYZE_BASE_ROWS + _ANALYZE_SHARE * max(sizes[own[0]], 0)
+                for table in own:
+                    if grown or sizes[table] < 0:
+                        conn.execute(sql.SQL("analyze {}").format(sql.Identifier("dw", table)))
+                        analysed.append(table)
+    except psycopg.Error as error:
+        log.warning("statistics of %s not refreshed after the load (autovacuum will): %s",
+                    ", ".join(tables), error)
+    if analysed:
+        log.info("analysed %s after the load", ", ".join(analysed))
+    return analysed
 
 
 def refresh_dim_date(conninfo: str, first_day: date, last_day: date) -> int:

@@ -239,6 +239,61 @@ def database_size_mb(conninfo: str) -> float:
         return conn.execute("select pg_database_size(current_database())").fetchone()[0] / 1e6
 
 
+# What every contender must have stored, counted the same way in each one's tables: a
+# contender that loaded fewer (or more) records than the others is not a faster contender.
+COUNT_KEYS = ("units", "procedures", "dossiers", "status_steps", "payments")
+
+
+def _counts(conninfo: str, query: str) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(conninfo) as conn:
+        return dict(zip(COUNT_KEYS, conn.execute(query).fetchone(), strict=True))
+
+
+def limit_counts(conninfo: str) -> dict[str, int]:
+    return _counts(conninfo, """
+        select (select count(*) from bench_limit.don_vi),
+               (select count(*) from bench_limit.thu_tuc),
+               (select count(*) from bench_limit.ho_so),
+               (select coalesce(sum(jsonb_array_length(record -> 'TienDo')), 0)
+                  from bench_limit.ho_so),
+               (select count(*) from bench_limit.giao_dich)""")
+
+
+def pipeline_counts(conninfo: str) -> dict[str, int]:
+    """The star schema's current units and procedures (-1, the unknown member, aside), its
+    dossiers, status steps and payments."""
+    return _counts(conninfo, """
+        select (select count(*) from dw.dim_unit where is_current and unit_key <> -1),
+               (select count(*) from dw.dim_procedure where is_current and procedure_key <> -1),
+               (select count(*) from dw.fact_dossier),
+               (select count(*) from dw.fact_dossier_status),
+               (select count(*) from dw.fact_payment)""")
+
+
+# The peers' tables (their row counts come back in their report's "rows").
+PEER_TABLES = {
+    "dlt": ("don_vi", "thu_tuc", "ho_so", "ho_so__tien_do", "giao_dich"),
+    "naive": ("don_vi", "thu_tuc", "ho_so", "ho_so_tiendo", "giao_dich"),
+}
+
+
+def peer_counts(kind: str, rows: dict[str, int]) -> dict[str, int]:
+    tables = PEER_TABLES["naive" if kind == "naive" else "dlt"]
+    return {key: int(rows.get(table, 0)) for key, table in zip(COUNT_KEYS, tables, strict=True)}
+
+
+def unequal_counts(results: dict[str, dict]) -> list[str]:
+    """The contenders whose counts differ from the first one's (empty: all agree)."""
+    counted = {kind: r["counts"] for kind, r in results.items() if "counts" in r}
+    if not counted:
+        return []
+    reference_kind, reference = next(iter(counted.items()))
+    return [f"{kind} {counts} ≠ {reference_kind} {reference}"
+            for kind, counts in counted.items() if counts != reference]
+
+
 @dataclass
 class Measured:
     """One stage process: its own report (JSON on stdout's last line) and what time(1) saw."""
@@ -331,7 +386,10 @@ def run_measured(args: list[str], *, timeout: float, python: str = PYTHON,
         tree_mb = sampler.stop()
     fields = {name: pattern.search(stderr) for name, pattern in _TIME_FIELDS.items()}
     if process.returncode != 0 or not all(fields.values()):
-        tail = "\n".join(stderr.splitlines()[-40:])
+        # The process's own last words, before time(1)'s report; long lines (SQL parameters
+        # in a driver's error) cut, so the exception's name and message survive.
+        own = stderr.split("\tCommand being timed", 1)[0].splitlines()
+        tail = "\n".join(line[:400] for line in own[-40:])
         raise RuntimeError(f"{' '.join(args[:3])} failed ({process.returncode}):\n{tail}")
     lines = [line for line in stdout.splitlines() if line.strip()]
     result = json.loads(lines[-1]) if lines else {}

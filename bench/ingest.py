@@ -4,17 +4,24 @@ For each scale (dossiers in one national day's batch, see ``common.Shape``), aga
 simulator process and one Postgres cluster, each contender in its own fresh database:
 
 - ``serve``: the simulator's own serving speed (every page fetched and thrown away);
-- ``limit``: the same records fetched the same way and COPY'd into an unindexed jsonb table;
-- ``pipeline``: the real ingest, the functions the DAG tasks call, each stage in its own
-  process: prepare, then for don_vi, thu_tuc, ho_so, giao_dich extract → stage → validate →
-  load; then the Friday materialisation (``publish_snapshot``) for the shape's report date;
+- ``limit``: the same records fetched the same way (the next page prefetched) and COPY'd into
+  an unindexed jsonb table;
+- ``pipeline``: the real ingest, the functions the DAG tasks call, each task its own process,
+  the three daily DAGs at once as the scheduler starts them (catalogues, dossiers, payments:
+  each prepare, then its entities' extract → stage → validate → load); then the Friday
+  materialisation (``publish_snapshot``) for the shape's report date, reported apart;
+- ``pipeline-serial``: the same tasks one after the other, as a backfill runs them;
 - ``dlt``, ``dlt-tuned``: dlt's REST API source into the same Postgres (``bench/peers_dlt.py``,
   in ``bench/.venv-peers``), with its defaults and tuned;
 - ``naive``: requests + ``pandas.json_normalize`` + ``DataFrame.to_sql``
   (``bench/naive_pandas.py``).
 
-Every process runs under ``/usr/bin/time -v`` (wall, CPU, peak RSS). Contenders take turns
-within a round, rounds repeat (``--runs``) and the report gives medians. Results go to
+Every process runs under ``/usr/bin/time -v`` (wall, CPU, peak RSS); a contender's time is its
+processes' wall time, interpreter start included (the concurrent pipeline: the elapsed time of
+the whole run). After each contender its tables are counted the same way, and a round whose
+contenders stored different counts fails the run. Contenders take turns within a round, rounds
+repeat (``--runs``) and the report gives medians. ``--daily-window PER_DAY`` then runs
+``bench/daily_window.py``'s scenario (P8) in the same run. Results go to
 ``bench/out/ingest-<time>.json`` and a Markdown summary on stdout.
 
     .venv/bin/python bench/ingest.py --scales 100000 1000000 --runs 3
@@ -26,6 +33,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -34,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from common import ENTITIES, OUT, Measured, Shape, median, run_measured  # noqa: E402
 
-CONTENDERS = ("serve", "limit", "pipeline", "dlt", "dlt-tuned", "naive", "pipeline-before")
+CONTENDERS = ("serve", "limit", "pipeline", "dlt", "dlt-tuned", "naive", "pipeline-serial",
+              "pipeline-before")
 STAGES = ("extract", "stage", "validate", "load")
 BEFORE_ROOT: Path | None = None
 # Generous bounds per process (seconds per 1,000 dossiers, and a floor): a stuck stage fails
@@ -68,8 +77,11 @@ def code_env(root: Path | None) -> dict[str, str]:
 
 
 def _summary(m: Measured) -> dict:
-    return {"seconds": m.seconds, "wall_s": m.wall_s, "cpu_s": m.user_s + m.sys_s,
-            "max_rss_mb": m.max_rss_mb, "tree_rss_mb": m.tree_rss_mb, **m.result}
+    """``seconds`` is the process's wall time, interpreter start and exit included (what an
+    executor waits for); ``own_seconds`` the stage's own timer, for the record."""
+    return {"seconds": m.wall_s, "own_seconds": m.seconds, "wall_s": m.wall_s,
+            "cpu_s": m.user_s + m.sys_s, "max_rss_mb": m.max_rss_mb,
+            "tree_rss_mb": m.tree_rss_mb, **{k: v for k, v in m.result.items() if k != "seconds"}}
 
 
 def run_serve(shape: Shape, url: str) -> dict:
@@ -83,6 +95,7 @@ def run_serve(shape: Shape, url: str) -> dict:
 
 
 def run_limit(shape: Shape, url: str, conninfo: str) -> dict:
+    """Each entity fetched (the next page prefetched) and COPY'd, one after the other."""
     entities = {}
     for entity in ENTITIES:
         m = _stage(["limit", "--conninfo", conninfo, "--url", url, "--entity", entity,
@@ -91,33 +104,74 @@ def run_limit(shape: Shape, url: str, conninfo: str) -> dict:
     return {"seconds": sum(e["seconds"] for e in entities.values()),
             "max_rss_mb": max(e["max_rss_mb"] for e in entities.values()),
             "records": {entity: e["n_records"] for entity, e in entities.items()},
+            "counts": common.limit_counts(conninfo),
             "db_mb": common.database_size_mb(conninfo), "entities": entities}
 
 
+# Production runs three DAGs at once, each prepare_warehouse → its entities' task groups
+# (the catalogue DAG's two groups side by side): tthc_pipeline.orchestration.daily.
+DAILY_DAGS = {"catalogues": ("don_vi", "thu_tuc"), "dossiers": ("ho_so",),
+              "payments": ("giao_dich",)}
+
+
+def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,
+                source_arg: list[str]) -> dict:
+    """One entity's task group: extract → stage → validate → load, each its own process."""
+    stages = {}
+    m = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", entity,
+                *_window_args(shape), *source_arg], shape)
+    stages["extract"] = _summary(m)
+    batch = ["--conninfo", conninfo, "--batch-id", str(m.result["batch_id"])]
+    for name in STAGES[1:]:
+        stages[name] = _summary(_stage([name, *batch], shape, factor=2.0))
+    return stages
+
+
+def _prepare(shape: Shape, conninfo: str) -> dict:
+    return _summary(_stage(["prepare", "--conninfo", conninfo, *_window_args(shape)], shape))
+
+
+def _dag_run(shape: Shape, url: str, conninfo: str, entities: tuple[str, ...],
+             source_arg: list[str], prepare: bool) -> tuple[dict | None, dict[str, dict]]:
+    """One daily DAG: prepare_warehouse, then its entities' groups side by side."""
+    prepared = _prepare(shape, conninfo) if prepare else None
+    with ThreadPoolExecutor(max_workers=len(entities)) as pool:
+        futures = {entity: pool.submit(_entity_run, shape, url, conninfo, entity, source_arg)
+                   for entity in entities}
+        return prepared, {entity: future.result() for entity, future in futures.items()}
+
+
 def run_pipeline(shape: Shape, url: str, conninfo: str, publish: bool = True,
-                 prepare: bool = True, source_code: str | None = None) -> dict:
-    """One source's daily run: (prepare,) then extract → stage → validate → load per entity, each
-    stage its own process, as Airflow runs each task; ``source_code`` names the source of the
-    batches (default: the first configured source)."""
-    prepared = (_summary(_stage(["prepare", "--conninfo", conninfo, *_window_args(shape)], shape))
-                if prepare else None)
+                 prepare: bool = True, source_code: str | None = None,
+                 concurrent: bool = False) -> dict:
+    """One source's daily run, each task its own process as Airflow runs it. ``concurrent``: the
+    three daily DAGs at once, as the scheduler starts them (``seconds`` is then the elapsed time
+    from the first process's start to the last one's end); else (prepare,) then every entity
+    one after the other (``seconds`` is the sum of the processes' wall times). ``source_code``
+    names the source of the batches (default: the first configured source)."""
     source_arg = ["--source-code", source_code] if source_code else []
-    entities: dict[str, dict] = {}
-    for entity in ENTITIES:
-        stages = {}
-        m = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", entity,
-                    *_window_args(shape), *source_arg], shape)
-        stages["extract"] = _summary(m)
-        batch = ["--conninfo", conninfo, "--batch-id", str(m.result["batch_id"])]
-        for name in STAGES[1:]:
-            stages[name] = _summary(_stage([name, *batch], shape, factor=2.0))
-        entities[entity] = stages
+    began = time.perf_counter()
+    if concurrent:
+        with ThreadPoolExecutor(max_workers=len(DAILY_DAGS)) as pool:
+            runs = [pool.submit(_dag_run, shape, url, conninfo, group, source_arg, prepare)
+                    for group in DAILY_DAGS.values()]
+            done = [run.result() for run in runs]
+        prepares = [prepared for prepared, _ in done if prepared]
+        entities = {e: stages for _, by_entity in done for e, stages in by_entity.items()}
+        entities = {e: entities[e] for e in ENTITIES}
+    else:
+        prepares = [_prepare(shape, conninfo)] if prepare else []
+        entities = {entity: _entity_run(shape, url, conninfo, entity, source_arg)
+                    for entity in ENTITIES}
+    elapsed = time.perf_counter() - began
     per_stage = {name: sum(entities[e][name]["seconds"] for e in ENTITIES) for name in STAGES}
+    prepare_s = sum(p["seconds"] for p in prepares)
     source = sum(entities[e]["extract"]["source_seconds"] for e in ENTITIES)
     result = {
-        "seconds": sum(per_stage.values()),
-        "per_stage": {**per_stage, "extract_source": source,
-                      "extract_landing": per_stage["extract"] - source},
+        "seconds": elapsed if concurrent else prepare_s + sum(per_stage.values()),
+        "concurrent": concurrent,
+        "process_seconds": prepare_s + sum(per_stage.values()),
+        "per_stage": {"prepare": prepare_s, **per_stage, "extract_source": source},
         "max_rss_mb": max(s["max_rss_mb"] for stages in entities.values()
                           for s in stages.values()),
         "max_rss_by_stage": {name: max(entities[e][name]["max_rss_mb"] for e in ENTITIES)
@@ -125,8 +179,9 @@ def run_pipeline(shape: Shape, url: str, conninfo: str, publish: bool = True,
         "records": {e: entities[e]["extract"]["n_received"] for e in ENTITIES},
         "loaded": {e: entities[e]["load"]["n_loaded"] for e in ENTITIES},
         "quarantined": {e: entities[e]["load"]["n_quarantined"] for e in ENTITIES},
-        "prepare": prepared, "entities": entities,
+        "prepare": prepares, "entities": entities,
     }
+    result["counts"] = common.pipeline_counts(conninfo)
     if publish:
         result["publish"] = _summary(_stage(["publish", "--conninfo", conninfo,
                                              "--report-date", shape.report_date.isoformat()],
@@ -147,7 +202,8 @@ def run_peer(kind: str, shape: Shape, url: str, conninfo: str) -> dict:
                       "--conninfo", conninfo, "--window-start", start, "--window-end", end,
                       "--workdir", str(OUT / "peers" / kind), *extra],
                      timeout=_timeout(shape, 6.0), python=python)
-    return {**_summary(m), "db_mb": common.database_size_mb(conninfo)}
+    return {**_summary(m), "counts": common.peer_counts(kind, m.result.get("rows", {})),
+            "db_mb": common.database_size_mb(conninfo)}
 
 
 def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
@@ -164,11 +220,13 @@ def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
             elif kind == "limit":
                 results[kind] = run_limit(shape, url, conninfo)
             elif kind == "pipeline":
+                results[kind] = run_pipeline(shape, url, conninfo, concurrent=True)
+            elif kind == "pipeline-serial":
                 results[kind] = run_pipeline(shape, url, conninfo)
             elif kind == "pipeline-before":
                 _CODE_ENV.update(code_env(BEFORE_ROOT))
                 try:
-                    results[kind] = run_pipeline(shape, url, conninfo)
+                    results[kind] = run_pipeline(shape, url, conninfo, concurrent=True)
                 finally:
                     _CODE_ENV.clear()
             else:
@@ -185,6 +243,10 @@ def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
         if "seconds" in results[kind]:
             log(f"  round {round_no} {kind}: {results[kind]['seconds']:.1f} s, peak RSS "
                 f"{results[kind]['max_rss_mb']:.0f} MB (load {load[0]:.2f})")
+    unequal = common.unequal_counts(results)
+    results["counts_equal"] = not unequal
+    for line in unequal:
+        log(f"  round {round_no}: RECORD COUNTS DIFFER: {line}")
     return results
 
 
@@ -204,6 +266,11 @@ def main() -> None:
                         help="override a Postgres setting of the benchmark cluster")
     parser.add_argument("--before-root", type=Path,
                         help="a copy of the project to run as contender pipeline-before")
+    parser.add_argument("--daily-window", type=int, default=0, metavar="PER_DAY",
+                        help="also run a province's daily windows (PER_DAY dossiers a day)"
+                             " through Airflow's scheduler and executor (bench/daily_window.py)")
+    parser.add_argument("--window-days", type=int, default=3,
+                        help="days the scheduler catches up in the daily-window scenario")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
 
@@ -235,12 +302,36 @@ def main() -> None:
                     rounds.append(run_round(shape, args.contenders, url, pg, round_no, log))
                     report["scales"][scale] = {"shape": shape.__dict__, "rounds": rounds}
                     common.write_json(output, report)
+        if args.daily_window:
+            import daily_window
+
+            load = common.wait_for_quiet(args.quiet_load, args.max_wait, log)
+            log(f"daily window: {args.daily_window} dossiers a day, load average {load[0]:.2f}")
+            report["daily_window"] = {
+                "per_day": args.daily_window, "days": args.window_days,
+                "load_average_before": load,
+                "window": daily_window.run_window(pg, args.daily_window, args.window_days,
+                                                  OUT / f"daily-window-{stamp}", log),
+                "load_average_after": common.load_average()}
+            common.write_json(output, report)
     report["finished"] = datetime.now().strftime("%Y%m%d-%H%M%S")
     common.write_json(output, report)
     log(f"results: {output}")
     from report import render
 
     print(render(report))
+    if not all(r.get("counts_equal", True) for data in report["scales"].values()
+               for r in data["rounds"]):
+        sys.exit("the contenders stored different record counts (see the log): no ratio"
+                 " between them holds")
+    failed = sorted({f"{kind} at {scale}" for scale, data in report["scales"].items()
+                     for r in data["rounds"] for kind, result in r.items()
+                     if isinstance(result, dict) and "error" in result})
+    if failed:
+        sys.exit(f"contenders failed: {', '.join(failed)} (their errors are in {output})")
+    window_runs = report.get("daily_window", {}).get("window", {}).get("runs", [])
+    if any(run["state"] != "success" for run in window_runs):
+        sys.exit("a DAG run of the daily-window scenario did not succeed (see its Airflow logs)")
 
 
 def medians(rounds: list[dict], kind: str, key: str = "seconds") -> float:

@@ -24,7 +24,8 @@ ENDPOINTS = {"don_vi": "/api/v1/don-vi", "thu_tuc": "/api/v1/thu-tuc",
 # list fields → (child table, the parent's key kept on each child row)
 LIST_FIELDS = {
     "thu_tuc": {"CoQuanThucHien": "MaTTHC"},
-    "ho_so": {"TienDo": "MaHoSo", "DanhSachHoSoBoSung": "MaHoSo", "DanhSachLePhi": "MaHoSo"},
+    "ho_so": {"TienDo": "MaHoSo", "DanhSachHoSoBoSung": "MaHoSo", "DanhSachLePhi": "MaHoSo",
+              "DanhSachXinLoi": "MaHoSo"},
 }
 
 

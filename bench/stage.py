@@ -231,9 +231,17 @@ def serve(args: argparse.Namespace) -> dict:
 
 def limit(args: argparse.Namespace) -> dict:
     """The physical limit: the same records fetched the same way and COPY'd, one jsonb row each,
-    into an unindexed table; no batch bookkeeping, no transform, no check."""
+    into an unindexed table; no batch bookkeeping, no transform, no check. The next page is
+    fetched and parsed in a second thread while this one is copied (the pipeline's own
+    ``prefetched``), the fastest HTTP → COPY this machine does."""
     import orjson
     import psycopg
+
+    from tthc_pipeline.extract.prefetch import prefetched
+
+    def parsed_pages():
+        for body in _pages(args.url, args.entity, start, end):
+            yield orjson.loads(body)["data"]
 
     start, end = _window(args)
     table = f"bench_limit.{args.entity}"
@@ -243,8 +251,7 @@ def limit(args: argparse.Namespace) -> dict:
         conn.execute(f"drop table if exists {table}")
         conn.execute(f"create table {table} (record jsonb not null)")
         with conn.cursor() as cur, cur.copy(f"copy {table} (record) from stdin") as copy:
-            for body in _pages(args.url, args.entity, start, end):
-                data = orjson.loads(body)["data"]
+            for data in prefetched(parsed_pages()):
                 if data:
                     # One text-format COPY line per record: orjson escapes every control
                     # character, so only the backslash needs COPY's escaping.

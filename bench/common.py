@@ -165,8 +165,15 @@ def wait_for_quiet(threshold: float, max_wait: float, log=print) -> tuple[float,
 @contextmanager
 def simulator(shape: Shape, *, python: str = PYTHON) -> Iterator[tuple[str, subprocess.Popen]]:
     """``python -m simulator`` serving ``shape`` on a free loopback port; yields (url, process)."""
-    command = [python, "-m", "simulator", "--port", "0", "--token", TOKEN,
-               *shape.simulator_args()]
+    with simulator_serving(shape.simulator_args(), TOKEN, python=python) as served:
+        yield served
+
+
+@contextmanager
+def simulator_serving(arguments: list[str], token: str, *,
+                      python: str = PYTHON) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``python -m simulator <arguments>`` on a free loopback port; yields (url, process)."""
+    command = [python, "-m", "simulator", "--port", "0", "--token", token, *arguments]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     try:
@@ -409,6 +416,16 @@ def _kill_tree(pid: int) -> None:
             process.kill()
     except psutil.NoSuchProcess:
         pass
+
+
+def log(message: str) -> None:
+    """A benchmark's progress line, on stderr (stdout carries its tables)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def print_rendered(path: Path, render) -> None:
+    """``--render PATH``: the tables of an earlier run's JSON, without running anything."""
+    print(render(json.loads(path.read_text(encoding="utf-8"))))
 
 
 def median(values: list[float]) -> float:

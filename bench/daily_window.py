@@ -93,22 +93,13 @@ def process(command: list[str], env: dict[str, str], log_path: Path):
 @contextmanager
 def simulator(per_day: int, first_day: date, token: str):
     """The province: ``per_day`` × the days received from HISTORY_DAYS before the first
-    measured day to today, the simulator's clock the real one."""
+    measured day to today, the simulator's clock the real one; yields its URL."""
     start = first_day - timedelta(days=HISTORY_DAYS)
     end = datetime.now(TZ).date() + timedelta(days=1)
-    command = [common.PYTHON, "-m", "simulator", "--port", "0", "--token", token,
-               "--scale", str(per_day * (end - start).days), "--start", start.isoformat(),
-               "--end", end.isoformat()]
-    started = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    try:
-        line = started.stdout.readline()
-        if "listening on" not in line:
-            raise RuntimeError(f"simulator did not start: {line!r}")
-        yield line.split()[-1]
-    finally:
-        started.terminate()
-        started.wait(timeout=30)
+    arguments = ["--scale", str(per_day * (end - start).days), "--start", start.isoformat(),
+                 "--end", end.isoformat()]
+    with common.simulator_serving(arguments, token) as (url, _process):
+        yield url
 
 
 def _query(conninfo: str, sql: str, params: tuple = ()) -> list[tuple]:
@@ -281,14 +272,9 @@ def main() -> None:
     parser.add_argument("--render", type=Path, help="print the tables of an earlier run")
     args = parser.parse_args()
     if args.render:
-        import json
-
-        print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+        common.print_rendered(args.render, render)
         return
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
+    log = common.log
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     output = args.output or OUT / f"daily-window-{stamp}.json"
     workdir = OUT / f"daily-window-{stamp}"

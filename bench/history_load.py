@@ -112,14 +112,9 @@ def main() -> None:
     parser.add_argument("--render", type=Path, help="print the tables of an earlier run")
     args = parser.parse_args()
     if args.render:
-        import json
-
-        print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+        common.print_rendered(args.render, render)
         return
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
+    log = common.log
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     output = args.output or OUT / f"history-load-{stamp}.json"
     common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))

@@ -171,7 +171,8 @@ def run_window(pg, per_day: int, days: int, workdir: Path, log) -> dict:
             return len(states) >= expected and all(s in FINISHED for (s,) in states)
 
         wait_for(all_finished, f"{expected} DAG runs to finish", 600 + 120 * days, components)
-        return {**collect(metadata, warehouse, dag_ids, unpaused), "airflow_logs": str(workdir)}
+        return {**collect(metadata, warehouse, dag_ids, unpaused),
+                "airflow_logs": str(workdir.relative_to(ROOT))}
 
 
 def collect(metadata: str, warehouse: str, dag_ids: list[str], unpaused: datetime) -> dict:

@@ -59,8 +59,9 @@ def prepare(args: argparse.Namespace) -> dict:
 
 
 class _TimedPages:
-    """Wraps ``SourceClient.iter_pages`` to time the source side (HTTP + JSON parse) apart from
-    the landing side (serialise + COPY) of the single extract task."""
+    """Wraps ``SourceClient.iter_pages`` to time the source side (HTTP + JSON parse) of the
+    extract task. The pages are read in the client's prefetch thread, so this time overlaps
+    the landing (serialise + COPY) rather than adding to it."""
 
     def __init__(self, iter_pages) -> None:
         self._iter_pages = iter_pages

@@ -6,6 +6,7 @@ from helpers.checksums import dw_checksum
 from helpers.pipeline import HASH_KEY, VN, day_window, ingest, land_and_stage
 from helpers.records import dossier
 
+from tthc_pipeline.crashpoints import CRASH_AT, CRASH_ONCE_DIR, InjectedCrash
 from tthc_pipeline.extract.landing import land_records
 from tthc_pipeline.transform.load import LoadResult, ReconciliationError, load_batch
 from tthc_pipeline.transform.stage import stage_batch
@@ -210,3 +211,21 @@ def test_a_load_that_grows_a_table_leaves_its_statistics_current(warehouse):
                                 for i in range(60)], day=date(2025, 3, 4))
     assert query(warehouse, "select count(*) from dw.fact_dossier") == [(260,)]
     assert analysed_rows(warehouse, "fact_dossier") == 200
+
+
+def test_a_load_retried_after_dying_past_its_commit_still_refreshes_the_statistics(
+        warehouse, tmp_path, monkeypatch):
+    """The ANALYZE follows the load's commit; a worker that dies between the two leaves the
+    statistics stale, and the retry (which finds the batch loaded) refreshes them."""
+    steps = [(1, "20250303080000"), (2, "20250303083000")]
+    batch_id = land_and_stage(warehouse, "ho_so",
+                              [dossier(f"HS{i}", "20250303090000", steps) for i in range(120)])
+    monkeypatch.setenv(CRASH_AT, "load.after_commit:ho_so")
+    monkeypatch.setenv(CRASH_ONCE_DIR, str(tmp_path))
+    with pytest.raises(InjectedCrash):
+        load_batch(warehouse, batch_id, HASH_KEY)
+    assert query(warehouse, "select count(*) from dw.fact_dossier") == [(120,)]
+    assert analysed_rows(warehouse, "fact_dossier") != 120
+
+    assert load_batch(warehouse, batch_id, HASH_KEY) == LoadResult(120, 120, 0)
+    assert analysed_rows(warehouse, "fact_dossier") == 120

@@ -81,7 +81,11 @@ def _load_in_one_transaction(conninfo: str, batch_id: int,
         if batch.status in (LOADED, SUPERSEDED):
             log.info("%s: nothing to load; releasing what may wait for it", batch.describe())
             released = _release(conn, batch, hash_key)
-            return LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone()), released
+            recorded = LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
+            # A retry after a crash between the commit and the ANALYZE gets it here; once it
+            # ran, the table's size as analysed keeps it from running again.
+            return recorded, {**released, batch.entity: (recorded.n_loaded or 0)
+                              + released.get(batch.entity, 0)}
         _check_loadable(batch)
         _lock_entity(conn, batch.entity, batch.source_code)
         _load_statements(conn, batch.entity, batch_id, hash_key)

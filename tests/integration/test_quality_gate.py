@@ -270,6 +270,32 @@ def test_a_payment_parked_for_its_dossier_loads_in_the_load_that_brings_the_doss
     assert batch_counts(catalogued, payment_batch) == ("loaded", 3, 1, 2)
 
 
+def test_the_weekly_check_counts_parked_records_that_could_load_and_a_load_releases_them(
+        catalogued, monkeypatch):
+    from tthc_pipeline.report.period import releasable_parked
+    from tthc_pipeline.transform import load
+
+    payment_batch, _ = gate(catalogued, "giao_dich", [good_payment("T-1", "HS-1"),
+                                                       good_payment("T-2", "HS-2"),
+                                                       good_payment("T-3", "HS-NEVER")])
+    load_batch(catalogued, payment_batch, HASH_KEY)
+    assert releasable_parked(catalogued) == {}  # all three wait for a dossier
+    # a load that failed to release (the defect the Friday check guards against)
+    monkeypatch.setattr(load, "release_parked", lambda *args, **kwargs: {})
+    dossier_batch, _ = gate(catalogued, "ho_so", [good_dossier("HS-1"), good_dossier("HS-2")])
+    load_batch(catalogued, dossier_batch, HASH_KEY)
+    (source_code,) = query(catalogued, "select distinct source_code from meta.load_batch")[0]
+    assert releasable_parked(catalogued) == {f"{source_code}/giao_dich": 2}
+
+    monkeypatch.undo()
+    load_batch(catalogued, dossier_batch, HASH_KEY)  # already loaded: it only releases
+    assert releasable_parked(catalogued) == {}
+    assert released(catalogued, "giao_dich") == {("T-1", dossier_batch), ("T-2", dossier_batch)}
+    assert batch_counts(catalogued, payment_batch) == ("loaded", 3, 2, 1)
+    assert query(catalogued, "select payment_ref from dw.fact_payment order by 1") \
+        == [("T-1",), ("T-2",)]
+
+
 def test_a_payment_whose_dossier_arrives_between_its_gate_and_its_load_loads(catalogued):
     payment_batch, result = gate(catalogued, "giao_dich", [good_payment("T-1", "HS-1")])
     assert result.by_rule == {"giao_dich.unknown_dossier": 1}

@@ -99,11 +99,19 @@ def reference_conditions(entity: str) -> list[str]:
     return conditions
 
 
-def resolved_records_sql(entity: str, batch_id: int, record_nos: Collection[int]) -> str:
-    """The SELECT of those ``record_nos`` of a batch that pass every reference rule now."""
+def resolved_records_sql(entity: str, batch_id: int) -> str:
+    """The SELECT of the records of a batch parked for a missing reference
+    (``meta.parked_record``) that pass every reference rule now.
+
+    The parked records are named by a subquery, never listed: a batch can hold hundreds of
+    thousands of them (a day's payments extracted before its dossiers).
+    """
+    _check_entity(entity)
     passes = " and ".join(reference_conditions(entity))
-    return (f"select record_no from ({batch_rows_sql(entity, batch_id, record_nos)})"
-            f" as parked where {passes or 'true'}")
+    return (f"select record_no from ({batch_rows_sql(entity, batch_id)}) as parked"
+            " where record_no in (select p.record_no from meta.parked_record as p"
+            f" where p.entity = '{entity}' and p.batch_id = {int(batch_id)})"
+            f" and {passes or 'true'}")
 
 
 def _check_entity(entity: str) -> None:

@@ -97,7 +97,7 @@ def releasable_parked(conninfo: str, tree_code: str | None = None) -> dict[str, 
     """Parked records whose references are present, per ``source/entity``, over the sources of
     report tree ``tree_code``: none, since every load releases them in its own transaction;
     the wait checks it rather than trusting it."""
-    from tthc_pipeline.transform.release import parked_records, resolved_records
+    from tthc_pipeline.transform.release import count_resolved, parked_batches
 
     listed = sources.load()
     tree_sources = listed.sources_of(tree_code or listed.default_tree.code)
@@ -105,8 +105,8 @@ def releasable_parked(conninfo: str, tree_code: str | None = None) -> dict[str, 
     with psycopg.connect(conninfo) as conn:
         for source in tree_sources:
             for entity in ENTITIES:
-                for batch_id, record_nos in parked_records(conn, entity, source.code).items():
-                    if n := len(resolved_records(conn, entity, batch_id, record_nos)):
+                for batch_id in parked_batches(conn, entity, source.code):
+                    if n := count_resolved(conn, entity, batch_id):
                         key = f"{source.code}/{entity}"
                         waiting[key] = waiting.get(key, 0) + n
     return waiting

@@ -54,41 +54,47 @@ def release_parked(conn: psycopg.Connection, released_by: int, source_code: str,
     return released
 
 
-def parked_records(conn: psycopg.Connection, entity: str,
-                   source_code: str) -> dict[int, list[int]]:
-    """Parked record numbers of ``entity`` of one source, by batch."""
-    parked: dict[int, list[int]] = {}
-    for batch_id, record_no in conn.execute(read_sql("quality/parked_records.sql"),
-                                            {"entity": entity, "source_code": source_code}):
-        parked.setdefault(batch_id, []).append(record_no)
-    return parked
+def parked_batches(conn: psycopg.Connection, entity: str, source_code: str) -> list[int]:
+    """The batches of ``entity`` of one source that hold parked records."""
+    return [batch_id for (batch_id,) in conn.execute(read_sql("quality/parked_batches.sql"),
+                                                     {"entity": entity,
+                                                      "source_code": source_code})]
 
 
-def resolved_records(conn: psycopg.Connection, entity: str, batch_id: int,
-                     record_nos: list[int]) -> list[int]:
-    """Those of ``record_nos`` whose reference rules pass now."""
-    return [n for (n,) in conn.execute(resolved_records_sql(entity, batch_id, record_nos))]
+def count_resolved(conn: psycopg.Connection, entity: str, batch_id: int) -> int:
+    """How many of a batch's parked records pass their reference rules now."""
+    (n_resolved,) = conn.execute(sql.SQL("select count(*) from ({}) as resolved").format(
+        sql.SQL(resolved_records_sql(entity, batch_id)))).fetchone()
+    return n_resolved
 
 
 def _release_round(conn: psycopg.Connection, entity: str, released_by: int, source_code: str,
                    load_statements: LoadStatements,
                    entity_lock: Callable[[psycopg.Connection, str], None]) -> int:
-    parked = parked_records(conn, entity, source_code)
-    if not parked:
+    batch_ids = parked_batches(conn, entity, source_code)
+    if not batch_ids:
         return 0
     entity_lock(conn, entity)
-    quarantine = sql.Identifier("quarantine", entity)
     n_released = 0
-    for batch_id, record_nos in parked.items():
-        resolved = resolved_records(conn, entity, batch_id, record_nos)
-        if not resolved:
+    for batch_id in batch_ids:
+        if not (n_resolved := _mark_released(conn, entity, batch_id, released_by)):
             continue
-        conn.execute(sql.SQL(read_sql("quality/mark_released.sql")).format(quarantine=quarantine),
-                     {"released_by": released_by, "batch_id": batch_id, "record_nos": resolved})
         crash_point("release.after_mark", entity)
         load_statements(conn, entity, batch_id)
         conn.execute(read_sql("load/released_counts.sql"),
-                     {"batch_id": batch_id, "n_released": len(resolved)})
+                     {"batch_id": batch_id, "n_released": n_resolved})
         conn.execute(read_sql("load/clean_staging.sql"), {"batch_ids": [batch_id]})
-        n_released += len(resolved)
+        n_released += n_resolved
+    return n_released
+
+
+def _mark_released(conn: psycopg.Connection, entity: str, batch_id: int,
+                   released_by: int) -> int:
+    """Mark released the parked records of ``batch_id`` whose references resolve now, in one
+    statement (their numbers never leave the server); return how many."""
+    statement = sql.SQL(read_sql("quality/mark_released.sql")).format(
+        quarantine=sql.Identifier("quarantine", entity),
+        resolved=sql.SQL(resolved_records_sql(entity, batch_id)))
+    (n_released,) = conn.execute(statement, {"released_by": released_by,
+                                             "batch_id": batch_id}).fetchone()
     return n_released

@@ -50,21 +50,61 @@ def template(pg, name: str, history: int, log) -> dict:
 
 
 def copy_of(pg, template_name: str, name: str) -> str:
+    """A copy of the template, then a checkpoint: the copy is the benchmark's, not the day's,
+    so the load starts as a day's load does, with no checkpoint of other work under way.
+    ``file_copy`` copies the files (the default strategy would write the 10M-dossier database
+    through the WAL, and its checkpoints would land in the load)."""
     import psycopg
 
     with psycopg.connect(pg.uri_for("postgres"), autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}"')
-        conn.execute(f'create database "{name}" template "{template_name}"')
+        conn.execute(f'create database "{name}" template "{template_name}"'
+                     " strategy file_copy")
+        conn.execute("checkpoint")
     return pg.uri_for(name)
 
 
+# With --statements: pg_stat_statements' figures of the turn's costliest statements (time,
+# buffers read, WAL and its full-page images), to see where a load into history spends more.
+_STATEMENTS = """
+select left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query, calls,
+    round(total_exec_time::numeric / 1000, 2) as seconds, rows, shared_blks_hit,
+    shared_blks_read, shared_blks_dirtied, wal_fpi, round(wal_bytes / 1048576) as wal_mb
+from pg_stat_statements
+where dbid = (select oid from pg_database where datname = %s)
+order by total_exec_time desc
+limit %s
+"""
+
+
+def statement_profile(pg, name: str, limit: int) -> list[dict]:
+    import psycopg
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(pg.uri_for("postgres"), autocommit=True, row_factory=dict_row) as conn:
+        return [{key: float(value) if key in ("seconds", "wal_mb") else value
+                 for key, value in row.items()}
+                for row in conn.execute(_STATEMENTS, (name, limit))]
+
+
+def reset_statements(pg) -> None:
+    import psycopg
+
+    with psycopg.connect(pg.uri_for("postgres"), autocommit=True) as conn:
+        conn.execute("create extension if not exists pg_stat_statements")
+        conn.execute("select pg_stat_statements_reset()")
+
+
 def turn(pg, shape: Shape, url: str, template_name: str, before: dict[str, int],
-         log) -> dict:
+         log, statements: int = 0) -> dict:
     name = f"{template_name}_turn"
     conninfo = copy_of(pg, template_name, name)
+    if statements:
+        reset_statements(pg)
     load = common.load_average()
     try:
         result = ingest.run_pipeline(shape, url, conninfo, publish=False, prepare=False)
+        profile = statement_profile(pg, name, statements) if statements else []
     finally:
         common.drop_database(pg, name)
     per_dossier_ms = {stage: 1000 * result["entities"]["ho_so"][stage]["seconds"] / shape.scale
@@ -76,7 +116,8 @@ def turn(pg, shape: Shape, url: str, template_name: str, before: dict[str, int],
             # what the day added: the same in both warehouses, or a figure compares nothing
             "counts": {key: n - before[key] for key, n in result["counts"].items()},
             "load_average_before": load,
-            "entities": result["entities"]}
+            "entities": result["entities"],
+            "statements": profile}
 
 
 def render(report: dict) -> str:
@@ -99,6 +140,16 @@ def render(report: dict) -> str:
     history = median([t["ho_so_ms_per_dossier"]["load"] for t in turns["history"]])
     lines.append("\nThe dossier load's cost per dossier with the history:"
                  f" {history / empty - 1:+.0%} against the empty warehouse (P7: within ±15 %).")
+    for kind in ("empty", "history"):
+        if profile := turns[kind][-1].get("statements"):
+            lines += [f"\nCostliest statements of the last {kind} turn (pg_stat_statements):\n",
+                      "| statement | calls | s | rows | blocks hit | read | dirtied"
+                      " | WAL full-page images | WAL MB |",
+                      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            lines += [f"| `{row['query'][:90]}` | {row['calls']} | {row['seconds']:.2f}"
+                      f" | {row['rows']:,} | {row['shared_blks_hit']:,}"
+                      f" | {row['shared_blks_read']:,} | {row['shared_blks_dirtied']:,}"
+                      f" | {row['wal_fpi']:,} | {row['wal_mb']:.0f} |" for row in profile]
     return "\n".join(lines)
 
 
@@ -109,6 +160,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--server-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Postgres setting beyond common.SERVER_SETTINGS (repeatable),"
+                             " e.g. wal_compression=lz4")
+    parser.add_argument("--statements", type=int, default=0, metavar="N",
+                        help="record each turn's N costliest statements (pg_stat_statements)")
     parser.add_argument("--render", type=Path, help="print the tables of an earlier run")
     args = parser.parse_args()
     if args.render:
@@ -119,10 +175,14 @@ def main() -> None:
     output = args.output or OUT / f"history-load-{stamp}.json"
     common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))
     shape = Shape(args.scale)
+    settings = {**common.SERVER_SETTINGS,
+                **dict(setting.split("=", 1) for setting in args.server_setting)}
+    if args.statements:
+        settings["shared_preload_libraries"] = "pg_stat_statements"
     report: dict = {"started": stamp, "history": args.history, "scale": args.scale,
-                    "server_settings": common.SERVER_SETTINGS,
+                    "server_settings": settings,
                     "turns": {"empty": [], "history": []}}
-    with common.postgres() as pg:
+    with common.postgres(settings) as pg:
         before = {"empty": template(pg, "bench_p7_empty", 0, log)}
         log(f"building {args.history:,} dossiers of history")
         began = time.perf_counter()
@@ -132,7 +192,8 @@ def main() -> None:
             for _run in range(args.runs):
                 for kind in ("empty", "history"):
                     report["turns"][kind].append(turn(pg, shape, url, f"bench_p7_{kind}",
-                                                      before[kind]["counts"], log))
+                                                      before[kind]["counts"], log,
+                                                      args.statements))
                 common.write_json(output, report)
     unequal = [line for turns in zip(*report["turns"].values(), strict=True)
                for line in common.unequal_counts(dict(zip(report["turns"], turns, strict=True)))]

@@ -31,10 +31,14 @@ select
     payments.*,
     unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
-    payments.dossier_code in (
-        select fact_dossier.dossier_code from dw.fact_dossier
+    -- one probe of the (source_code, dossier_code) key per payment: as `dossier_code in (all
+    -- the source's dossiers)` it hashed the whole fact table, 94 s for 55,000 payments over
+    -- 10M dossiers (bench/RESULTS.md, P7); NULL without a code, as the IN was
+    case when payments.dossier_code is not null then exists (
+        select from dw.fact_dossier
         where fact_dossier.source_code = (select batch_source.source_code from batch_source)
-    ) as is_dossier_known,
+            and fact_dossier.dossier_code = payments.dossier_code
+    ) end as is_dossier_known,
     nullif(array_remove(array[
         case when payments.amount is null and btrim(payments.amount_raw) <> ''
             and btrim(payments.amount_raw) !~ '^[+-]?[0-9]+$' then 'SoTien' end,

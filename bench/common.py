@@ -423,9 +423,19 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def print_rendered(path: Path, render) -> None:
-    """``--render PATH``: the tables of an earlier run's JSON, without running anything."""
-    print(render(json.loads(path.read_text(encoding="utf-8"))))
+def start_run(parser, name: str, render):
+    """Add ``--output`` and ``--render`` to ``parser`` and parse the command line. With
+    ``--render PATH``, print an earlier run's tables and return None; else return the arguments,
+    the run's stamp and its JSON path (``--output``, else ``bench/out/<name>-<stamp>.json``)."""
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--render", type=Path, metavar="JSON",
+                        help="print the tables of an earlier run")
+    args = parser.parse_args()
+    if args.render:
+        print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return args, stamp, args.output or OUT / f"{name}-{stamp}.json"
 
 
 def median(values: list[float]) -> float:

@@ -269,15 +269,10 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=2000,
                         help="dossiers received a day (weekdays more, weekends fewer)")
     parser.add_argument("--days", type=int, default=3, help="days caught up, ending yesterday")
-    parser.add_argument("--output", type=Path)
-    parser.add_argument("--render", type=Path, help="print the tables of an earlier run")
-    args = parser.parse_args()
-    if args.render:
-        common.print_rendered(args.render, render)
+    if not (run := common.start_run(parser, "daily-window", render)):
         return
+    args, stamp, output = run
     log = common.log
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    output = args.output or OUT / f"daily-window-{stamp}.json"
     workdir = OUT / f"daily-window-{stamp}"
     report = {"started": stamp, "per_day": args.per_day, "days": args.days,
               "load_average_before": common.load_average()}

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import friday  # noqa: E402
 import ingest  # noqa: E402
-from common import OUT, Shape, median  # noqa: E402
+from common import Shape, median  # noqa: E402
 
 SOURCE = "quang_nam"  # one source: the history and the day's batch are the same province's
 
@@ -179,7 +178,6 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=10_000_000)
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--output", type=Path)
     parser.add_argument("--server-setting", action="append", default=[], metavar="NAME=VALUE",
                         help="a Postgres setting beyond common.SERVER_SETTINGS (repeatable),"
                              " e.g. wal_compression=lz4")
@@ -187,14 +185,10 @@ def main() -> None:
                         help="record each turn's N costliest statements (pg_stat_statements)")
     parser.add_argument("--prewarm", action="store_true",
                         help="read the dw indexes into the OS cache before each turn")
-    parser.add_argument("--render", type=Path, help="print the tables of an earlier run")
-    args = parser.parse_args()
-    if args.render:
-        common.print_rendered(args.render, render)
+    if not (run := common.start_run(parser, "history-load", render)):
         return
+    args, stamp, output = run
     log = common.log
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    output = args.output or OUT / f"history-load-{stamp}.json"
     common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))
     shape = Shape(args.scale)
     settings = {**common.SERVER_SETTINGS,

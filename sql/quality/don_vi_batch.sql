@@ -18,6 +18,14 @@ units as (
     where batch_id = %(batch_id)s
 ),
 
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py);
+-- only those are read out of raw: its records are the batch's widest rows
+unparseable_records as (
+    select record_no, record -> '_unparseable' ->> 'reason' as unparseable_reason
+    from raw.don_vi
+    where batch_id = %(batch_id)s and record -> '_unparseable' ->> 'reason' is not null
+),
+
 -- one code at one NgayCapNhat with different content: the source contradicts itself
 conflicting_versions as (
     select unit_code, source_updated_at, count(*) as n_versions
@@ -126,14 +134,12 @@ select
     units.effective_to > units.effective_from as is_validity_ordered,
     units.successor_unit_code in (select known.unit_code from known_unit_codes as known)
         as is_successor_known,
-    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
+    unparseable_records.unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     units.parent_unit_code in (select known.unit_code from known_unit_codes as known)
         as is_parent_known
 from units
--- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
-left join raw.don_vi as unparsed
-    on unparsed.batch_id = units.batch_id and unparsed.record_no = units.record_no
+left join unparseable_records on unparseable_records.record_no = units.record_no
 left join conflicting_versions
     on conflicting_versions.unit_code = units.unit_code
     and conflicting_versions.source_updated_at = units.source_updated_at

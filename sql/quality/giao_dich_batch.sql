@@ -18,6 +18,14 @@ payments as (
     where batch_id = %(batch_id)s
 ),
 
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py);
+-- only those are read out of raw: its records are the batch's widest rows
+unparseable_records as (
+    select record_no, record -> '_unparseable' ->> 'reason' as unparseable_reason
+    from raw.giao_dich
+    where batch_id = %(batch_id)s and record -> '_unparseable' ->> 'reason' is not null
+),
+
 -- one reference at one NgayCapNhat with different content: the source contradicts itself
 conflicting_versions as (
     select payment_ref, source_updated_at, count(*) as n_versions
@@ -29,7 +37,7 @@ conflicting_versions as (
 
 select
     payments.*,
-    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
+    unparseable_records.unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     -- one probe of the (source_code, dossier_code) key per payment: as `dossier_code in (all
     -- the source's dossiers)` it hashed the whole fact table, 94 s for 55,000 payments over
@@ -73,9 +81,7 @@ select
             then 'ThoiGianHoanPhi' end
     ], null), '{}') as unparseable_date_fields
 from payments
--- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
-left join raw.giao_dich as unparsed
-    on unparsed.batch_id = payments.batch_id and unparsed.record_no = payments.record_no
+left join unparseable_records on unparseable_records.record_no = payments.record_no
 left join conflicting_versions
     on conflicting_versions.payment_ref = payments.payment_ref
     and conflicting_versions.source_updated_at = payments.source_updated_at

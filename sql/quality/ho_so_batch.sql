@@ -140,30 +140,27 @@ letter_summary as (
     group by record_no
 ),
 
--- TienDo absent, null or []: a dossier with no history vanishes from every report. Only a
--- dossier submitted and not yet received (status 1) has no step yet.
-status_history_shapes as (
-    select
-        record_no,
-        case
-            when coalesce(jsonb_typeof(record -> 'TienDo'), 'null') = 'null' then 'null'
-            when jsonb_typeof(record -> 'TienDo') = 'array'
-                and jsonb_array_length(record -> 'TienDo') = 0 then '[]'
-        end as shape
-    from raw.ho_so
-    where batch_id = %(batch_id)s
-),
-
--- the list fields as received. Staging reads anything but an array as an empty list, and an
--- element that is not an object as a round or fee line of NULLs (a step of NULLs is an invalid
--- status step already), so a list that arrives as another type, e.g. after a change at the
--- source, would silently lose the dossier's history, supplement rounds or fees
-list_problems as (
-    select record_no, array_agg(list_name order by list_name) as malformed_lists
+-- What only the records as received can tell, in one pass over the batch's raw records (its
+-- widest rows: only the records with something to report are kept, so that a batch of a
+-- million is not hashed whole):
+-- - a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py);
+-- - TienDo absent, null or []: a dossier with no history vanishes from every report (only a
+--   dossier submitted and not yet received, status 1, has no step yet);
+-- - a list field that arrives as another type than an array, e.g. after a change at the source.
+--   Staging reads anything but an array as an empty list, so the dossier would silently lose
+--   its history, supplement rounds or fees.
+raw_findings as (
+    select record_no, unparseable_reason, status_history_shape, malformed_raw_lists
     from (
         select
             record_no,
-            unnest(array[
+            record -> '_unparseable' ->> 'reason' as unparseable_reason,
+            case
+                when coalesce(jsonb_typeof(record -> 'TienDo'), 'null') = 'null' then 'null'
+                when jsonb_typeof(record -> 'TienDo') = 'array'
+                    and jsonb_array_length(record -> 'TienDo') = 0 then '[]'
+            end as status_history_shape,
+            array_remove(array[
                 case when jsonb_typeof(record -> 'TienDo') not in ('array', 'null')
                     then 'TienDo' end,
                 case when jsonb_typeof(record -> 'DanhSachHoSoBoSung') not in ('array', 'null')
@@ -172,9 +169,22 @@ list_problems as (
                     then 'DanhSachLePhi' end,
                 case when jsonb_typeof(record -> 'DanhSachXinLoi') not in ('array', 'null')
                     then 'DanhSachXinLoi' end
-            ]) as list_name
+            ], null) as malformed_raw_lists
         from raw.ho_so
         where batch_id = %(batch_id)s
+    ) as findings
+    where unparseable_reason is not null
+        or status_history_shape is not null
+        or malformed_raw_lists <> '{}'
+),
+
+-- the malformed lists: as received (above), and elements that are not objects, which staging
+-- reads as a round or fee line of NULLs (a step of NULLs is an invalid status step already)
+list_problems as (
+    select record_no, array_agg(list_name order by list_name) as malformed_lists
+    from (
+        select record_no, unnest(malformed_raw_lists) as list_name
+        from raw_findings
         union
         select record_no, 'DanhSachHoSoBoSung' as list_name
         from staging.ho_so_bo_sung
@@ -193,13 +203,12 @@ list_problems as (
         where batch_id = %(batch_id)s
             and apologised_raw is null and new_due_raw is null and reason_raw is null
     ) as problems
-    where list_name is not null
     group by record_no
 )
 
 select
     dossiers.*,
-    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
+    raw_findings.unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     dossiers.unit_code in (
         select dim_unit.unit_code from dw.dim_unit
@@ -243,7 +252,7 @@ select
     fee_summary.longest_fee_code,
     step_summary.longest_room_name,
     step_summary.longest_officer_code,
-    case when (dossiers.status_code is distinct from 1) then status_history_shapes.shape end
+    case when (dossiers.status_code is distinct from 1) then raw_findings.status_history_shape end
         as empty_status_history,
     -- both valid statuses (an unknown one has its own rule), and not the same
     case when step_summary.last_step_status <> dossiers.status_code
@@ -261,9 +270,7 @@ select
     ) at time zone 'Asia/Ho_Chi_Minh')::integer as latest_year,
     list_problems.malformed_lists
 from dossiers
--- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
-left join raw.ho_so as unparsed
-    on unparsed.batch_id = dossiers.batch_id and unparsed.record_no = dossiers.record_no
+left join raw_findings on raw_findings.record_no = dossiers.record_no
 left join conflicting_versions
     on conflicting_versions.dossier_code = dossiers.dossier_code
     and conflicting_versions.source_updated_at = dossiers.source_updated_at
@@ -275,4 +282,3 @@ left join fee_summary on fee_summary.record_no = dossiers.record_no
 left join step_summary on step_summary.record_no = dossiers.record_no
 left join supplement_extent on supplement_extent.record_no = dossiers.record_no
 left join letter_summary on letter_summary.record_no = dossiers.record_no
-left join status_history_shapes on status_history_shapes.record_no = dossiers.record_no

@@ -11,6 +11,14 @@ procedures as (
     where batch_id = %(batch_id)s
 ),
 
+-- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py);
+-- only those are read out of raw: its records are the batch's widest rows
+unparseable_records as (
+    select record_no, record -> '_unparseable' ->> 'reason' as unparseable_reason
+    from raw.thu_tuc
+    where batch_id = %(batch_id)s and record -> '_unparseable' ->> 'reason' is not null
+),
+
 -- one code at one NgayCapNhat with different content: the source contradicts itself
 conflicting_versions as (
     select procedure_code, source_updated_at, count(*) as n_versions
@@ -22,7 +30,7 @@ conflicting_versions as (
 
 select
     procedures.*,
-    unparsed.record -> '_unparseable' ->> 'reason' as unparseable_reason,
+    unparseable_records.unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
     (
         select array_agg(handling_unit.code)
@@ -37,9 +45,7 @@ select
             and procedures.has_online_payment is null then 'CoThanhToanTrucTuyen' end
     ], null), '{}') as invalid_boolean_fields
 from procedures
--- a record no strict parser accepted landed as a stand-in with its reason (extract/parsing.py)
-left join raw.thu_tuc as unparsed
-    on unparsed.batch_id = procedures.batch_id and unparsed.record_no = procedures.record_no
+left join unparseable_records on unparseable_records.record_no = procedures.record_no
 left join conflicting_versions
     on conflicting_versions.procedure_code = procedures.procedure_code
     and conflicting_versions.source_updated_at = procedures.source_updated_at

@@ -423,10 +423,11 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def start_run(parser, name: str, render):
+def start_run(parser, name, render):
     """Add ``--output`` and ``--render`` to ``parser`` and parse the command line. With
     ``--render PATH``, print an earlier run's tables and return None; else return the arguments,
-    the run's stamp and its JSON path (``--output``, else ``bench/out/<name>-<stamp>.json``)."""
+    the run's stamp and its JSON path (``--output``, else ``bench/out/<name>-<stamp>.json``;
+    ``name`` is a string, or a function of the arguments when they name the run)."""
     parser.add_argument("--output", type=Path)
     parser.add_argument("--render", type=Path, metavar="JSON",
                         help="print the tables of an earlier run")
@@ -435,6 +436,7 @@ def start_run(parser, name: str, render):
         print(render(json.loads(args.render.read_text(encoding="utf-8"))))
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = name(args) if callable(name) else name
     return args, stamp, args.output or OUT / f"{name}-{stamp}.json"
 
 

@@ -30,7 +30,6 @@ extracted (``n_loaded + n_quarantined = n_extracted``) and ``dw.fact_dossier`` h
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 import time
@@ -41,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 import ingest  # noqa: E402
-from common import ENTITIES, OUT, Shape  # noqa: E402
+from common import ENTITIES, Shape  # noqa: E402
 
 MODES = ("concurrent", "sequential")
 
@@ -153,19 +152,14 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=2)
     parser.add_argument("--scale", type=int, default=100_000, help="dossiers per source")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
-    parser.add_argument("--output", type=Path)
-    parser.add_argument("--render", type=Path, metavar="JSON",
-                        help="print the tables of an earlier run's results and exit")
-    args = parser.parse_args()
-    if args.render:
-        print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+    if not (run := common.start_run(parser, lambda args: f"sources-{args.sources}x{args.scale}",
+                                    render)):
         return
+    args, stamp, output = run
 
     def log(message: str) -> None:
         print(f"{datetime.now():%H:%M:%S} {message}", file=sys.stderr, flush=True)
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    output = args.output or OUT / f"sources-{args.sources}x{args.scale}-{stamp}.json"
     codes = common.source_codes(args.sources)
     common.use_sources(codes, output.with_suffix(".sources.yaml"))
     shapes = _shapes(codes, args.scale)

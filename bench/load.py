@@ -1,0 +1,164 @@
+"""The dossier load alone: the load task of one national day's dossier batch, this checkout
+against another copy of the project (``--before-root``), each with its own schema, over the
+same staged batch.
+
+One simulator and one Postgres cluster. A template database, built by the code before:
+its ``stage.py prepare`` (its migrations), the catalogues extracted, staged, checked and loaded,
+and the dossiers (``common.Shape``) extracted, staged and checked, not loaded; the code after
+gets a copy of it with its own ``prepare`` on top (its further migrations). One staged batch,
+one set of staging statistics: two batches staged apart plan apart, and differ by more than a
+small change. Then ``stage.py load`` of the dossier batch runs ``--runs`` times for each code,
+taking turns, each time into a fresh copy of its template and in its own process under
+``/usr/bin/time -v``. Every load of
+both codes must leave the same ``dw`` (row count and an order-free checksum of each table the
+dossier load writes): the benchmark fails otherwise. Reported per code (medians): the process's
+wall time (interpreter start included), the task's own time, the cost per dossier and peak RSS.
+A single pipeline round mixes the load with the other stages and, run concurrently, with the
+release of parked payments; this isolates it, for changes worth a few per cent.
+
+    .venv/bin/python bench/load.py --scale 100000 --runs 5 --before-root /tmp/before
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+from common import ENTITIES, OUT, Shape, median, run_measured  # noqa: E402
+from history_load import copy_of  # noqa: E402
+from ingest import code_env  # noqa: E402
+
+TIMEOUT = 3600.0
+MEASURED = "ho_so"
+CATALOGUES = tuple(e for e in ENTITIES[:ENTITIES.index(MEASURED)])  # loaded before it
+DW_TABLES = ("fact_dossier", "fact_dossier_status", "fact_dossier_supplement",
+             "fact_dossier_apology", "dim_date")
+
+
+def _stage(args: list[str], env: dict[str, str]):
+    return run_measured([str(common.BENCH / "stage.py"), *args], timeout=TIMEOUT, env=env)
+
+
+def _window(shape: Shape) -> list[str]:
+    start, end = shape.window
+    return ["--window-start", start.isoformat(), "--window-end", end.isoformat()]
+
+
+def template(pg, url: str, shape: Shape, env: dict[str, str]) -> tuple[str, int]:
+    """A template database, the dossier batch staged and checked; (name, batch id)."""
+    name = "bench_load_before"
+    conninfo = common.fresh_database(pg, name)
+    window = _window(shape)
+    _stage(["prepare", "--conninfo", conninfo, *window], env)
+    for entity in (*CATALOGUES, MEASURED):
+        extracted = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", entity,
+                            *window], env)
+        batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
+        _stage(["stage", *batch], env)
+        _stage(["validate", *batch], env)
+        if entity != MEASURED:
+            _stage(["load", *batch], env)
+    return name, extracted.result["batch_id"]
+
+
+def server_cpu_seconds(pg) -> float:
+    """CPU time of the cluster's exited processes (the postmaster's reaped children: the load's
+    backends once they disconnect, autovacuum workers): the server's side of a load, which the
+    task's own CPU time does not include, and steadier than wall time on a shared disk."""
+    pid = (pg._workdir / "data" / "postmaster.pid").read_text().split()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def loaded_tables(conninfo: str) -> dict[str, tuple[int, int]]:
+    """Per dw table the load writes: (rows, sum of a hash of each row's text)."""
+    import psycopg
+
+    with psycopg.connect(conninfo) as conn:
+        return {table: tuple(conn.execute(
+            f"select count(*), coalesce(sum(hashtext(t::text)), 0) from dw.{table} as t"
+        ).fetchone()) for table in DW_TABLES}
+
+
+def main() -> None:
+    common.exit_on_sigterm()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before-root", type=Path, required=True)
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args()
+
+    codes = {"before": code_env(args.before_root), "after": {}}
+    shape = Shape(args.scale)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    output = args.output or OUT / f"load-{stamp}.json"
+    report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
+                    "before_root": str(args.before_root), "codes": {}}
+    with common.postgres() as pg, common.simulator(shape) as (url, _process):
+        before, batch_id = template(pg, url, shape, codes["before"])
+        after = copy_of(pg, before, "bench_load_after")
+        _stage(["prepare", "--conninfo", after, *_window(shape)], codes["after"])
+        templates = {"before": before, "after": "bench_load_after"}
+        runs: dict[str, list[dict]] = {code: [] for code in codes}
+        written: dict[str, dict] = {}
+        for round_no in range(args.runs):
+            order = list(codes) if round_no % 2 == 0 else list(reversed(codes))
+            for code in order:
+                conninfo = copy_of(pg, templates[code], "bench_load_run")
+                load = common.load_average()
+                server_cpu = server_cpu_seconds(pg)
+                m = _stage(["load", "--conninfo", conninfo, "--batch-id", str(batch_id)],
+                           codes[code])
+                server_cpu = server_cpu_seconds(pg) - server_cpu
+                written[code] = loaded_tables(conninfo)
+                runs[code].append({"wall_s": m.wall_s, "seconds": m.seconds,
+                                   "cpu_s": m.user_s + m.sys_s, "server_cpu_s": server_cpu,
+                                   "max_rss_mb": m.max_rss_mb,
+                                   "n_loaded": m.result["n_loaded"], "load_average_before": load})
+                common.log(f"{code}: {m.wall_s:.2f} s wall, {m.seconds:.2f} s task,"
+                           f" {server_cpu:.2f} s server CPU, {m.max_rss_mb:.0f} MB"
+                           f" (load {load[0]:.2f})")
+                common.drop_database(pg, "bench_load_run")
+            if written["before"] != written["after"]:
+                raise SystemExit(f"the two loads left different dw tables: {written}")
+        report["dw_tables"] = written["after"]
+        report["codes"] = {
+            code: {**{key: median([r[key] for r in rows])
+                      for key in ("wall_s", "seconds", "cpu_s", "server_cpu_s", "max_rss_mb")},
+                   "n_loaded": rows[0]["n_loaded"], "rounds": rows}
+            for code, rows in runs.items()}
+    report["finished"] = datetime.now().strftime("%Y%m%d-%H%M%S")
+    common.write_json(output, report)
+    common.log(f"results: {output}")
+    print(render(report))
+
+
+def render(report: dict) -> str:
+    lines = [f"Dossier load task at {report['scale']:,} dossiers, medians of {report['runs']}"
+             " runs (same staged batch, codes taking turns, each into a fresh copy):", "",
+             "| code | dossiers loaded | wall s (each run) | task s | server CPU s (each run) |"
+             " ms per dossier | peak RSS MB | load avg (1 min) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for code, m in report["codes"].items():
+        walls = ", ".join(f"{r['wall_s']:.2f}" for r in m["rounds"])
+        cpus = ", ".join(f"{r['server_cpu_s']:.2f}" for r in m["rounds"])
+        loads = ", ".join(f"{r['load_average_before'][0]:.2f}" for r in m["rounds"])
+        lines.append(f"| {code} | {m['n_loaded']:,} | {m['wall_s']:.2f} ({walls}) |"
+                     f" {m['seconds']:.2f} | {m['server_cpu_s']:.2f} ({cpus}) |"
+                     f" {1000 * m['wall_s'] / m['n_loaded']:.3f} |"
+                     f" {m['max_rss_mb']:.0f} | {loads} |")
+    before, after = (report["codes"][code] for code in ("before", "after"))
+    lines += ["", f"After against before: {after['wall_s'] / before['wall_s'] - 1:+.1%} wall"
+              f" time, {after['server_cpu_s'] / before['server_cpu_s'] - 1:+.1%} server CPU."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

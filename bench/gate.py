@@ -10,7 +10,7 @@ the benchmark fails otherwise. Reported per entity and code (medians): the proce
 (interpreter start included), the task's own time (``seconds``, as ``ingest.py`` reports
 stages), the time spent waiting for SQL (``sql_seconds``), and peak RSS.
 
-    .venv/bin/python bench/gate.py --scale 100000 --runs 3 --before-root /tmp/before
+    .venv/bin/python bench/gate.py --scale 100000 --runs 3 --before-root BEFORE
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ included), the task's own time, the cost per dossier and peak RSS. A single pipe
 the load with the other stages and, run concurrently, with the release of parked payments; this
 isolates it, for changes worth a few per cent.
 
-    .venv/bin/python bench/load.py --scale 100000 --runs 5 --before-root /tmp/before
+    .venv/bin/python bench/load.py --scale 100000 --runs 5 --before-root BEFORE
 """
 
 from __future__ import annotations

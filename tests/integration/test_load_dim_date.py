@@ -72,3 +72,19 @@ def test_a_load_adds_the_years_its_facts_need(warehouse):
         ).fetchone()
     assert years == [(2024, 366), (2025, 365), (2026, 365)]
     assert dangling == (0,)
+
+
+def test_the_date_key_is_the_days_yyyymmdd_for_every_day_and_its_vietnamese_day(warehouse):
+    with psycopg.connect(warehouse) as conn:
+        wrong_days = conn.execute(
+            "select day::date from generate_series(date '1900-01-01', date '2200-12-31',"
+            " interval '1 day') as day"
+            " where dw.date_key(day::date) <> to_char(day, 'YYYYMMDD')::integer").fetchall()
+        # a moment's key is its day in Asia/Ho_Chi_Minh (UTC+7): 17:00 UTC is the next day
+        moments = conn.execute(
+            "select dw.date_key(timestamptz '2024-12-31 16:59:59.999999+00'),"
+            " dw.date_key(timestamptz '2024-12-31 17:00:00+00'),"
+            " dw.date_key(timestamptz '2024-02-29 23:59:59+07'),"
+            " dw.date_key(null::date), dw.date_key(null::timestamptz)").fetchone()
+    assert wrong_days == []
+    assert moments == (20241231, 20250101, 20240229, -1, -1)

@@ -49,12 +49,8 @@ applicant_types as (
 -- the same NgayCapNhat (a correction that kept its time, or a source defect inside one batch) the
 -- greater hash wins, here and against dw, so the outcome never depends on load order. Times go
 -- in as epochs: the text of a timestamptz depends on the session's time zone.
--- The children's lists are built as json text and become jsonb once, inside the hash's array:
--- the same jsonb, so the same hash, as jsonb_agg gave, which rebuilt its value at every element
--- (a sixth of the steps' aggregation; tests/integration/test_content_hash.py pins the hash to
--- its definition).
 step_contents as (
-    select record_no, json_agg(json_build_array(
+    select record_no, jsonb_agg(jsonb_build_array(
         ordinal, status_code, extract(epoch from processed_at), room_name, officer_code
     ) order by ordinal) as steps
     from staging.ho_so_tien_do
@@ -63,7 +59,7 @@ step_contents as (
 ),
 
 round_contents as (
-    select record_no, json_agg(json_build_array(
+    select record_no, jsonb_agg(jsonb_build_array(
         ordinal, extract(epoch from requested_at), extract(epoch from received_at),
         extract(epoch from previous_due_at), extract(epoch from new_due_at)
     ) order by ordinal) as rounds
@@ -73,7 +69,7 @@ round_contents as (
 ),
 
 letter_contents as (
-    select record_no, json_agg(json_build_array(
+    select record_no, jsonb_agg(jsonb_build_array(
         ordinal, extract(epoch from apologised_at), extract(epoch from new_due_at), reason
     ) order by ordinal) as letters
     from staging.ho_so_xin_loi
@@ -82,7 +78,7 @@ letter_contents as (
 ),
 
 fee_contents as (
-    select record_no, json_agg(json_build_array(
+    select record_no, jsonb_agg(jsonb_build_array(
         ordinal, fee_code, fee_name, fee_type_code, amount
     ) order by ordinal) as fees
     from staging.ho_so_le_phi

@@ -168,3 +168,18 @@ def test_a_staging_that_fails_half_way_leaves_the_batch_unstaged_until_staged_ag
 def test_staging_an_unknown_batch_fails(warehouse):
     with pytest.raises(LookupError, match="no batch 42"):
         stage_batch(warehouse, 42)
+
+
+def test_staging_shows_the_planner_how_many_records_and_dossiers_a_batch_holds(warehouse):
+    # the load groups the steps by record and keeps one record per dossier; without statistics
+    # of those columns the planner guesses 200 groups (its default), and at 1M dossiers it
+    # probed the small dimensions once per row (bench/RESULTS.md)
+    batch_id = land_and_stage(warehouse, "ho_so", [
+        dossier(f"HS{i}", "20250303100000", [(2, "20250303080000"), (4, "20250303090000"),
+                                             (5, "20250303100000")]) for i in range(1000)])
+    with psycopg.connect(warehouse) as conn:
+        estimates = [conn.execute(f"explain (format json) {query}", (batch_id,)).fetchone()[0]
+                     [0]["Plan"]["Plan Rows"] for query in (
+            "select record_no from staging.ho_so_tien_do where batch_id = %s group by record_no",
+            "select distinct dossier_code from staging.ho_so where batch_id = %s")]
+    assert all(estimate >= 500 for estimate in estimates), estimates

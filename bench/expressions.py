@@ -1,0 +1,106 @@
+"""Expressions and statements of the load, an earlier form beside the current one, timed alone.
+
+A change to one part of a statement saves a few per cent of the load: less than two runs of
+the whole load differ on a noisy machine (bench/RESULTS.md). Here each pair runs over the same
+synthetic rows in one private cluster, the two forms taking turns ``--runs`` times, and must
+give the same result (a checksum over every row) or the benchmark fails. Only the form's own
+statement is timed, not its preparation or the checksum. Reported: the median seconds of each
+form and the change.
+
+- ``date_key``: the YYYYMMDD key of the Asia/Ho_Chi_Minh day of a moment, ``extract()``
+  (numeric) before V021, ``date_part()`` (double precision) after;
+- ``status_insert``: the status steps of new dossiers inserted into a table with the primary
+  key and the ``status_at`` index of ``dw.fact_dossier_status`` (sql/load/fact_dossier_status.sql):
+  in the order they come (the dossiers' order, random in the key, a hash) before, in the key's
+  order after, the sort included. ``--rows`` is the steps.
+
+    .venv/bin/python bench/expressions.py --rows 1000000 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+from common import median  # noqa: E402
+
+# name -> (setup, before, after); a form is the statement timed, or (prepare, timed, checksum)
+_STATUS_TABLE = ("drop table if exists status; create table status (dossier_key bigint,"
+                 " step_no integer, status_at timestamptz, room_name text, source_code text,"
+                 " primary key (dossier_key, step_no)); create index on status (status_at)")
+_STATUS_CHECKSUM = "select sum(hashtext(s::text)) from status as s"
+PAIRS = {
+    "date_key": (
+        "create table moments as select timestamptz '2020-01-01 00:00+07'"
+        " + random() * interval '2000 days' as moment from generate_series(1, %(rows)s)",
+        "select sum(coalesce((extract(year from day) * 10000 + extract(month from day) * 100"
+        " + extract(day from day))::integer, -1)) from (select (moment at time zone"
+        " 'Asia/Ho_Chi_Minh')::date as day from moments) as d",
+        "select sum(coalesce((date_part('year', day) * 10000 + date_part('month', day) * 100"
+        " + date_part('day', day))::integer, -1)) from (select (moment at time zone"
+        " 'Asia/Ho_Chi_Minh')::date as day from moments) as d",
+    ),
+    "status_insert": (
+        # the steps as they come: dossier by dossier, each dossier's key a hash
+        "create table new_steps as select hashtextextended(dossier_no::text, 0) as dossier_key,"
+        " step_no, now() - random() * interval '300 days' as status_at,"
+        " 'Phòng ' || (random() * 20)::integer as room_name, 'QNM'::text as source_code"
+        " from generate_series(1, %(rows)s / 5) as dossier_no, generate_series(1, 5) as step_no",
+        (_STATUS_TABLE, "insert into status select * from new_steps", _STATUS_CHECKSUM),
+        (_STATUS_TABLE, "insert into status select * from new_steps order by dossier_key, step_no",
+         _STATUS_CHECKSUM),
+    ),
+}
+
+
+def timed(conn, form: str | tuple[str, str, str]) -> tuple[float, object]:
+    """Seconds of the form's statement, and its checksum."""
+    prepare, statement, checksum = (None, form, None) if isinstance(form, str) else form
+    if prepare:
+        conn.execute(prepare)
+        conn.execute("checkpoint")  # the dirty pages of the preparation are not the form's
+    started = time.perf_counter()
+    result = conn.execute(statement)
+    elapsed = time.perf_counter() - started
+    (value,) = conn.execute(checksum).fetchone() if checksum else result.fetchone()
+    return elapsed, value
+
+
+def main() -> None:
+    import psycopg
+
+    common.exit_on_sigterm()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(f"Rows: {args.rows:,}; medians of {args.runs} runs, the forms taking turns\n")
+    print("| expression | before s (each run) | after s (each run) | change |")
+    print("| --- | --- | --- | --- |")
+    with common.postgres() as pg, psycopg.connect(pg.create_database("expressions"),
+                                                  autocommit=True) as conn:
+        conn.execute("set work_mem = '256MB'; set jit = off")  # as the load's session
+        for name, (setup, *forms) in PAIRS.items():
+            conn.execute(setup % {"rows": args.rows})
+            seconds: list[list[float]] = [[], []]
+            for run in range(args.runs):
+                order = (0, 1) if run % 2 == 0 else (1, 0)
+                checksums = {}
+                for form in order:
+                    elapsed, checksums[form] = timed(conn, forms[form])
+                    seconds[form].append(elapsed)
+                if checksums[0] != checksums[1]:
+                    raise SystemExit(f"{name}: the two forms disagree: {checksums}")
+            before, after = (median(s) for s in seconds)
+            runs = [", ".join(f"{s:.3f}" for s in form) for form in seconds]
+            print(f"| {name} | {before:.3f} ({runs[0]}) | {after:.3f} ({runs[1]}) |"
+                  f" {after / before - 1:+.1%} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

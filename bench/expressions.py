@@ -78,28 +78,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    print(f"Rows: {args.rows:,}; medians of {args.runs} runs, the forms taking turns\n")
-    print("| expression | before s (each run) | after s (each run) | change |")
-    print("| --- | --- | --- | --- |")
+    if not (run := common.start_run(parser, "expressions", render)):
+        return
+    args, stamp, output = run
+    report: dict = {"started": stamp, "rows": args.rows, "runs": args.runs, "pairs": {}}
     with common.postgres() as pg, psycopg.connect(pg.create_database("expressions"),
                                                   autocommit=True) as conn:
         conn.execute("set work_mem = '256MB'; set jit = off")  # as the load's session
         for name, (setup, *forms) in PAIRS.items():
             conn.execute(setup % {"rows": args.rows})
             seconds: list[list[float]] = [[], []]
-            for run in range(args.runs):
-                order = (0, 1) if run % 2 == 0 else (1, 0)
+            for run_no in range(args.runs):
                 checksums = {}
-                for form in order:
+                for form in (0, 1) if run_no % 2 == 0 else (1, 0):
                     elapsed, checksums[form] = timed(conn, forms[form])
                     seconds[form].append(elapsed)
                 if checksums[0] != checksums[1]:
                     raise SystemExit(f"{name}: the two forms disagree: {checksums}")
-            before, after = (median(s) for s in seconds)
-            runs = [", ".join(f"{s:.3f}" for s in form) for form in seconds]
-            print(f"| {name} | {before:.3f} ({runs[0]}) | {after:.3f} ({runs[1]}) |"
-                  f" {after / before - 1:+.1%} |", flush=True)
+            report["pairs"][name] = {"before": seconds[0], "after": seconds[1]}
+            common.log(f"{name}: before {median(seconds[0]):.3f} s,"
+                       f" after {median(seconds[1]):.3f} s")
+    common.write_json(output, report)
+    common.log(f"results: {output}")
+    print(render(report))
+
+
+def render(report: dict) -> str:
+    lines = [f"Rows: {report['rows']:,}; medians of {report['runs']} runs, the forms taking turns",
+             "", "| expression | before s (each run) | after s (each run) | change |",
+             "| --- | --- | --- | --- |"]
+    for name, pair in report["pairs"].items():
+        before, after = median(pair["before"]), median(pair["after"])
+        runs = [", ".join(f"{s:.3f}" for s in pair[form]) for form in ("before", "after")]
+        lines.append(f"| {name} | {before:.3f} ({runs[0]}) | {after:.3f} ({runs[1]}) |"
+                     f" {after / before - 1:+.1%} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

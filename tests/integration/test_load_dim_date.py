@@ -79,7 +79,8 @@ def test_the_date_key_is_the_days_yyyymmdd_for_every_day_and_its_vietnamese_day(
         wrong_days = conn.execute(
             "select day::date from generate_series(date '1900-01-01', date '2200-12-31',"
             " interval '1 day') as day"
-            " where dw.date_key(day::date) <> to_char(day, 'YYYYMMDD')::integer").fetchall()
+            " where dw.date_key(day::date)"
+            " is distinct from to_char(day, 'YYYYMMDD')::integer").fetchall()
         # a moment's key is its day in Asia/Ho_Chi_Minh (UTC+7): 17:00 UTC is the next day
         moments = conn.execute(
             "select dw.date_key(timestamptz '2024-12-31 16:59:59.999999+00'),"

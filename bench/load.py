@@ -50,9 +50,9 @@ def _window(shape: Shape) -> list[str]:
     return ["--window-start", start.isoformat(), "--window-end", end.isoformat()]
 
 
-def template(pg, url: str, shape: Shape, env: dict[str, str]) -> tuple[str, int]:
+def template(pg, url: str, shape: Shape, env: dict[str, str],
+             name: str = "bench_load_before") -> tuple[str, int]:
     """A template database, the dossier batch staged and checked; (name, batch id)."""
-    name = "bench_load_before"
     conninfo = common.fresh_database(pg, name)
     window = _window(shape)
     _stage(["prepare", "--conninfo", conninfo, *window], env)

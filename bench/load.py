@@ -86,6 +86,22 @@ def loaded_tables(conninfo: str) -> dict[str, tuple[int, int]]:
         ).fetchone()) for table in DW_TABLES}
 
 
+def load_once(pg, template_name: str, batch_id: int, env: dict[str, str],
+              run_database: str = "bench_load_run") -> tuple[dict, dict]:
+    """``stage.py load`` of the template's staged batch into a fresh copy, in its own process
+    under ``time -v``: its figures, and what it left in ``dw`` (``loaded_tables``)."""
+    conninfo = copy_of(pg, template_name, run_database)
+    load = common.load_average()
+    server_cpu = server_cpu_seconds(pg)
+    m = _stage(["load", "--conninfo", conninfo, "--batch-id", str(batch_id)], env)
+    server_cpu = server_cpu_seconds(pg) - server_cpu
+    written = loaded_tables(conninfo)
+    common.drop_database(pg, run_database)
+    return {"wall_s": m.wall_s, "seconds": m.seconds, "cpu_s": m.user_s + m.sys_s,
+            "server_cpu_s": server_cpu, "max_rss_mb": m.max_rss_mb,
+            "n_loaded": m.result["n_loaded"], "load_average_before": load}, written
+
+
 def main() -> None:
     common.exit_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -111,21 +127,12 @@ def main() -> None:
         for round_no in range(args.runs):
             order = list(codes) if round_no % 2 == 0 else list(reversed(codes))
             for code in order:
-                conninfo = copy_of(pg, templates[code], "bench_load_run")
-                load = common.load_average()
-                server_cpu = server_cpu_seconds(pg)
-                m = _stage(["load", "--conninfo", conninfo, "--batch-id", str(batch_id)],
-                           codes[code])
-                server_cpu = server_cpu_seconds(pg) - server_cpu
-                written[code] = loaded_tables(conninfo)
-                runs[code].append({"wall_s": m.wall_s, "seconds": m.seconds,
-                                   "cpu_s": m.user_s + m.sys_s, "server_cpu_s": server_cpu,
-                                   "max_rss_mb": m.max_rss_mb,
-                                   "n_loaded": m.result["n_loaded"], "load_average_before": load})
-                common.log(f"{code}: {m.wall_s:.2f} s wall, {m.seconds:.2f} s task,"
-                           f" {server_cpu:.2f} s server CPU, {m.max_rss_mb:.0f} MB"
-                           f" (load {load[0]:.2f})")
-                common.drop_database(pg, "bench_load_run")
+                figures, written[code] = load_once(pg, templates[code], batch_id, codes[code])
+                runs[code].append(figures)
+                common.log(f"{code}: {figures['wall_s']:.2f} s wall, {figures['seconds']:.2f} s"
+                           f" task, {figures['server_cpu_s']:.2f} s server CPU,"
+                           f" {figures['max_rss_mb']:.0f} MB"
+                           f" (load {figures['load_average_before'][0]:.2f})")
             if written["before"] != written["after"]:
                 raise SystemExit(f"the two loads left different dw tables: {written}")
         report["dw_tables"] = written["after"]

@@ -25,26 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 from common import Shape, median  # noqa: E402
-from history_load import copy_of  # noqa: E402
-from load import TIMEOUT, loaded_tables, server_cpu_seconds, template  # noqa: E402
-
-RUN_DATABASE = "bench_growth_run"
-
-
-def load_once(pg, template_name: str, batch_id: int) -> tuple[dict, dict]:
-    """One load of the template's staged batch into a fresh copy: its figures, and what it
-    left in ``dw``."""
-    conninfo = copy_of(pg, template_name, RUN_DATABASE)
-    load = common.load_average()
-    server_cpu = server_cpu_seconds(pg)
-    m = common.run_measured([str(common.BENCH / "stage.py"), "load", "--conninfo", conninfo,
-                             "--batch-id", str(batch_id)], timeout=TIMEOUT)
-    server_cpu = server_cpu_seconds(pg) - server_cpu
-    written = loaded_tables(conninfo)
-    common.drop_database(pg, RUN_DATABASE)
-    return {"wall_s": m.wall_s, "seconds": m.seconds, "server_cpu_s": server_cpu,
-            "max_rss_mb": m.max_rss_mb, "n_loaded": m.result["n_loaded"],
-            "load_average_before": load}, written
+from load import load_once, template  # noqa: E402
 
 
 def main() -> None:
@@ -68,7 +49,8 @@ def main() -> None:
         written: dict[int, dict] = {}
         for round_no in range(args.runs):
             for scale in scales if round_no % 2 == 0 else reversed(scales):
-                figures, tables = load_once(pg, *templates[scale])
+                name, batch_id = templates[scale]
+                figures, tables = load_once(pg, name, batch_id, {}, "bench_growth_run")
                 if written.setdefault(scale, tables) != tables:
                     raise SystemExit(f"two loads of {scale:,} dossiers left different dw"
                                      f" tables: {written[scale]} against {tables}")

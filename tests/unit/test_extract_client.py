@@ -428,3 +428,49 @@ def test_integers_beyond_64_bits_stay_exact(serve):
     [records] = list(make_client(server).iter_pages("/api/v1/ho-so", key_field="MaHoSo"))
     assert records == [ExactRecord('{"MaHoSo": 123456789012345678901, "SoTien": 1.5}'),
                        ExactRecord('{"MaHoSo": 123456789012345678902}')]
+
+
+def nested(depth: int, inner: bytes = b"1") -> bytes:
+    return b'{"MaHoSo": 123456789012345678901, "x": ' + b"[" * depth + inner + b"]" * depth + b"}"
+
+
+def test_nesting_is_counted_at_the_limit_and_past_it():
+    from tthc_pipeline.extract.parsing import (
+        MAX_NESTING,
+        ExactRecord,
+        UnparseableRecord,
+        parse_record,
+    )
+
+    # The record object itself is one level: the array inside may nest MAX_NESTING - 1 deep.
+    at_limit = nested(MAX_NESTING - 1)
+    assert parse_record(at_limit, "MaHoSo") == ExactRecord(at_limit.decode())
+    past_limit = parse_record(nested(MAX_NESTING), "MaHoSo")
+    assert isinstance(past_limit, UnparseableRecord)
+    assert past_limit.reason == f"nested too deeply (more than {MAX_NESTING} levels)"
+    assert past_limit.key == "123456789012345678901"
+
+
+def test_brackets_inside_strings_are_not_nesting():
+    from tthc_pipeline.extract.parsing import MAX_NESTING, ExactRecord, parse_record
+
+    brackets = b'"' + b"[{" * MAX_NESTING + b'\\"[{"'
+    record = nested(1, brackets)
+    assert parse_record(record, "MaHoSo") == ExactRecord(record.decode())
+
+
+def test_a_deep_record_never_reaches_the_recursive_parser(monkeypatch):
+    """Refused by counting brackets: a RecursionError, even caught, can strike a GC callback."""
+    import json
+
+    from tthc_pipeline.extract.parsing import UnparseableRecord, parse_record
+
+    record = b'{"MaHoSo": "HS-DEEP", "x": ' + b"[" * 2000 + b"]" * 2000 + b"}"
+    parsed_by_stdlib = []
+    stdlib_loads = json.loads
+    monkeypatch.setattr(json, "loads", lambda text, **kw: (
+        parsed_by_stdlib.append(text), stdlib_loads(text, **kw))[1])
+    judged = parse_record(record, "MaHoSo")
+    assert isinstance(judged, UnparseableRecord) and judged.key == "HS-DEEP"
+    assert "nested too deeply" in judged.reason
+    assert parsed_by_stdlib == ['"HS-DEEP"']  # only the key, found by a regular expression

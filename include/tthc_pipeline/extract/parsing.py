@@ -9,8 +9,8 @@ envelope into the raw text of each ``data`` element, and each element is judged 
 - the standard library's parser, with hooks refusing ``NaN``/``Infinity`` and numbers beyond a
   double, and no lone surrogate in any string, reads it exactly: an :class:`ExactRecord`, whose
   text lands as received (Postgres' jsonb keeps any integer exactly);
-- otherwise (``1e400``, a lone ``\\ud800``, nesting past orjson's 1024 levels, ``NaN``, invalid
-  UTF-8): an :class:`UnparseableRecord`, landed as a stand-in object holding what a lenient
+- otherwise (``1e400``, a lone ``\\ud800``, nesting past :data:`MAX_NESTING` levels, ``NaN``,
+  invalid UTF-8): an :class:`UnparseableRecord`, landed as a stand-in object holding what a lenient
   parse could read, its key when it can be found, and the received text and the reason under
   :data:`UNPARSEABLE_FIELD`; the quality gate quarantines it (rule ``<entity>.unparseable_record``).
 
@@ -36,6 +36,12 @@ import orjson
 UNPARSEABLE_FIELD = "_unparseable"
 # Received text kept in a stand-in, in characters; what is longer is cut and says so.
 MAX_KEPT_TEXT = 1_000_000
+# The deepest record the tolerant path parses. The standard library's parser and the stand-in's
+# scrub take a stack frame a level, so this stays far inside Python's recursion limit wherever
+# the extract runs: a deeper record is refused by counting brackets, never by a RecursionError
+# (which can also strike a garbage-collector callback at that depth). orjson's fast path reads
+# up to 1024 levels; only records it refuses, or with a long integer, come here.
+MAX_NESTING = 500
 
 # Strings (escapes included), structural characters, and a quote that opens a string never
 # closed (a truncated page).
@@ -164,6 +170,10 @@ def parse_record(raw: bytes, key_field: str | None = None) -> Record:
     else:
         if not _LONG_NUMBER.search(raw):
             return record
+    if _nests_deeper_than(raw, MAX_NESTING):
+        return _unparseable(raw.decode("utf-8", "replace"),
+                            f"nested too deeply (more than {MAX_NESTING} levels)", key_field,
+                            readable=False)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -171,11 +181,26 @@ def parse_record(raw: bytes, key_field: str | None = None) -> Record:
                             f"invalid UTF-8 at byte {error.start} of the record", key_field)
     try:
         _check_strictly(text)
-    except (ValueError, RecursionError) as error:
-        reason = ("nested too deeply" if isinstance(error, RecursionError)
-                  else str(error))
-        return _unparseable(text, reason, key_field)
+    except ValueError as error:
+        return _unparseable(text, str(error), key_field)
     return ExactRecord(_NUL_ESCAPE.sub(r"\1\\ufffd", text))
+
+
+def _nests_deeper_than(raw: bytes, limit: int) -> bool:
+    """Whether ``raw`` opens more than ``limit`` arrays or objects at once (strings skipped)."""
+    depth = 0
+    for match in _TOKEN.finditer(raw):
+        token = match.group()
+        first = token[0]
+        if token == b'"':  # a string never closed: what follows is its text, not structure
+            break
+        if first in (ord("{"), ord("[")):
+            depth += 1
+            if depth > limit:
+                return True
+        elif first in _CLOSING:
+            depth -= 1
+    return False
 
 
 def _check_strictly(text: str) -> None:
@@ -218,8 +243,10 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
-def _unparseable(text: str, reason: str, key_field: str | None) -> UnparseableRecord:
-    standin = _lenient_object(text)
+def _unparseable(text: str, reason: str, key_field: str | None,
+                 readable: bool = True) -> UnparseableRecord:
+    """The stand-in for ``text``; ``readable=False`` skips the lenient parse (too deep to try)."""
+    standin = _lenient_object(text) if readable else {}
     key = _read_key(standin, text, key_field)
     if key_field and key is not None:
         standin[key_field] = key
@@ -233,7 +260,7 @@ def _lenient_object(text: str) -> dict[str, Any]:
     """What a forgiving parse reads of the record: NaN as null, numbers as their text."""
     try:
         value = json.loads(text, parse_constant=lambda _: None, parse_float=str)
-    except (ValueError, RecursionError):
+    except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
 

@@ -239,6 +239,28 @@ def drop_database(pg, name: str) -> None:
         conn.execute(f'drop database if exists "{name}"')
 
 
+def wal_mark(conninfo: str) -> tuple[int, int]:
+    """The cluster's WAL insert position (bytes) and the checkpoints it has started so far:
+    two marks around a task give the WAL it wrote and whether a checkpoint began meanwhile."""
+    import psycopg
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        checkpoints = ("select num_timed + num_requested from pg_stat_checkpointer"
+                       if conn.info.server_version >= 170000 else
+                       "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter")
+        position = conn.execute("select pg_current_wal_insert_lsn() - '0/0'::pg_lsn").fetchone()
+        return int(position[0]), conn.execute(checkpoints).fetchone()[0]
+
+
+def checkpoint(pg) -> None:
+    """Write every dirty page now, so the next contender starts with no checkpoint of another's
+    work pending: one that falls inside a task is then the contender's own WAL's doing."""
+    import psycopg
+
+    with psycopg.connect(pg.uri_for("postgres"), autocommit=True) as conn:
+        conn.execute("checkpoint")
+
+
 def database_size_mb(conninfo: str) -> float:
     import psycopg
 

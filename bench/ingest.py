@@ -1,7 +1,7 @@
 """National-scale ingest: the pipeline against the physical limit and its peers, in one run.
 
 For each scale (dossiers in one national day's batch, see ``common.Shape``), against one
-simulator process and one Postgres cluster, each contender in its own fresh database:
+simulator process per scale and one Postgres cluster, each contender in its own fresh database:
 
 - ``serve``: the simulator's own serving speed (every page fetched and thrown away);
 - ``limit``: the same records fetched the same way (the next page prefetched) and COPY'd into
@@ -20,7 +20,10 @@ Every process runs under ``/usr/bin/time -v`` (wall, CPU, peak RSS); a contender
 processes' wall time, interpreter start included (the concurrent pipeline: the elapsed time of
 the whole run). After each contender its tables are counted the same way, and a round whose
 contenders stored different counts fails the run. Contenders take turns within a round, rounds
-repeat (``--runs``) and the report gives medians. ``--daily-window PER_DAY`` then runs
+repeat (``--runs``) and the report gives medians. The sizes take turns too (a simulator serves
+each for the whole run): round 1 of every size, smallest first, then round 2 largest first, and
+so on, so that a comparison across sizes is not a comparison across half an hour of a drifting
+machine. ``--daily-window PER_DAY`` then runs
 ``bench/daily_window.py``'s scenario (P8) in the same run. Results go to
 ``bench/out/ingest-<time>.json`` and a Markdown summary on stdout.
 
@@ -34,6 +37,7 @@ import argparse
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -114,21 +118,29 @@ DAILY_DAGS = {"catalogues": ("don_vi", "thu_tuc"), "dossiers": ("ho_so",),
               "payments": ("giao_dich",)}
 
 
+def _task(args: list[str], shape: Shape, conninfo: str, factor: float = 1.0) -> dict:
+    """One task's process, with the WAL the cluster wrote and the checkpoints it started
+    meanwhile (the whole cluster's: another task running at the same time adds its own)."""
+    wal_before, checkpoints_before = common.wal_mark(conninfo)
+    summary = _summary(_stage(args, shape, factor))
+    wal_after, checkpoints_after = common.wal_mark(conninfo)
+    return {**summary, "wal_mb": (wal_after - wal_before) / 1e6,
+            "checkpoints": checkpoints_after - checkpoints_before}
+
+
 def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,
                 source_arg: list[str]) -> dict:
     """One entity's task group: extract → stage → validate → load, each its own process."""
-    stages = {}
-    m = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", entity,
-                *_window_args(shape), *source_arg], shape)
-    stages["extract"] = _summary(m)
-    batch = ["--conninfo", conninfo, "--batch-id", str(m.result["batch_id"])]
+    stages = {"extract": _task(["extract", "--conninfo", conninfo, "--url", url, "--entity",
+                                entity, *_window_args(shape), *source_arg], shape, conninfo)}
+    batch = ["--conninfo", conninfo, "--batch-id", str(stages["extract"]["batch_id"])]
     for name in STAGES[1:]:
-        stages[name] = _summary(_stage([name, *batch], shape, factor=2.0))
+        stages[name] = _task([name, *batch], shape, conninfo, factor=2.0)
     return stages
 
 
 def _prepare(shape: Shape, conninfo: str) -> dict:
-    return _summary(_stage(["prepare", "--conninfo", conninfo, *_window_args(shape)], shape))
+    return _task(["prepare", "--conninfo", conninfo, *_window_args(shape)], shape, conninfo)
 
 
 def _dag_run(shape: Shape, url: str, conninfo: str, entities: tuple[str, ...],
@@ -213,6 +225,7 @@ def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
         load = common.load_average()
         name = f"bench_{kind.replace('-', '_')}"
         conninfo = common.fresh_database(pg, name) if kind != "serve" else ""
+        common.checkpoint(pg)
         began = time.perf_counter()
         try:
             if kind == "serve":
@@ -289,19 +302,21 @@ def main() -> None:
                 **dict(item.split("=", 1) for item in args.server_setting)}
     report: dict = {"started": stamp, "runs": args.runs, "contenders": args.contenders,
                     "server_settings": settings, "scales": {}}
-    with common.postgres(settings) as pg:
-        runs = args.runs if len(args.runs) == len(args.scales) else [args.runs[0]] * len(
-            args.scales)
-        for scale, n_runs in zip(args.scales, runs, strict=True):
-            shape = Shape(scale)
+    runs = args.runs if len(args.runs) == len(args.scales) else [args.runs[0]] * len(args.scales)
+    rounds_of = dict(sorted(zip(args.scales, runs, strict=True)))
+    with common.postgres(settings) as pg, ExitStack() as simulators:
+        shapes = {scale: Shape(scale) for scale in rounds_of}
+        urls = {scale: simulators.enter_context(common.simulator(shape))[0]
+                for scale, shape in shapes.items()}
+        for scale, shape in shapes.items():
+            report["scales"][scale] = {"shape": shape.__dict__, "rounds": []}
+        for round_no, scale in interleaved(rounds_of):
             load = common.wait_for_quiet(args.quiet_load, args.max_wait, log)
-            log(f"scale {scale}: load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-            rounds = []
-            with common.simulator(shape) as (url, _process):
-                for round_no in range(1, n_runs + 1):
-                    rounds.append(run_round(shape, args.contenders, url, pg, round_no, log))
-                    report["scales"][scale] = {"shape": shape.__dict__, "rounds": rounds}
-                    common.write_json(output, report)
+            log(f"scale {scale}, round {round_no}: load average"
+                f" {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+            report["scales"][scale]["rounds"].append(
+                run_round(shapes[scale], args.contenders, urls[scale], pg, round_no, log))
+            common.write_json(output, report)
         if args.daily_window:
             import daily_window
 
@@ -332,6 +347,17 @@ def main() -> None:
     window_runs = report.get("daily_window", {}).get("window", {}).get("runs", [])
     if any(run["state"] != "success" for run in window_runs):
         sys.exit("a DAG run of the daily-window scenario did not succeed (see its Airflow logs)")
+
+
+def interleaved(rounds_of: dict[int, int]) -> list[tuple[int, int]]:
+    """(round, scale) in the order they run: every scale once a round while it has rounds left,
+    smallest first in odd rounds and largest first in even ones, so the machine's drift over a
+    run reaches every size alike instead of the sizes being measured half an hour apart."""
+    order = []
+    for round_no in range(1, max(rounds_of.values()) + 1):
+        scales = [scale for scale, n in rounds_of.items() if n >= round_no]
+        order += [(round_no, scale) for scale in (scales if round_no % 2 else scales[::-1])]
+    return order
 
 
 def medians(rounds: list[dict], kind: str, key: str = "seconds") -> float:

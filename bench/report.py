@@ -55,6 +55,7 @@ def summarise(report: dict) -> dict:
                                            if "publish" in r])
                 row["publish_rss_mb"] = max(r["publish"]["max_rss_mb"] for r in done
                                             if "publish" in r)
+                row["wal"] = _wal_by_stage(done)
                 row["records"] = done[0]["records"]
                 row["quarantined"] = done[0]["quarantined"]
                 row["quality_share"] = row["per_stage"]["validate"] / row["process_seconds"]
@@ -68,6 +69,20 @@ def summarise(report: dict) -> dict:
         out[scale] = rows
         out[scale]["_counts_equal"] = all(r.get("counts_equal", True) for r in rounds)
     return out
+
+
+def _wal_by_stage(done: list[dict]) -> dict[str, tuple[float, int]]:
+    """Per stage: the median over rounds of the WAL written during its tasks, and the most
+    checkpoints started during them in one round (empty for runs recorded without them)."""
+    by_stage = {}
+    for stage in ("prepare", "extract", "stage", "validate", "load"):
+        tasks = [r["prepare"] if stage == "prepare" else
+                 [stages[stage] for stages in r["entities"].values()] for r in done]
+        if not all(t and all("wal_mb" in task for task in t) for t in tasks):
+            return {}
+        by_stage[stage] = (median([sum(task["wal_mb"] for task in t) for t in tasks]),
+                           max(sum(task["checkpoints"] for task in t) for t in tasks))
+    return by_stage
 
 
 def render(report: dict) -> str:
@@ -114,6 +129,13 @@ def render(report: dict) -> str:
             lines.append("\nPer entity (s): " + "; ".join(
                 f"{e}: " + " / ".join(f"{v:.1f}" for v in st.values())
                 for e, st in p["by_entity"].items()) + " (extract / stage / validate / load)")
+            if p["wal"]:
+                lines.append(
+                    "\nWAL the cluster wrote during each stage (MB, summed over the entities,"
+                    " medians; the concurrent pipeline's tasks overlap, so each also counts the"
+                    " others'), and checkpoints started meanwhile (most in a round): " + ", ".join(
+                        f"{s} {mb:,.0f} MB ({n} checkpoints)"
+                        for s, (mb, n) in p["wal"].items()))
             lines.append(f"\nRecords: {p['records']}; quarantined or parked by the gate, as"
                          f" each entity's own load left them: {p['quarantined']} (payments"
                          " parked for a dossier not loaded yet are released by the dossiers'"

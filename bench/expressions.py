@@ -16,7 +16,11 @@ form and the change.
 - ``step_lists`` (tried, not kept: "after" is the alternative): the status-step lists of the
   content hash (sql/load/fact_dossier.sql), aggregated for the whole batch and hash-joined to
   the dossiers before, aggregated per dossier through the primary key (a lateral subquery, no
-  hash table to outgrow ``work_mem``) after. ``--rows`` is the steps, five a dossier.
+  hash table to outgrow ``work_mem``) after. ``--rows`` is the steps, five a dossier;
+- ``staging_cleanup``: a staged batch of status steps leaving staging, deleted before,
+  truncated after (``transform/load.py``), the rows written after the last checkpoint;
+  ``staging_cleanup_after_checkpoint`` the same with a checkpoint between the two, as when one
+  begins during a day's load. ``--rows`` is the steps.
 
     .venv/bin/python bench/expressions.py --rows 1000000 --runs 5 [--pairs step_lists]
 """
@@ -40,6 +44,14 @@ _STATUS_TABLE = ("drop table if exists status; create table status (dossier_key 
 _STATUS_CHECKSUM = "select sum(hashtext(s::text)) from status as s"
 _STEP_LIST = ("jsonb_agg(jsonb_build_array(t.ordinal, t.status_code, extract(epoch from"
               " t.processed_at), t.room_name, t.officer_code) order by t.ordinal)")
+_STAGED_TABLE = ("drop table if exists staged; create table staged (batch_id bigint, record_no"
+                 " integer, ordinal integer, status_code integer, processed_at timestamptz,"
+                 " room_name text, officer_code text, primary key (batch_id, record_no, ordinal))")
+_STAGED_FILL = ("insert into staged select 3, record_no, ordinal, (random() * 10)::integer,"
+                " now() - random() * interval '300 days', 'Phòng ' || (random() * 20)::integer,"
+                " 'CB' || (random() * 900)::integer from generate_series(1, %(rows)s / 5)"
+                " as record_no, generate_series(1, 5) as ordinal")
+_STAGED_CHECKSUM = "select count(*) from staged"
 PAIRS = {
     "date_key": (
         "create table moments as select timestamptz '2020-01-01 00:00+07'"
@@ -61,6 +73,21 @@ PAIRS = {
         (_STATUS_TABLE, "insert into status select * from new_steps order by dossier_key, step_no",
          _STATUS_CHECKSUM),
     ),
+    # A staged batch of status steps leaves staging (sql/load/clean_staging.sql): deleted row
+    # by row before, truncated after (transform/load.py). Filled after the checkpoint, as in a
+    # day no checkpoint began; the _after_checkpoint pair fills it before, as in a day one
+    # began after staging: each page's first change after it goes to the WAL whole.
+    "staging_cleanup": (
+        "select 1",
+        (_STAGED_TABLE, "delete from staged where batch_id = 3", _STAGED_CHECKSUM, _STAGED_FILL),
+        (_STAGED_TABLE, "truncate staged", _STAGED_CHECKSUM, _STAGED_FILL),
+    ),
+    "staging_cleanup_after_checkpoint": (
+        "select 1",
+        (f"{_STAGED_TABLE}; {_STAGED_FILL}", "delete from staged where batch_id = 3",
+         _STAGED_CHECKSUM),
+        (f"{_STAGED_TABLE}; {_STAGED_FILL}", "truncate staged", _STAGED_CHECKSUM),
+    ),
     "step_lists": (
         "create table steps (batch_id bigint, record_no integer, ordinal integer, status_code"
         " integer, processed_at timestamptz, room_name text, officer_code text, primary key"
@@ -80,12 +107,15 @@ PAIRS = {
 }
 
 
-def timed(conn, form: str | tuple[str, str, str]) -> tuple[float, object]:
-    """Seconds of the form's statement, and its checksum."""
-    prepare, statement, checksum = (None, form, None) if isinstance(form, str) else form
+def timed(conn, form: str | tuple[str, ...], rows: int) -> tuple[float, object]:
+    """Seconds of the form's statement, and its checksum. A form is the statement, or
+    (prepare, statement, checksum[, fill]): ``fill`` runs after the checkpoint, untimed."""
+    prepare, statement, checksum, *fill = (None, form, None) if isinstance(form, str) else form
     if prepare:
-        conn.execute(prepare)
+        conn.execute(prepare % {"rows": rows})
         conn.execute("checkpoint")  # the dirty pages of the preparation are not the form's
+    for statement_before in fill:
+        conn.execute(statement_before % {"rows": rows})
     started = time.perf_counter()
     result = conn.execute(statement)
     elapsed = time.perf_counter() - started
@@ -117,7 +147,7 @@ def main() -> None:
             for run_no in range(args.runs):
                 checksums = {}
                 for form in (0, 1) if run_no % 2 == 0 else (1, 0):
-                    elapsed, checksums[form] = timed(conn, forms[form])
+                    elapsed, checksums[form] = timed(conn, forms[form], args.rows)
                     seconds[form].append(elapsed)
                 if checksums[0] != checksums[1]:
                     raise SystemExit(f"{name}: the two forms disagree: {checksums}")

@@ -4,6 +4,7 @@ older extractions superseded, staging emptied by the load, and the retention of 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 import psycopg
@@ -123,6 +124,77 @@ def test_a_new_extraction_of_a_window_supersedes_the_older_ones(catalogued):
     assert load_batch(catalogued, stranded, HASH_KEY) == LoadResult(None, None, None)
     assert dw_checksum(catalogued) == before
     assert status(catalogued, stranded) == "superseded"
+
+
+DOSSIER_STAGING = ("ho_so", "ho_so_tien_do", "ho_so_bo_sung", "ho_so_le_phi", "ho_so_xin_loi")
+
+
+def files_of(conninfo: str, tables: tuple[str, ...]) -> dict[str, int]:
+    """Each staging table's file: a truncation gives the table a new one, a delete does not."""
+    return {table: query(conninfo, "select pg_relation_filenode(%s)",
+                         (f"staging.{table}",))[0][0] for table in tables}
+
+
+def staged_batches(conninfo: str, table: str) -> list[tuple]:
+    return query(conninfo, f"select batch_id, count(*) from staging.{table} group by 1 order by 1")
+
+
+def test_a_batch_alone_in_staging_leaves_it_by_truncation(catalogued):
+    batch_id = through_the_gate(catalogued, "ho_so", [good_dossier("HS-1"), good_dossier("HS-2")])
+    before = files_of(catalogued, DOSSIER_STAGING)
+    assert staged_batches(catalogued, "ho_so_tien_do") == [(batch_id, 6)]
+    load_batch(catalogued, batch_id, HASH_KEY)
+    after = files_of(catalogued, DOSSIER_STAGING)
+    # the tables that held its rows; its dossiers have no supplement, fee or letter to stage
+    assert {table for table in DOSSIER_STAGING if after[table] != before[table]} == {
+        "ho_so", "ho_so_tien_do"}
+    assert all(staged_batches(catalogued, table) == [] for table in DOSSIER_STAGING)
+    assert query(catalogued, "select count(*) from dw.fact_dossier_status") == [(6,)]
+
+
+def test_staging_that_holds_another_batch_loses_only_the_loaded_rows(catalogued):
+    next_day = DAY + timedelta(days=1)
+    waiting = through_the_gate(catalogued, "ho_so", [good_dossier("HS-9", next_day)], next_day)
+    loaded = through_the_gate(catalogued, "ho_so", [good_dossier("HS-1")])
+    before = files_of(catalogued, DOSSIER_STAGING)
+    load_batch(catalogued, loaded, HASH_KEY)
+    assert files_of(catalogued, DOSSIER_STAGING) == before  # deleted, not truncated
+    assert staged_batches(catalogued, "ho_so") == [(waiting, 1)]
+    assert staged_batches(catalogued, "ho_so_tien_do") == [(waiting, 3)]
+    load_batch(catalogued, waiting, HASH_KEY)  # now alone: truncated
+    assert all(staged_batches(catalogued, table) == [] for table in DOSSIER_STAGING)
+    assert query(catalogued, "select dossier_code from dw.fact_dossier order by 1") == [
+        ("HS-1",), ("HS-9",)]
+
+
+def test_a_batch_with_parked_records_keeps_them_staged(catalogued):
+    load_batch(catalogued, through_the_gate(catalogued, "ho_so", [good_dossier("HS-1")]),
+               HASH_KEY)
+    batch_id = through_the_gate(catalogued, "giao_dich", [  # HS-404 has not arrived
+        payment("T-1", "HS-404", UPDATED, MaTTHC=PROCEDURE, MaDonVi=UNIT),
+        payment("T-2", "HS-1", UPDATED, MaTTHC=PROCEDURE, MaDonVi=UNIT)])
+    before = files_of(catalogued, ("giao_dich",))
+    load_batch(catalogued, batch_id, HASH_KEY)
+    assert files_of(catalogued, ("giao_dich",)) == before
+    assert query(catalogued, "select payment_ref from staging.giao_dich") == [("T-1",)]
+    assert query(catalogued, "select payment_ref from dw.fact_payment") == [("T-2",)]
+
+
+def test_a_load_does_not_wait_for_a_staging_table_another_transaction_uses(catalogued):
+    batch_id = through_the_gate(catalogued, "ho_so", [good_dossier("HS-1")])
+    before = files_of(catalogued, DOSSIER_STAGING)
+    with psycopg.connect(catalogued) as reader:  # e.g. another source's gate, mid-transaction
+        reader.execute("select count(*) from staging.ho_so_tien_do").fetchone()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            load = pool.submit(load_batch, catalogued, batch_id, HASH_KEY)
+            try:
+                load.result(timeout=60)
+            finally:
+                reader.rollback()  # lets a load that waited finish, so the test ends
+    after = files_of(catalogued, DOSSIER_STAGING)
+    assert after["ho_so_tien_do"] == before["ho_so_tien_do"]  # in use: its rows deleted
+    assert after["ho_so"] != before["ho_so"]  # free: truncated
+    assert all(staged_batches(catalogued, table) == [] for table in DOSSIER_STAGING)
 
 
 def test_a_superseded_batch_parks_nothing(catalogued):

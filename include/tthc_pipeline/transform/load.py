@@ -5,7 +5,8 @@ NgayCapNhat is newer, the window's watermark and the batch's counts are recorded
 ``n_extracted = n_loaded + n_quarantined`` is checked before anything commits. In the same
 transaction older extractions of the window are superseded, parked records whose references
 have now arrived are loaded (``transform.release``), and the batch leaves staging (its parked
-records stay until released). A transaction-scoped advisory lock per source and entity makes
+records stay until released; a staging table holding nothing else is truncated). A
+transaction-scoped advisory lock per source and entity makes
 overlapping runs wait for each other. Loading a batch that is already loaded only runs the
 release again.
 ``dw.dim_date`` is kept here too: ``refresh_dim_date`` for a span, and every load adds the
@@ -97,7 +98,7 @@ def _load_in_one_transaction(conninfo: str, batch_id: int,
         released = _release(conn, batch, hash_key)
         if released.get(batch.entity):  # some of its own parked records were released
             result = LoadResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
-        conn.execute(read_sql("load/clean_staging.sql"), {"batch_ids": [batch_id, *superseded]})
+        _clean_staging(conn, batch.entity, [batch_id, *superseded])
         crash_point("load.before_commit", batch.entity)
     crash_point("load.after_commit", batch.entity)
     if superseded:
@@ -206,6 +207,47 @@ def _release(conn: psycopg.Connection, batch: Batch, hash_key: str) -> dict[str,
         conn, batch.batch_id, batch.source_code,
         load_statements=lambda c, entity, b: _load_statements(c, entity, b, hash_key),
         entity_lock=lambda c, entity: _lock_entity(c, entity, batch.source_code))
+
+
+def _clean_staging(conn: psycopg.Connection, entity: str, batch_ids: list[int]) -> None:
+    """The loaded batch (and those it superseded) leave staging, but for its parked records.
+
+    A staging table that holds this one batch and nothing else, none of it parked, is
+    truncated instead: deleting a 1M batch's 7M staged rows row by row took 5 % of the load
+    (6.8 s; 8.9 s when a checkpoint had begun, after which each page's first change goes to the
+    WAL whole) and left them for autovacuum. Truncating needs the table to itself: when another
+    transaction uses it (another source's batch being staged, checked or loaded, autovacuum),
+    the rows are deleted instead of waiting.
+    """
+    if len(batch_ids) == 1 and not _has_parked(conn, entity, batch_ids[0]):
+        for table in entity_definition(entity).staging_tables:
+            _truncate_if_only_batch(conn, sql.Identifier("staging", table), batch_ids[0])
+    conn.execute(read_sql("load/clean_staging.sql"), {"batch_ids": batch_ids})
+
+
+def _has_parked(conn: psycopg.Connection, entity: str, batch_id: int) -> bool:
+    return conn.execute(read_sql("load/batch_has_parked.sql"),
+                        {"entity": entity, "batch_id": batch_id}).fetchone()[0]
+
+
+def _truncate_if_only_batch(conn: psycopg.Connection, table: sql.Identifier,
+                            batch_id: int) -> bool:
+    """Truncate ``table`` if it holds only ``batch_id``'s rows and no other transaction uses
+    it; return whether it did. The lock is asked for without waiting: under it, nothing else
+    can add rows between the check and the truncation, and a truncation is not visible to
+    other transactions before the load commits."""
+    holds_only = sql.SQL(read_sql("load/staging_holds_only.sql")).format(table=table)
+    if not conn.execute(holds_only, {"batch_id": batch_id}).fetchone()[0]:
+        return False
+    try:
+        with conn.transaction():  # a savepoint: a refused lock leaves the load as it was
+            conn.execute(sql.SQL("lock table {} in access exclusive mode nowait").format(table))
+    except psycopg.errors.LockNotAvailable:
+        return False
+    if not conn.execute(holds_only, {"batch_id": batch_id}).fetchone()[0]:
+        return False  # another batch's rows committed before the lock; the delete takes ours
+    conn.execute(sql.SQL("truncate {}").format(table))
+    return True
 
 
 def _check_loadable(batch: Batch) -> None:

@@ -197,6 +197,27 @@ def test_a_load_does_not_wait_for_a_staging_table_another_transaction_uses(catal
     assert all(staged_batches(catalogued, table) == [] for table in DOSSIER_STAGING)
 
 
+def test_a_load_cleans_only_its_own_entitys_staging(catalogued):
+    """A dossier load holds the dossier tables it truncated until its commit; a payment load
+    cleaning up meanwhile must not wait for them (a cleanup over every staging table did; that
+    two such cleanups never waited for each other rested on which tables each load read first)."""
+    load_batch(catalogued, through_the_gate(catalogued, "ho_so", [good_dossier("HS-1")]),
+               HASH_KEY)
+    batch_id = through_the_gate(catalogued, "giao_dich", [
+        payment("T-1", "HS-1", UPDATED, MaTTHC=PROCEDURE, MaDonVi=UNIT)])
+    with psycopg.connect(catalogued) as dossier_load:  # tables a payment load never reads
+        dossier_load.execute("lock table staging.ho_so_le_phi, staging.ho_so_xin_loi"
+                             " in access exclusive mode")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            load = pool.submit(load_batch, catalogued, batch_id, HASH_KEY)
+            try:
+                load.result(timeout=60)
+            finally:
+                dossier_load.rollback()
+    assert staged_batches(catalogued, "giao_dich") == []
+    assert query(catalogued, "select payment_ref from dw.fact_payment") == [("T-1",)]
+
+
 def test_a_superseded_batch_parks_nothing(catalogued):
     older = through_the_gate(catalogued, "giao_dich", [payment("T-1", "HS-1", UPDATED,
                                                                MaTTHC=PROCEDURE, MaDonVi=UNIT)])

@@ -210,19 +210,26 @@ def _release(conn: psycopg.Connection, batch: Batch, hash_key: str) -> dict[str,
 
 
 def _clean_staging(conn: psycopg.Connection, entity: str, batch_ids: list[int]) -> None:
-    """The loaded batch (and those it superseded) leave staging, but for its parked records.
+    """The loaded batch (and those it superseded) leave the entity's staging tables, but for
+    its parked records.
 
-    A staging table that holds this one batch and nothing else, none of it parked, is
-    truncated instead: deleting a 1M batch's 7M staged rows row by row took 5 % of the load
-    (6.8 s; 8.9 s when a checkpoint had begun, after which each page's first change goes to the
-    WAL whole) and left them for autovacuum. Truncating needs the table to itself: when another
+    A table that holds this one batch and nothing else, none of it parked, is truncated:
+    deleting a 1M batch's 7M staged rows row by row took 5 % of the load (6.8 s; 8.9 s when a
+    checkpoint had begun, after which each page's first change goes to the WAL whole), wrote
+    about 30 % of its WAL (5.8 GB with the deletes, 4.0 GB without) and left the rows for
+    autovacuum (bench/RESULTS.md). Truncating needs the table to itself: when another
     transaction uses it (another source's batch being staged, checked or loaded, autovacuum),
-    the rows are deleted instead of waiting.
+    its rows are deleted instead of waiting. Only the entity's own tables are touched: a load
+    holding one of them exclusively never waits for another entity's, so no two loads'
+    cleanups wait for each other.
     """
-    if len(batch_ids) == 1 and not _has_parked(conn, entity, batch_ids[0]):
-        for table in entity_definition(entity).staging_tables:
-            _truncate_if_only_batch(conn, sql.Identifier("staging", table), batch_ids[0])
-    conn.execute(read_sql("load/clean_staging.sql"), {"batch_ids": batch_ids})
+    alone = len(batch_ids) == 1 and not _has_parked(conn, entity, batch_ids[0])
+    for table in entity_definition(entity).staging_tables:
+        identifier = sql.Identifier("staging", table)
+        if alone and _truncate_if_only_batch(conn, identifier, batch_ids[0]):
+            continue
+        conn.execute(sql.SQL(read_sql("load/unstage_table.sql")).format(table=identifier),
+                     {"entity": entity, "batch_ids": batch_ids})
 
 
 def _has_parked(conn: psycopg.Connection, entity: str, batch_id: int) -> bool:

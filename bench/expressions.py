@@ -73,7 +73,7 @@ PAIRS = {
         (_STATUS_TABLE, "insert into status select * from new_steps order by dossier_key, step_no",
          _STATUS_CHECKSUM),
     ),
-    # A staged batch of status steps leaves staging (sql/load/clean_staging.sql): deleted row
+    # A staged batch of status steps leaves staging (sql/load/unstage_table.sql): deleted row
     # by row before, truncated after (transform/load.py). Filled after the checkpoint, as in a
     # day no checkpoint began; the _after_checkpoint pair fills it before, as in a day one
     # began after staging: each page's first change after it goes to the WAL whole.

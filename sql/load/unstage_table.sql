@@ -1,7 +1,7 @@
 -- Remove the given batches' rows from one staging table of their entity ({table}), but for
 -- the records parked for a reference (meta.parked_record): a later load releases them from
--- here. The load runs it for each table of its entity that it could not truncate, and for no
--- other table: it never waits for a lock on another entity's staging.
+-- here. transform/stage.unstage runs it for the tables of one entity: the load for those it
+-- could not truncate, the release for a batch it loaded from, retention for scrubbed batches.
 with
 
 kept as (

@@ -295,3 +295,22 @@ def test_personal_fields_leave_raw_and_quarantine_after_the_retention_period(cat
     assert APPLICANT["SoGiayToChuHoSo"] not in str(query(catalogued, "select * from staging.ho_so"))
     assert query(catalogued, "select count(*) from staging.ho_so where batch_id = %s",
                  (old,)) == [(0,)]
+
+
+def test_retention_empties_the_staging_of_rejected_batches_of_every_entity(catalogued):
+    """A rejected batch is never loaded, so its staged rows stay until its window is past the
+    retention period; then every staging table of its entity loses them."""
+    dossiers = land_and_stage(catalogued, "ho_so", [good_dossier("HS-1", TrangThaiHoSo=77)])
+    payments = land_and_stage(catalogued, "giao_dich", [
+        payment("T-1", "HS-1", UPDATED, MaTTHC=PROCEDURE, MaDonVi=UNIT, SoTien=-1)])
+    for batch_id in (dossiers, payments):
+        with pytest.raises(Exception, match="rejected"):
+            validate_batch(catalogued, batch_id, 0.0)
+    assert staged_batches(catalogued, "ho_so_tien_do") == [(dossiers, 3)]
+    assert staged_batches(catalogued, "giao_dich") == [(payments, 1)]
+
+    # the two catalogue batches of the same day, and the two rejected ones
+    assert scrub_personal_data(catalogued, datetime(2025, 4, 1, tzinfo=VN)) == {
+        "batches": 4, "rejected_batches": 2}
+    assert all(staged_batches(catalogued, table) == []
+               for table in (*DOSSIER_STAGING, "giao_dich"))

@@ -38,7 +38,7 @@ from tthc_pipeline.transform.batches import (
     lock_batch,
 )
 from tthc_pipeline.transform.release import release_parked
-from tthc_pipeline.transform.stage import SESSION_SETTINGS
+from tthc_pipeline.transform.stage import SESSION_SETTINGS, unstage
 
 log = logging.getLogger(__name__)
 
@@ -224,12 +224,12 @@ def _clean_staging(conn: psycopg.Connection, entity: str, batch_ids: list[int]) 
     another entity's, so no two loads' cleanups wait for each other.
     """
     alone = len(batch_ids) == 1 and not _has_parked(conn, entity, batch_ids[0])
-    for table in entity_definition(entity).staging_tables:
-        identifier = sql.Identifier("staging", table)
-        if alone and _truncate_if_only_batch(conn, identifier, batch_ids[0]):
-            continue
-        conn.execute(sql.SQL(read_sql("load/unstage_table.sql")).format(table=identifier),
-                     {"entity": entity, "batch_ids": batch_ids})
+    untruncated = tuple(
+        table for table in entity_definition(entity).staging_tables
+        if not (alone and _truncate_if_only_batch(conn, sql.Identifier("staging", table),
+                                                  batch_ids[0])))
+    if untruncated:
+        unstage(conn, entity, batch_ids, untruncated)
 
 
 def _has_parked(conn: psycopg.Connection, entity: str, batch_id: int) -> bool:

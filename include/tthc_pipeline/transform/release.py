@@ -26,6 +26,7 @@ from tthc_pipeline.crashpoints import crash_point
 from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.quality.suites import reference_conditions, resolved_records_sql
+from tthc_pipeline.transform.stage import unstage
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def _release_round(conn: psycopg.Connection, entity: str, released_by: int, sour
         load_statements(conn, entity, batch_id)
         conn.execute(read_sql("load/released_counts.sql"),
                      {"batch_id": batch_id, "n_released": n_resolved})
-        conn.execute(read_sql("load/clean_staging.sql"), {"batch_ids": [batch_id]})
+        unstage(conn, entity, [batch_id])
         n_released += n_resolved
     return n_released
 

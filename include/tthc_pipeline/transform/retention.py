@@ -14,8 +14,10 @@ from datetime import datetime
 
 import psycopg
 
+from tthc_pipeline.entities import ENTITIES
 from tthc_pipeline.paths import read_sql
 from tthc_pipeline.transform.batches import REJECTED
+from tthc_pipeline.transform.stage import unstage
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,9 @@ def scrub_personal_data(conninfo: str, older_than: datetime) -> dict[str, int]:
                                 {"older_than": older_than,
                                  "personal_fields": list(PERSONAL_FIELDS)}).fetchall()
         rejected = [batch_id for batch_id, status in scrubbed if status == REJECTED]
-        conn.execute(read_sql("load/clean_staging.sql"),
-                     {"batch_ids": [batch_id for batch_id, _ in scrubbed]})
+        batch_ids = [batch_id for batch_id, _ in scrubbed]
+        for entity in ENTITIES:  # the batches are of every entity; each keeps its parked rows
+            unstage(conn, entity, batch_ids)
     if scrubbed:
         log.info("personal data removed from %d dossier batches up to %s",
                  len(scrubbed), older_than.isoformat())

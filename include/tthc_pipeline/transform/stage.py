@@ -64,7 +64,9 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
                 log.info("%s: staging it again would change nothing", batch.describe())
                 return StageResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
             entity = batch.entity
-            conn.execute(read_sql("staging/delete_batch.sql"), params)
+            for table in entity_definition(entity).staging_tables:
+                conn.execute(sql.SQL(read_sql("staging/delete_batch.sql")).format(
+                    table=sql.Identifier("staging", table)), params)
             conn.execute(read_sql("staging/unstage_batch.sql"), params)
         crash_point("stage.after_unstage", entity)
         _analyze_raw_batch_ids(conn, entity)
@@ -81,6 +83,17 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
                 read_sql("staging/batch_counts.sql"), {**params, "n_staged": n_staged}
             ).fetchone()
     return StageResult(*counts)
+
+
+def unstage(conn: psycopg.Connection, entity: str, batch_ids: list[int],
+            tables: tuple[str, ...] | None = None) -> None:
+    """Remove the given batches' rows from the entity's staging tables (``tables``: some of
+    them), but for their records parked for a reference: a later load releases them from there.
+    Only the entity's own tables are touched, so a caller never waits for a lock on another
+    entity's staging."""
+    for table in tables or entity_definition(entity).staging_tables:
+        conn.execute(sql.SQL(read_sql("load/unstage_table.sql")).format(
+            table=sql.Identifier("staging", table)), {"entity": entity, "batch_ids": batch_ids})
 
 
 def _stage_tables(conninfo: str, tables: tuple[str, ...], params: dict) -> int:

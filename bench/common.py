@@ -239,17 +239,27 @@ def drop_database(pg, name: str) -> None:
         conn.execute(f'drop database if exists "{name}"')
 
 
-def wal_mark(conninfo: str) -> tuple[int, int]:
-    """The cluster's WAL insert position (bytes) and the checkpoints it has started so far:
-    two marks around a task give the WAL it wrote and whether a checkpoint began meanwhile."""
+def cluster_marks(conninfo: str) -> dict[str, int]:
+    """Counters of the whole cluster, so that two marks around a task give what it cost the
+    server: the WAL written (bytes), the checkpoints started, the blocks read from outside
+    shared buffers (the OS cache or the disk), and the dirty buffers that backends had to write
+    themselves to free one (those the checkpointer and the background writer had not)."""
     import psycopg
 
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        checkpoints = ("select num_timed + num_requested from pg_stat_checkpointer"
-                       if conn.info.server_version >= 170000 else
-                       "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter")
-        position = conn.execute("select pg_current_wal_insert_lsn() - '0/0'::pg_lsn").fetchone()
-        return int(position[0]), conn.execute(checkpoints).fetchone()[0]
+        if conn.info.server_version >= 170000:
+            checkpoints = "select num_timed + num_requested from pg_stat_checkpointer"
+            backend_writes = ("select coalesce(sum(writes), 0) from pg_stat_io"
+                              " where backend_type not in ('checkpointer', 'background writer')")
+        else:
+            checkpoints = "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter"
+            backend_writes = "select buffers_backend from pg_stat_bgwriter"
+        marks = {
+            "wal_bytes": "select pg_current_wal_insert_lsn() - '0/0'::pg_lsn",
+            "checkpoints": checkpoints,
+            "blocks_read": "select sum(blks_read) from pg_stat_database",
+            "backend_writes": backend_writes}
+        return {name: int(conn.execute(query).fetchone()[0]) for name, query in marks.items()}
 
 
 def checkpoint(pg) -> None:

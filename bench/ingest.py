@@ -119,13 +119,14 @@ DAILY_DAGS = {"catalogues": ("don_vi", "thu_tuc"), "dossiers": ("ho_so",),
 
 
 def _task(args: list[str], shape: Shape, conninfo: str, factor: float = 1.0) -> dict:
-    """One task's process, with the WAL the cluster wrote and the checkpoints it started
-    meanwhile (the whole cluster's: another task running at the same time adds its own)."""
-    wal_before, checkpoints_before = common.wal_mark(conninfo)
+    """One task's process, with what the cluster did meanwhile (common.cluster_marks: the
+    whole cluster's, so another task running at the same time adds its own)."""
+    before = common.cluster_marks(conninfo)
     summary = _summary(_stage(args, shape, factor))
-    wal_after, checkpoints_after = common.wal_mark(conninfo)
-    return {**summary, "wal_mb": (wal_after - wal_before) / 1e6,
-            "checkpoints": checkpoints_after - checkpoints_before}
+    after = common.cluster_marks(conninfo)
+    return {**summary, "wal_mb": (after["wal_bytes"] - before["wal_bytes"]) / 1e6,
+            **{name: after[name] - before[name]
+               for name in ("checkpoints", "blocks_read", "backend_writes")}}
 
 
 def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,

@@ -81,8 +81,18 @@ def _wal_by_stage(done: list[dict]) -> dict[str, tuple[float, int]]:
         if not all(t and all("wal_mb" in task for task in t) for t in tasks):
             return {}
         by_stage[stage] = (median([sum(task["wal_mb"] for task in t) for t in tasks]),
-                           max(sum(task["checkpoints"] for task in t) for t in tasks))
+                           max(sum(task["checkpoints"] for task in t) for t in tasks),
+                           *(_median_mb(tasks, counter)
+                             for counter in ("blocks_read", "backend_writes")))
     return by_stage
+
+
+def _median_mb(tasks: list[list[dict]], counter: str) -> float | None:
+    """The median over rounds of a buffer counter summed over a stage's tasks, in MB of 8 kB
+    blocks; None for runs recorded without it."""
+    if not all(counter in task for t in tasks for task in t):
+        return None
+    return median([sum(task[counter] for task in t) for t in tasks]) * 8192 / 1e6
 
 
 def render(report: dict) -> str:
@@ -135,7 +145,14 @@ def render(report: dict) -> str:
                     " medians; the concurrent pipeline's tasks overlap, so each also counts the"
                     " others'), and checkpoints started meanwhile (most in a round): " + ", ".join(
                         f"{s} {mb:,.0f} MB ({n} checkpoints)"
-                        for s, (mb, n) in p["wal"].items()))
+                        for s, (mb, n, *_) in p["wal"].items()))
+            if all(read is not None for _, _, read, _ in p["wal"].values()):
+                lines.append(
+                    "\nBlocks each stage read from outside shared buffers, and dirty buffers"
+                    " the backends wrote themselves to free one (MB, summed over the entities,"
+                    " medians; cluster-wide like the WAL): " + ", ".join(
+                        f"{s} {read:,.0f} / {written:,.0f}"
+                        for s, (_, _, read, written) in p["wal"].items()))
             lines.append(f"\nRecords: {p['records']}; quarantined or parked by the gate, as"
                          f" each entity's own load left them: {p['quarantined']} (payments"
                          " parked for a dossier not loaded yet are released by the dossiers'"

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -205,8 +207,10 @@ def exit_on_sigterm() -> None:
 
 
 @contextmanager
-def postgres(settings: dict[str, str] | None = None) -> Iterator[object]:
-    """A private Postgres cluster (the project's EmbeddedPostgres), removed on exit."""
+def postgres(settings: dict[str, str] | None = None,
+             keep_log: Path | None = None) -> Iterator[object]:
+    """A private Postgres cluster (the project's EmbeddedPostgres), removed on exit; its
+    server log is copied to ``keep_log`` first (e.g. to read what `auto_explain` logged)."""
     sys.path.insert(0, str(ROOT / "include"))
     import psycopg
 
@@ -215,13 +219,19 @@ def postgres(settings: dict[str, str] | None = None) -> Iterator[object]:
     settings = SERVER_SETTINGS if settings is None else settings
     with EmbeddedPostgres(fast_unsafe=False) as pg:
         with psycopg.connect(pg.uri_for("postgres"), autocommit=True) as conn:
+            for library in {name.split(".")[0] for name in settings if "." in name}:
+                conn.execute(f"load '{library}'")  # defines its settings, e.g. auto_explain's
             for name, value in settings.items():
                 conn.execute(f"alter system set {name} = '{value}'")
         # pg_ctl restart reuses the start's options (postmaster.opts); postgresql.auto.conf
         # brings the settings, shared_buffers included.
         pg._run(["pg_ctl", "-D", str(pg._workdir / "data"), "-l", str(pg._workdir / "server.log"),
                  "-w", "-t", "60", "restart"])
-        yield pg
+        try:
+            yield pg
+        finally:
+            if keep_log is not None:
+                shutil.copyfile(pg._workdir / "server.log", keep_log)
 
 
 def fresh_database(pg, name: str) -> str:
@@ -241,25 +251,51 @@ def drop_database(pg, name: str) -> None:
 
 def cluster_marks(conninfo: str) -> dict[str, int]:
     """Counters of the whole cluster, so that two marks around a task give what it cost the
-    server: the WAL written (bytes), the checkpoints started, the blocks read from outside
-    shared buffers (the OS cache or the disk), and the dirty buffers that backends had to write
-    themselves to free one (those the checkpointer and the background writer had not)."""
+    server: the WAL written (bytes), the checkpoints started, the blocks not found in shared
+    buffers (read from the OS cache or the disk, or added to a table: pg_stat_database counts
+    a new page as read), and the bytes queries wrote to temporary files (their sorts, hashes
+    and materialised CTEs that did not fit in work_mem). Not the buffers backends wrote
+    themselves: Postgres 15 counts a table's new pages among them and publishes the count only
+    when the checkpointer next reports, so it lands on whichever task runs then."""
     import psycopg
 
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        if conn.info.server_version >= 170000:
-            checkpoints = "select num_timed + num_requested from pg_stat_checkpointer"
-            backend_writes = ("select coalesce(sum(writes), 0) from pg_stat_io"
-                              " where backend_type not in ('checkpointer', 'background writer')")
-        else:
-            checkpoints = "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter"
-            backend_writes = "select buffers_backend from pg_stat_bgwriter"
+        checkpoints = ("select num_timed + num_requested from pg_stat_checkpointer"
+                       if conn.info.server_version >= 170000 else
+                       "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter")
         marks = {
             "wal_bytes": "select pg_current_wal_insert_lsn() - '0/0'::pg_lsn",
             "checkpoints": checkpoints,
             "blocks_read": "select sum(blks_read) from pg_stat_database",
-            "backend_writes": backend_writes}
+            "temp_bytes": "select sum(temp_bytes) from pg_stat_database"}
         return {name: int(conn.execute(query).fetchone()[0]) for name, query in marks.items()}
+
+
+@contextmanager
+def autovacuum_watch(conninfo: str, interval_s: float = 0.5) -> Iterator[dict[str, float]]:
+    """While the block runs, sample what autovacuum workers are doing every ``interval_s``;
+    yields {"autovacuum: VACUUM ANALYZE raw.ho_so": seconds seen busy, ...}, filled at exit.
+    A worker's vacuum beside a task competes with it for the machine's cores and disk."""
+    import psycopg
+
+    busy: dict[str, float] = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            while not stop.wait(interval_s):
+                for (query,) in conn.execute(
+                        "select query from pg_stat_activity"
+                        " where backend_type = 'autovacuum worker' and state = 'active'"):
+                    busy[query] = busy.get(query, 0.0) + interval_s
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    try:
+        yield busy
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def checkpoint(pg) -> None:

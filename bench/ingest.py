@@ -120,13 +120,17 @@ DAILY_DAGS = {"catalogues": ("don_vi", "thu_tuc"), "dossiers": ("ho_so",),
 
 def _task(args: list[str], shape: Shape, conninfo: str, factor: float = 1.0) -> dict:
     """One task's process, with what the cluster did meanwhile (common.cluster_marks: the
-    whole cluster's, so another task running at the same time adds its own)."""
+    whole cluster's, so another task running at the same time adds its own) and the seconds
+    autovacuum workers were seen busy, per table (common.autovacuum_watch)."""
     before = common.cluster_marks(conninfo)
-    summary = _summary(_stage(args, shape, factor))
+    with common.autovacuum_watch(conninfo) as autovacuum:
+        summary = _summary(_stage(args, shape, factor))
     after = common.cluster_marks(conninfo)
     return {**summary, "wal_mb": (after["wal_bytes"] - before["wal_bytes"]) / 1e6,
+            "temp_mb": (after["temp_bytes"] - before["temp_bytes"]) / 1e6,
             **{name: after[name] - before[name]
-               for name in ("checkpoints", "blocks_read", "backend_writes")}}
+               for name in ("checkpoints", "blocks_read")},
+            "autovacuum_s": autovacuum}
 
 
 def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,
@@ -285,6 +289,9 @@ def main() -> None:
                              " through Airflow's scheduler and executor (bench/daily_window.py)")
     parser.add_argument("--window-days", type=int, default=3,
                         help="days the scheduler catches up in the daily-window scenario")
+    parser.add_argument("--server-log", type=Path, metavar="PATH",
+                        help="keep the benchmark cluster's server log there (e.g. with"
+                             " auto_explain in --server-setting shared_preload_libraries)")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
 
@@ -305,7 +312,7 @@ def main() -> None:
                     "server_settings": settings, "scales": {}}
     runs = args.runs if len(args.runs) == len(args.scales) else [args.runs[0]] * len(args.scales)
     rounds_of = dict(sorted(zip(args.scales, runs, strict=True)))
-    with common.postgres(settings) as pg, ExitStack() as simulators:
+    with common.postgres(settings, args.server_log) as pg, ExitStack() as simulators:
         shapes = {scale: Shape(scale) for scale in rounds_of}
         urls = {scale: simulators.enter_context(common.simulator(shape))[0]
                 for scale, shape in shapes.items()}

@@ -56,6 +56,7 @@ def summarise(report: dict) -> dict:
                 row["publish_rss_mb"] = max(r["publish"]["max_rss_mb"] for r in done
                                             if "publish" in r)
                 row["wal"] = _wal_by_stage(done)
+                row["autovacuum"] = _autovacuum_by_stage(done)
                 row["records"] = done[0]["records"]
                 row["quarantined"] = done[0]["quarantined"]
                 row["quality_share"] = row["per_stage"]["validate"] / row["process_seconds"]
@@ -82,17 +83,43 @@ def _wal_by_stage(done: list[dict]) -> dict[str, tuple[float, int]]:
             return {}
         by_stage[stage] = (median([sum(task["wal_mb"] for task in t) for t in tasks]),
                            max(sum(task["checkpoints"] for task in t) for t in tasks),
-                           *(_median_mb(tasks, counter)
-                             for counter in ("blocks_read", "backend_writes")))
+                           _median_mb(tasks, "blocks_read"), _median(tasks, "temp_mb"))
+    return by_stage
+
+
+def _autovacuum_by_stage(done: list[dict]) -> dict[str, tuple[float, str]]:
+    """Per stage: the median over rounds of the seconds autovacuum workers were seen busy
+    during its tasks, and what they spent most of them on over all rounds (empty for runs
+    recorded without the watch)."""
+    by_stage = {}
+    for stage in ("extract", "stage", "validate", "load"):
+        tasks = [[stages[stage] for stages in r["entities"].values()] for r in done]
+        if not all("autovacuum_s" in task for t in tasks for task in t):
+            return {}
+        per_query: dict[str, float] = {}
+        for t in tasks:
+            for task in t:
+                for query, seconds in task["autovacuum_s"].items():
+                    per_query[query] = per_query.get(query, 0.0) + seconds
+        busiest = max(per_query, key=per_query.get, default="")
+        by_stage[stage] = (median([sum(sum(task["autovacuum_s"].values()) for task in t)
+                                   for t in tasks]), busiest)
     return by_stage
 
 
 def _median_mb(tasks: list[list[dict]], counter: str) -> float | None:
     """The median over rounds of a buffer counter summed over a stage's tasks, in MB of 8 kB
     blocks; None for runs recorded without it."""
+    blocks = _median(tasks, counter)
+    return None if blocks is None else blocks * 8192 / 1e6
+
+
+def _median(tasks: list[list[dict]], counter: str) -> float | None:
+    """The median over rounds of a counter summed over a stage's tasks; None for runs
+    recorded without it."""
     if not all(counter in task for t in tasks for task in t):
         return None
-    return median([sum(task[counter] for task in t) for t in tasks]) * 8192 / 1e6
+    return median([sum(task[counter] for task in t) for t in tasks])
 
 
 def render(report: dict) -> str:
@@ -148,11 +175,21 @@ def render(report: dict) -> str:
                         for s, (mb, n, *_) in p["wal"].items()))
             if all(read is not None for _, _, read, _ in p["wal"].values()):
                 lines.append(
-                    "\nBlocks each stage read from outside shared buffers, and dirty buffers"
-                    " the backends wrote themselves to free one (MB, summed over the entities,"
-                    " medians; cluster-wide like the WAL): " + ", ".join(
-                        f"{s} {read:,.0f} / {written:,.0f}"
-                        for s, (_, _, read, written) in p["wal"].items()))
+                    "\nBlocks each stage did not find in shared buffers (read, or added to a"
+                    " table; MB, summed over the entities, medians; cluster-wide like the"
+                    " WAL): " + ", ".join(f"{s} {read:,.0f}"
+                                           for s, (_, _, read, _) in p["wal"].items()))
+            if all(temp is not None for *_, temp in p["wal"].values()):
+                lines.append(
+                    "\nWhat each stage's queries wrote to temporary files, past work_mem (MB,"
+                    " summed over the entities, medians): " + ", ".join(
+                        f"{s} {temp:,.0f}" for s, (*_, temp) in p["wal"].items()))
+            if p.get("autovacuum"):
+                lines.append(
+                    "\nAutovacuum workers seen busy during each stage (s, summed over the"
+                    " entities and the workers, medians; mostly on): " + ", ".join(
+                        f"{s} {seconds:.1f}" + (f" ({busiest})" if busiest else "")
+                        for s, (seconds, busiest) in p["autovacuum"].items()))
             lines.append(f"\nRecords: {p['records']}; quarantined or parked by the gate, as"
                          f" each entity's own load left them: {p['quarantined']} (payments"
                          " parked for a dossier not loaded yet are released by the dossiers'"

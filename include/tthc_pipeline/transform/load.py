@@ -228,8 +228,7 @@ def _clean_staging(conn: psycopg.Connection, entity: str, batch_ids: list[int]) 
         table for table in entity_definition(entity).staging_tables
         if not (alone and _truncate_if_only_batch(conn, sql.Identifier("staging", table),
                                                   batch_ids[0])))
-    if untruncated:
-        unstage(conn, entity, batch_ids, untruncated)
+    unstage(conn, entity, batch_ids, untruncated)
 
 
 def _has_parked(conn: psycopg.Connection, entity: str, batch_id: int) -> bool:

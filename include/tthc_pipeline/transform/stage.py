@@ -91,7 +91,7 @@ def unstage(conn: psycopg.Connection, entity: str, batch_ids: list[int],
     them), but for their records parked for a reference: a later load releases them from there.
     Only the entity's own tables are touched, so a caller never waits for a lock on another
     entity's staging."""
-    for table in tables or entity_definition(entity).staging_tables:
+    for table in entity_definition(entity).staging_tables if tables is None else tables:
         conn.execute(sql.SQL(read_sql("load/unstage_table.sql")).format(
             table=sql.Identifier("staging", table)), {"entity": entity, "batch_ids": batch_ids})
 

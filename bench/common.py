@@ -254,7 +254,9 @@ def cluster_marks(conninfo: str) -> dict[str, int]:
     server: the WAL written (bytes), the checkpoints started, the blocks not found in shared
     buffers (read from the OS cache or the disk, or added to a table: pg_stat_database counts
     a new page as read), and the bytes queries wrote to temporary files (their sorts, hashes
-    and materialised CTEs that did not fit in work_mem). Not the buffers backends wrote
+    and materialised CTEs that did not fit in work_mem). A backend publishes the last two when
+    it exits at the latest, and a task's process has exited before its second mark. Not the
+    buffers backends wrote
     themselves: Postgres 15 counts a table's new pages among them and publishes the count only
     when the checkpointer next reports, so it lands on whichever task runs then."""
     import psycopg
@@ -263,12 +265,10 @@ def cluster_marks(conninfo: str) -> dict[str, int]:
         checkpoints = ("select num_timed + num_requested from pg_stat_checkpointer"
                        if conn.info.server_version >= 170000 else
                        "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter")
-        marks = {
-            "wal_bytes": "select pg_current_wal_insert_lsn() - '0/0'::pg_lsn",
-            "checkpoints": checkpoints,
-            "blocks_read": "select sum(blks_read) from pg_stat_database",
-            "temp_bytes": "select sum(temp_bytes) from pg_stat_database"}
-        return {name: int(conn.execute(query).fetchone()[0]) for name, query in marks.items()}
+        row = conn.execute(f"select pg_current_wal_insert_lsn() - '0/0'::pg_lsn, ({checkpoints}),"
+                           " sum(blks_read), sum(temp_bytes) from pg_stat_database").fetchone()
+        return dict(zip(("wal_bytes", "checkpoints", "blocks_read", "temp_bytes"),
+                        map(int, row), strict=True))
 
 
 @contextmanager
@@ -279,15 +279,19 @@ def autovacuum_watch(conninfo: str, interval_s: float = 0.5) -> Iterator[dict[st
     import psycopg
 
     busy: dict[str, float] = {}
+    failed: list[BaseException] = []
     stop = threading.Event()
 
     def sample() -> None:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            while not stop.wait(interval_s):
-                for (query,) in conn.execute(
-                        "select query from pg_stat_activity"
-                        " where backend_type = 'autovacuum worker' and state = 'active'"):
-                    busy[query] = busy.get(query, 0.0) + interval_s
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                while not stop.wait(interval_s):
+                    for (query,) in conn.execute(
+                            "select query from pg_stat_activity"
+                            " where backend_type = 'autovacuum worker' and state = 'active'"):
+                        busy[query] = busy.get(query, 0.0) + interval_s
+        except Exception as error:  # re-raised below: a dead watch must not report "idle"
+            failed.append(error)
 
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
@@ -296,6 +300,8 @@ def autovacuum_watch(conninfo: str, interval_s: float = 0.5) -> Iterator[dict[st
     finally:
         stop.set()
         watcher.join()
+    if failed:
+        raise RuntimeError("the autovacuum watch stopped sampling") from failed[0]
 
 
 def checkpoint(pg) -> None:

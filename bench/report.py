@@ -55,7 +55,7 @@ def summarise(report: dict) -> dict:
                                            if "publish" in r])
                 row["publish_rss_mb"] = max(r["publish"]["max_rss_mb"] for r in done
                                             if "publish" in r)
-                row["wal"] = _wal_by_stage(done)
+                row["server"] = _server_by_stage(done)
                 row["autovacuum"] = _autovacuum_by_stage(done)
                 row["records"] = done[0]["records"]
                 row["quarantined"] = done[0]["quarantined"]
@@ -72,18 +72,28 @@ def summarise(report: dict) -> dict:
     return out
 
 
-def _wal_by_stage(done: list[dict]) -> dict[str, tuple[float, int]]:
-    """Per stage: the median over rounds of the WAL written during its tasks, and the most
-    checkpoints started during them in one round (empty for runs recorded without them)."""
+def _stage_tasks(done: list[dict], stage: str) -> list[list[dict]]:
+    """Per round, the tasks of one stage (one per entity; ``prepare``'s are the round's own)."""
+    return [r["prepare"] if stage == "prepare" else
+            [stages[stage] for stages in r["entities"].values()] for r in done]
+
+
+def _server_by_stage(done: list[dict]) -> dict[str, dict[str, float | None]]:
+    """Per stage, what the cluster did during its tasks (bench/common.cluster_marks), summed
+    over the tasks, the median over rounds: WAL (MB), blocks not found in shared buffers (MB),
+    temporary files (MB); and the most checkpoints started in one round. Empty for runs
+    recorded without the marks; a counter recorded later than the WAL is None in older runs."""
     by_stage = {}
     for stage in ("prepare", "extract", "stage", "validate", "load"):
-        tasks = [r["prepare"] if stage == "prepare" else
-                 [stages[stage] for stages in r["entities"].values()] for r in done]
+        tasks = _stage_tasks(done, stage)
         if not all(t and all("wal_mb" in task for task in t) for t in tasks):
             return {}
-        by_stage[stage] = (median([sum(task["wal_mb"] for task in t) for t in tasks]),
-                           max(sum(task["checkpoints"] for task in t) for t in tasks),
-                           _median_mb(tasks, "blocks_read"), _median(tasks, "temp_mb"))
+        blocks = _median(tasks, "blocks_read")
+        by_stage[stage] = {
+            "wal_mb": _median(tasks, "wal_mb"),
+            "checkpoints": max(sum(task["checkpoints"] for task in t) for t in tasks),
+            "blocks_mb": None if blocks is None else blocks * 8192 / 1e6,
+            "temp_mb": _median(tasks, "temp_mb")}
     return by_stage
 
 
@@ -93,25 +103,17 @@ def _autovacuum_by_stage(done: list[dict]) -> dict[str, tuple[float, str]]:
     recorded without the watch)."""
     by_stage = {}
     for stage in ("extract", "stage", "validate", "load"):
-        tasks = [[stages[stage] for stages in r["entities"].values()] for r in done]
+        tasks = _stage_tasks(done, stage)
         if not all("autovacuum_s" in task for t in tasks for task in t):
             return {}
         per_query: dict[str, float] = {}
-        for t in tasks:
-            for task in t:
-                for query, seconds in task["autovacuum_s"].items():
-                    per_query[query] = per_query.get(query, 0.0) + seconds
+        for task in (task for t in tasks for task in t):
+            for query, seconds in task["autovacuum_s"].items():
+                per_query[query] = per_query.get(query, 0.0) + seconds
         busiest = max(per_query, key=per_query.get, default="")
         by_stage[stage] = (median([sum(sum(task["autovacuum_s"].values()) for task in t)
                                    for t in tasks]), busiest)
     return by_stage
-
-
-def _median_mb(tasks: list[list[dict]], counter: str) -> float | None:
-    """The median over rounds of a buffer counter summed over a stage's tasks, in MB of 8 kB
-    blocks; None for runs recorded without it."""
-    blocks = _median(tasks, counter)
-    return None if blocks is None else blocks * 8192 / 1e6
 
 
 def _median(tasks: list[list[dict]], counter: str) -> float | None:
@@ -120,6 +122,13 @@ def _median(tasks: list[list[dict]], counter: str) -> float | None:
     if not all(counter in task for t in tasks for task in t):
         return None
     return median([sum(task[counter] for task in t) for t in tasks])
+
+
+def _per_stage(server: dict[str, dict], counter: str) -> str | None:
+    """"stage value, …" for one counter of ``_server_by_stage``; None if a stage lacks it."""
+    if not server or any(figures[counter] is None for figures in server.values()):
+        return None
+    return ", ".join(f"{stage} {figures[counter]:,.0f}" for stage, figures in server.items())
 
 
 def render(report: dict) -> str:
@@ -166,24 +175,22 @@ def render(report: dict) -> str:
             lines.append("\nPer entity (s): " + "; ".join(
                 f"{e}: " + " / ".join(f"{v:.1f}" for v in st.values())
                 for e, st in p["by_entity"].items()) + " (extract / stage / validate / load)")
-            if p["wal"]:
+            if p["server"]:
                 lines.append(
                     "\nWAL the cluster wrote during each stage (MB, summed over the entities,"
                     " medians; the concurrent pipeline's tasks overlap, so each also counts the"
                     " others'), and checkpoints started meanwhile (most in a round): " + ", ".join(
-                        f"{s} {mb:,.0f} MB ({n} checkpoints)"
-                        for s, (mb, n, *_) in p["wal"].items()))
-            if all(read is not None for _, _, read, _ in p["wal"].values()):
+                        f"{s} {f['wal_mb']:,.0f} MB ({f['checkpoints']} checkpoints)"
+                        for s, f in p["server"].items()))
+            if blocks := _per_stage(p["server"], "blocks_mb"):
                 lines.append(
                     "\nBlocks each stage did not find in shared buffers (read, or added to a"
                     " table; MB, summed over the entities, medians; cluster-wide like the"
-                    " WAL): " + ", ".join(f"{s} {read:,.0f}"
-                                           for s, (_, _, read, _) in p["wal"].items()))
-            if all(temp is not None for *_, temp in p["wal"].values()):
+                    " WAL): " + blocks)
+            if temp := _per_stage(p["server"], "temp_mb"):
                 lines.append(
                     "\nWhat each stage's queries wrote to temporary files, past work_mem (MB,"
-                    " summed over the entities, medians): " + ", ".join(
-                        f"{s} {temp:,.0f}" for s, (*_, temp) in p["wal"].items()))
+                    " summed over the entities, medians): " + temp)
             if p.get("autovacuum"):
                 lines.append(
                     "\nAutovacuum workers seen busy during each stage (s, summed over the"

@@ -224,11 +224,12 @@ def _clean_staging(conn: psycopg.Connection, entity: str, batch_ids: list[int]) 
     another entity's, so no two loads' cleanups wait for each other.
     """
     alone = len(batch_ids) == 1 and not _has_parked(conn, entity, batch_ids[0])
-    untruncated = tuple(
-        table for table in entity_definition(entity).staging_tables
+    untruncated = []
+    for table in entity_definition(entity).staging_tables:
         if not (alone and _truncate_if_only_batch(conn, sql.Identifier("staging", table),
-                                                  batch_ids[0])))
-    unstage(conn, entity, batch_ids, untruncated)
+                                                  batch_ids[0])):
+            untruncated.append(table)
+    unstage(conn, entity, batch_ids, tuple(untruncated))
 
 
 def _has_parked(conn: psycopg.Connection, entity: str, batch_id: int) -> bool:

@@ -16,7 +16,12 @@ included), the task's own time, the cost per dossier and peak RSS. A single pipe
 the load with the other stages and, run concurrently, with the release of parked payments; this
 isolates it, for changes worth a few per cent.
 
-    .venv/bin/python bench/load.py --scale 100000 --runs 5 --before-root BEFORE
+With ``--history N`` the template first gets N dossiers of history (``bench/friday.py``'s
+builder, as ``history_load.py`` builds it, before the catalogues and the batch): the two codes'
+loads into a warehouse that already holds a large province's year (P7), the history's schema
+the code before's, the code after's migrations applied over it.
+
+    .venv/bin/python bench/load.py --scale 100000 --runs 5 --before-root BEFORE [--history N]
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+import friday  # noqa: E402
 from common import ENTITIES, OUT, Shape, median, run_measured  # noqa: E402
-from history_load import copy_of  # noqa: E402
+from history_load import SOURCE, copy_of  # noqa: E402
 from ingest import code_env  # noqa: E402
 
 TIMEOUT = 3600.0
@@ -51,11 +57,15 @@ def _window(shape: Shape) -> list[str]:
 
 
 def template(pg, url: str, shape: Shape, env: dict[str, str],
-             name: str = "bench_load_before") -> tuple[str, int]:
-    """A template database, the dossier batch staged and checked; (name, batch id)."""
+             name: str = "bench_load_before", history: int = 0) -> tuple[str, int]:
+    """A template database, ``history`` dossiers built in it, then the dossier batch staged
+    and checked; (name, batch id)."""
     conninfo = common.fresh_database(pg, name)
     window = _window(shape)
     _stage(["prepare", "--conninfo", conninfo, *window], env)
+    if history:
+        common.log(f"building {history:,} dossiers of history")
+        friday.build(conninfo, history, [SOURCE], common.log)
     for entity in (*CATALOGUES, MEASURED):
         extracted = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", entity,
                             *window], env)
@@ -108,6 +118,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--before-root", type=Path, required=True)
+    parser.add_argument("--history", type=int, default=0, metavar="N",
+                        help="dossiers of history in the warehouse before the load (P7)")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
 
@@ -116,9 +128,11 @@ def main() -> None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     output = args.output or OUT / f"load-{stamp}.json"
     report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
-                    "before_root": str(args.before_root), "codes": {}}
+                    "history": args.history, "before_root": str(args.before_root), "codes": {}}
+    if args.history:  # one source: the history's and the batch's, as history_load.py
+        common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))
     with common.postgres() as pg, common.simulator(shape) as (url, _process):
-        before, batch_id = template(pg, url, shape, codes["before"])
+        before, batch_id = template(pg, url, shape, codes["before"], history=args.history)
         after = copy_of(pg, before, "bench_load_after")
         _stage(["prepare", "--conninfo", after, *_window(shape)], codes["after"])
         templates = {"before": before, "after": "bench_load_after"}
@@ -148,8 +162,11 @@ def main() -> None:
 
 
 def render(report: dict) -> str:
-    lines = [f"Dossier load task at {report['scale']:,} dossiers, medians of {report['runs']}"
-             " runs (same staged batch, codes taking turns, each into a fresh copy):", "",
+    history = (f", into {report['history']:,} dossiers of history"
+               if report.get("history") else "")
+    lines = [f"Dossier load task at {report['scale']:,} dossiers{history}, medians of"
+             f" {report['runs']} runs (same staged batch, codes taking turns, each into a fresh"
+             " copy):", "",
              "| code | dossiers loaded | wall s (each run) | task s | server CPU s (each run) |"
              " ms per dossier | peak RSS MB | load avg (1 min) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]

@@ -191,7 +191,7 @@ written as (
         has_digitised_components, has_electronic_result, is_vneid_verified, source_updated_at,
         content_hash
     from dossiers
-    on conflict (dossier_key) do update set
+    on conflict (source_code, dossier_code) do update set
         unit_durable_key = excluded.unit_durable_key,
         procedure_durable_key = excluded.procedure_durable_key,
         channel_key = excluded.channel_key,
@@ -219,19 +219,9 @@ written as (
         is_vneid_verified = excluded.is_vneid_verified,
         source_updated_at = excluded.source_updated_at,
         content_hash = excluded.content_hash
-    -- another dossier under the key is a hash collision: fail, overwrite nothing (CASE, not OR:
-    -- its branches are evaluated in order)
-    where case
-        when (f.source_code, f.dossier_code)
-            is distinct from (excluded.source_code, excluded.dossier_code)
-            then dw.key_collision(
-                'dw.fact_dossier', f.dossier_key, f.source_code || '/' || f.dossier_code,
-                excluded.source_code || '/' || excluded.dossier_code
-            )
-        else excluded.source_updated_at > f.source_updated_at
-            or (excluded.source_updated_at = f.source_updated_at
-                and excluded.content_hash > coalesce(f.content_hash, ''))
-    end
+    where excluded.source_updated_at > f.source_updated_at
+        or (excluded.source_updated_at = f.source_updated_at
+            and excluded.content_hash > coalesce(f.content_hash, ''))
     returning f.dossier_key
 )
 

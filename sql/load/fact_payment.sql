@@ -76,7 +76,7 @@ select
     succeeded_at, refunded_at, initiated_date_key, succeeded_date_key, refunded_date_key,
     source_updated_at, content_hash
 from payments
-on conflict (payment_key) do update set
+on conflict (source_code, payment_ref) do update set
     transaction_code = excluded.transaction_code,
     dossier_key = excluded.dossier_key,
     dossier_code = excluded.dossier_code,
@@ -98,15 +98,6 @@ on conflict (payment_key) do update set
     refunded_date_key = excluded.refunded_date_key,
     source_updated_at = excluded.source_updated_at,
     content_hash = excluded.content_hash
--- another payment under the key is a hash collision: fail, overwrite nothing
-where case
-    when (f.source_code, f.payment_ref)
-        is distinct from (excluded.source_code, excluded.payment_ref)
-        then dw.key_collision(
-            'dw.fact_payment', f.payment_key, f.source_code || '/' || f.payment_ref,
-            excluded.source_code || '/' || excluded.payment_ref
-        )
-    else excluded.source_updated_at > f.source_updated_at
-        or (excluded.source_updated_at = f.source_updated_at
-            and excluded.content_hash > coalesce(f.content_hash, ''))
-end
+where excluded.source_updated_at > f.source_updated_at
+    or (excluded.source_updated_at = f.source_updated_at
+        and excluded.content_hash > coalesce(f.content_hash, ''))

@@ -39,16 +39,12 @@ select
     payments.*,
     unparseable_records.unparseable_reason,
     conflicting_versions.n_versions as conflicting_versions,
-    -- one probe of the primary key per payment (the key hashes source and MaHoSo; the code is
-    -- compared too, so a collision is not a match): as `dossier_code in (all the source's
-    -- dossiers)` it hashed the whole fact table, 94 s for 55,000 payments over 10M dossiers
-    -- (bench/RESULTS.md, P7); NULL without a code, as the IN was
+    -- one probe of the (source_code, dossier_code) key per payment: as `dossier_code in (all
+    -- the source's dossiers)` it hashed the whole fact table, 94 s for 55,000 payments over
+    -- 10M dossiers (bench/RESULTS.md, P7); NULL without a code, as the IN was
     case when payments.dossier_code is not null then exists (
         select from dw.fact_dossier
-        where fact_dossier.dossier_key = dw.source_key(
-            (select batch_source.source_code from batch_source), payments.dossier_code
-        )
-            and fact_dossier.source_code = (select batch_source.source_code from batch_source)
+        where fact_dossier.source_code = (select batch_source.source_code from batch_source)
             and fact_dossier.dossier_code = payments.dossier_code
     ) end as is_dossier_known,
     nullif(array_remove(array[

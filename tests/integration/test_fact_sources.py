@@ -16,9 +16,6 @@ OTHER = "da_nang"  # a second source, recorded by the test
 FILLERS = {"bigint": "1", "integer": "1", "smallint": "1", "numeric": "1", "text": "'x'",
            "boolean": "false", "timestamp with time zone": "'2026-03-02 08:00+07'",
            "date": "'2026-03-02'", "bytea": "'\\x00'", "jsonb": "'[]'"}
-# the facts whose key must hash their source and code (V022's check): key column, code column
-HASHED_KEYS = {"fact_dossier": ("dossier_key", "dossier_code"),
-               "fact_payment": ("payment_key", "payment_ref")}
 
 
 def fact_row(conn: psycopg.Connection, fact: str, key: int, source: str) -> sql.Composed:
@@ -27,10 +24,7 @@ def fact_row(conn: psycopg.Connection, fact: str, key: int, source: str) -> sql.
         "select column_name, data_type from information_schema.columns"
         " where table_schema = 'dw' and table_name = %s and is_nullable = 'NO'"
         " order by ordinal_position", (fact,)).fetchall()
-    key_column, code_column = HASHED_KEYS.get(fact, (None, None))
     values = [sql.Literal(source) if name == "source_code"
-              else sql.SQL("dw.source_key({}, {})").format(
-                  sql.Literal(source), sql.Literal(f"{code_column}-{key}")) if name == key_column
               else sql.Literal(key) if data_type == "bigint"
               else sql.Literal(f"{name}-{key}") if data_type == "text"
               else sql.SQL(FILLERS[data_type])
@@ -85,12 +79,7 @@ def test_an_update_to_an_unknown_source_is_refused(conn, fact):
     refused = f"dw.{fact} names source 'nowhere'"
     with pytest.raises(psycopg.errors.ForeignKeyViolation, match=refused):
         conn.execute(sql.SQL("update {} set source_code = 'nowhere'").format(table))
-    rekey = sql.SQL("")
-    if fact in HASHED_KEYS:  # its key follows the source
-        key_column, code_column = map(sql.Identifier, HASHED_KEYS[fact])
-        rekey = sql.SQL(", {} = dw.source_key(%(source)s, {})").format(key_column, code_column)
-    conn.execute(sql.SQL("update {} set source_code = %(source)s{}").format(table, rekey),
-                 {"source": OTHER})
+    conn.execute(sql.SQL("update {} set source_code = %s").format(table), (OTHER,))
     sources = conn.execute(sql.SQL("select source_code from {}").format(table)).fetchall()
     assert sources == [(OTHER,)]
 

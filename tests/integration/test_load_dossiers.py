@@ -86,33 +86,6 @@ def test_an_older_batch_loaded_after_a_newer_one_changes_nothing(warehouse):
     assert dw_checksum(warehouse) == newest
 
 
-@pytest.mark.parametrize("stored, incoming",
-                         [(AS_OF_DAY_1, AS_OF_DAY_9), (AS_OF_DAY_9, AS_OF_DAY_1)],
-                         ids=["incoming-newer", "incoming-older"])
-def test_a_dossier_whose_key_another_dossier_holds_fails_the_load_and_overwrites_nothing(
-        warehouse, stored, incoming):
-    """The load upserts on the key alone, so another MaHoSo under it must not be taken for the
-    same dossier, whether the record is newer (an overwrite) or older (silently skipped). The
-    collision is made by giving the stored row another code under its key, which V022's check
-    (the key hashes the row's own code) forbids, so the check is dropped first."""
-    ingest(warehouse, "ho_so", [stored], DAY_1)
-    with psycopg.connect(warehouse) as conn:
-        conn.execute("alter table dw.fact_dossier drop constraint fact_dossier_key_is_source_key")
-        conn.execute("update dw.fact_dossier set dossier_code = 'HS-OTHER'")
-    before = dw_checksum(warehouse)
-    with pytest.raises(psycopg.errors.UniqueViolation,
-                       match="HS-OTHER and .*/HS1 hash to the same key"):
-        ingest(warehouse, "ho_so", [incoming], DAY_9)
-    assert dw_checksum(warehouse) == before
-
-
-def test_a_dossier_key_must_hash_its_own_code(warehouse):
-    ingest(warehouse, "ho_so", [AS_OF_DAY_1], DAY_1)
-    with psycopg.connect(warehouse) as conn, pytest.raises(
-            psycopg.errors.CheckViolation, match="fact_dossier_key_is_source_key"):
-        conn.execute("update dw.fact_dossier set dossier_code = 'HS-OTHER'")
-
-
 def test_running_a_batch_again_changes_nothing(warehouse):
     batch_id = land_and_stage(warehouse, "ho_so", [AS_OF_DAY_1, AS_OF_DAY_9], DAY_9)
     first = load_batch(warehouse, batch_id, HASH_KEY)

@@ -61,24 +61,3 @@ def test_a_correction_that_keeps_its_ngaycapnhat_settles_the_same_in_either_orde
         assert dw_checksum(reversed_order) == dw_checksum(warehouse)
     [(status,)] = query(warehouse, "select payment_status from dw.fact_payment")
     assert status in ("thanh-cong", "that-bai")  # one version whole, the greater hash
-
-
-def test_a_payment_whose_key_another_payment_holds_fails_the_load_and_overwrites_nothing(
-        warehouse):
-    """A collision of payment keys, made as test_load_dossiers makes one: the load fails, the
-    stored payment stays as it was, and V022's check would not have let the row exist."""
-    from helpers.checksums import dw_checksum
-
-    ingest(warehouse, "giao_dich", [payment("T1", "HS1", "20250303100000")])
-    with psycopg.connect(warehouse) as conn:
-        conn.execute("alter table dw.fact_payment drop constraint fact_payment_key_is_source_key")
-        conn.execute("update dw.fact_payment set payment_ref = 'T-OTHER'")
-    before = dw_checksum(warehouse)
-    with pytest.raises(psycopg.errors.UniqueViolation,
-                       match="T-OTHER and .*/T1 hash to the same key"):
-        ingest(warehouse, "giao_dich", [payment("T1", "HS1", "20250304100000")])
-    assert dw_checksum(warehouse) == before
-    with psycopg.connect(warehouse) as conn, pytest.raises(
-            psycopg.errors.CheckViolation, match="fact_payment_key_is_source_key"):
-        conn.execute("alter table dw.fact_payment add constraint fact_payment_key_is_source_key"
-                     " check (payment_key = dw.source_key(source_code, payment_ref))")

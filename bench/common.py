@@ -6,6 +6,7 @@ Nothing here is imported by the pipeline or the test suite.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -197,6 +198,26 @@ def simulator_serving(arguments: list[str], token: str, *,
 # load of a few GB into a checkpoint storm). Durability stays on (fsync, synchronous commit).
 SERVER_SETTINGS = {"shared_buffers": "4GB", "max_wal_size": "8GB",
                    "checkpoint_timeout": "30min"}
+
+
+def add_server_setting_option(parser: argparse.ArgumentParser) -> None:
+    """``--server-setting NAME=VALUE`` (repeatable): a setting of the benchmark's cluster beyond
+    ``SERVER_SETTINGS``; ``server_settings`` merges them."""
+    parser.add_argument("--server-setting", action="append", default=[], type=_server_setting,
+                        metavar="NAME=VALUE",
+                        help="a Postgres setting beyond common.SERVER_SETTINGS (repeatable),"
+                             " e.g. wal_compression=lz4")
+
+
+def _server_setting(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value
+
+
+def server_settings(args: argparse.Namespace) -> dict[str, str]:
+    return {**SERVER_SETTINGS, **dict(args.server_setting)}
 
 
 def exit_on_sigterm() -> None:

@@ -178,9 +178,7 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=10_000_000)
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--server-setting", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Postgres setting beyond common.SERVER_SETTINGS (repeatable),"
-                             " e.g. wal_compression=lz4")
+    common.add_server_setting_option(parser)
     parser.add_argument("--statements", type=int, default=0, metavar="N",
                         help="record each turn's N costliest statements (pg_stat_statements)")
     parser.add_argument("--prewarm", action="store_true",
@@ -191,8 +189,7 @@ def main() -> None:
     log = common.log
     common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))
     shape = Shape(args.scale)
-    settings = {**common.SERVER_SETTINGS,
-                **dict(setting.split("=", 1) for setting in args.server_setting)}
+    settings = common.server_settings(args)
     if args.statements:
         settings.update({"shared_preload_libraries": "pg_stat_statements",
                          "track_io_timing": "on"})

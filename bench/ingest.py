@@ -280,8 +280,7 @@ def main() -> None:
                         help="wait for the 1-min load average to drop below this first")
     parser.add_argument("--max-wait", type=float, default=0.0,
                         help="seconds to wait for a quiet machine before each scale")
-    parser.add_argument("--server-setting", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a Postgres setting of the benchmark cluster")
+    common.add_server_setting_option(parser)
     parser.add_argument("--before-root", type=Path,
                         help="a copy of the project to run as contender pipeline-before")
     parser.add_argument("--daily-window", type=int, default=0, metavar="PER_DAY",
@@ -306,8 +305,7 @@ def main() -> None:
     BEFORE_ROOT = args.before_root
     if "pipeline-before" in args.contenders and BEFORE_ROOT is None:
         sys.exit("contender pipeline-before needs --before-root")
-    settings = {**common.SERVER_SETTINGS,
-                **dict(item.split("=", 1) for item in args.server_setting)}
+    settings = common.server_settings(args)
     report: dict = {"started": stamp, "runs": args.runs, "contenders": args.contenders,
                     "server_settings": settings, "scales": {}}
     runs = args.runs if len(args.runs) == len(args.scales) else [args.runs[0]] * len(args.scales)

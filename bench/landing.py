@@ -84,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=4)
+    common.add_server_setting_option(parser)
     parser.add_argument("--before-root", type=Path, required=True)
     if not (run := common.start_run(parser, "landing", render)):
         return
@@ -91,8 +92,11 @@ def main() -> None:
     codes = {"before": code_env(args.before_root), "after": {}}
     shape = Shape(args.scale)
     report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
-                    "before_root": str(args.before_root), "turns": {code: [] for code in codes}}
-    with common.postgres() as pg, common.simulator(shape) as (url, _process):
+                    "before_root": str(args.before_root),
+                    "server_settings": common.server_settings(args),
+                    "turns": {code: [] for code in codes}}
+    with common.postgres(common.server_settings(args)) as pg, \
+            common.simulator(shape) as (url, _process):
         templates = {}
         for code, env in codes.items():
             templates[code] = f"bench_landing_{code}"

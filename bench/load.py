@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--before-root", type=Path, required=True)
+    common.add_server_setting_option(parser)
     parser.add_argument("--history", type=int, default=0, metavar="N",
                         help="dossiers of history in the warehouse before the load (P7)")
     parser.add_argument("--output", type=Path)
@@ -128,10 +129,12 @@ def main() -> None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     output = args.output or OUT / f"load-{stamp}.json"
     report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
-                    "history": args.history, "before_root": str(args.before_root), "codes": {}}
+                    "history": args.history, "before_root": str(args.before_root),
+                    "server_settings": common.server_settings(args), "codes": {}}
     if args.history:  # one source: the history's and the batch's, as history_load.py
         common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))
-    with common.postgres() as pg, common.simulator(shape) as (url, _process):
+    with common.postgres(common.server_settings(args)) as pg, \
+            common.simulator(shape) as (url, _process):
         before, batch_id = template(pg, url, shape, codes["before"], history=args.history)
         after = copy_of(pg, before, "bench_load_after")
         _stage(["prepare", "--conninfo", after, *_window(shape)], codes["after"])

@@ -68,6 +68,11 @@ class Shape:
     def window_text(self) -> tuple[str, str]:
         return tuple(moment.strftime("%Y%m%d%H%M%S") for moment in self.window)
 
+    def window_args(self) -> list[str]:
+        """The window as ``stage.py``'s ``--window-start`` and ``--window-end``."""
+        start, end = self.window
+        return ["--window-start", start.isoformat(), "--window-end", end.isoformat()]
+
     def simulator_args(self) -> list[str]:
         return ["--seed", str(self.seed), "--scale", str(self.scale),
                 "--province-code", self.province_code,
@@ -500,6 +505,12 @@ def run_measured(args: list[str], *, timeout: float, python: str = PYTHON,
                     sys_s=float(fields["sys_s"].group(1)),
                     max_rss_mb=int(fields["max_rss_kb"].group(1)) / 1024,
                     tree_rss_mb=tree_mb)
+
+
+def run_stage(args: list[str], *, timeout: float = 3600.0,
+              env: dict[str, str] | None = None) -> Measured:
+    """``bench/stage.py <args>`` in its own process, measured (``run_measured``)."""
+    return run_measured([str(BENCH / "stage.py"), *args], timeout=timeout, env=env)
 
 
 def _kill_tree(pid: int) -> None:

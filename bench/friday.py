@@ -404,9 +404,8 @@ def publish(conninfo: str, report_date: date, tree: str, timeout: float,
             stage: str = "publish") -> common.Measured:
     """One Friday task in its own process: ``publish`` (publish_snapshot) or ``scorecards``
     (publish_scorecards)."""
-    return common.run_measured([str(common.BENCH / "stage.py"), stage, "--conninfo",
-                                conninfo, "--report-date", report_date.isoformat(),
-                                "--tree-code", tree], timeout=timeout)
+    return common.run_stage([stage, "--conninfo", conninfo, "--report-date",
+                             report_date.isoformat(), "--tree-code", tree], timeout=timeout)
 
 
 def publish_side_by_side(conninfo: str, report_date: date, tree: str,
@@ -462,9 +461,8 @@ def main() -> None:
             conninfo = common.fresh_database(pg, name)
             load = common.load_average()
             log(f"{dossiers} dossiers in {len(codes)} source(s): load average {load[0]:.2f}")
-            prepared = common.run_measured(
-                [str(common.BENCH / "stage.py"), "prepare", "--conninfo", conninfo,
-                 "--window-start", "2025-01-01T00:00:00+07:00",
+            prepared = common.run_stage(
+                ["prepare", "--conninfo", conninfo, "--window-start", "2025-01-01T00:00:00+07:00",
                  "--window-end", "2026-12-31T00:00:00+07:00"], timeout=600)
             built = build(conninfo, dossiers, codes, log)
             size = {"build": built, "prepare_s": prepared.seconds,

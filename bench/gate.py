@@ -23,16 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
-from common import ENTITIES, OUT, Shape, median, run_measured  # noqa: E402
+from common import ENTITIES, OUT, Shape, median, run_stage  # noqa: E402
 from ingest import code_env  # noqa: E402
 
 TIMEOUT = 1800.0
 _RESULT_COLUMNS = ("rule, expectation, expectation_kwargs, is_reference, success, element_count,"
                    " unexpected_count, unexpected_percent, observed")
-
-
-def _stage(args: list[str], env: dict[str, str] | None = None):
-    return run_measured([str(common.BENCH / "stage.py"), *args], timeout=TIMEOUT, env=env)
 
 
 def _recorded(conninfo: str, batch_id: int) -> tuple:
@@ -65,27 +61,26 @@ def main() -> None:
 
     codes = {"before": code_env(args.before_root), "after": {}}
     shape = Shape(args.scale)
-    start, end = shape.window
-    window = ["--window-start", start.isoformat(), "--window-end", end.isoformat()]
+    window = shape.window_args()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     output = args.output or OUT / f"gate-{stamp}.json"
     report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
                     "before_root": str(args.before_root), "entities": {}}
     with common.postgres() as pg, common.simulator(shape) as (url, _process):
         conninfo = common.fresh_database(pg, "bench_gate")
-        _stage(["prepare", "--conninfo", conninfo, *window])
+        run_stage(["prepare", "--conninfo", conninfo, *window], timeout=TIMEOUT)
         for entity in ENTITIES:
-            extracted = _stage(["extract", "--conninfo", conninfo, "--url", url,
-                                "--entity", entity, *window])
+            extracted = run_stage(["extract", "--conninfo", conninfo, "--url", url,
+                                   "--entity", entity, *window], timeout=TIMEOUT)
             batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
-            _stage(["stage", *batch])
+            run_stage(["stage", *batch], timeout=TIMEOUT)
             runs: dict[str, list[dict]] = {code: [] for code in codes}
             recorded: dict[str, tuple] = {}
             for round_no in range(args.runs):
                 order = list(codes) if round_no % 2 == 0 else list(reversed(codes))
                 for code in order:
                     load = common.load_average()
-                    m = _stage(["validate", *batch], env=codes[code])
+                    m = run_stage(["validate", *batch], timeout=TIMEOUT, env=codes[code])
                     runs[code].append({"wall_s": m.wall_s, "seconds": m.seconds,
                                        "sql_seconds": m.result["sql_seconds"],
                                        "cpu_s": m.user_s + m.sys_s, "max_rss_mb": m.max_rss_mb,
@@ -98,7 +93,7 @@ def main() -> None:
                         f" (load {load[0]:.2f})")
             if recorded["before"] != recorded["after"]:
                 raise SystemExit(f"{entity}: the two gates recorded different figures")
-            _stage(["load", *batch])
+            run_stage(["load", *batch], timeout=TIMEOUT)
             report["entities"][entity] = {
                 code: {**{key: median([r[key] for r in rows])
                           for key in ("wall_s", "seconds", "sql_seconds", "cpu_s",

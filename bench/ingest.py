@@ -59,19 +59,13 @@ def _timeout(shape: Shape, factor: float = 1.0) -> float:
     return max(TIMEOUT_FLOOR, factor * TIMEOUT_PER_K * shape.scale / 1000)
 
 
-def _window_args(shape: Shape) -> list[str]:
-    start, end = shape.window
-    return ["--window-start", start.isoformat(), "--window-end", end.isoformat()]
-
-
 # The code under test: this checkout, or (contender pipeline-before, --before-root) another
 # copy of the project, e.g. the code before an optimisation, run by this checkout's stage.py.
 _CODE_ENV: dict[str, str] = {}
 
 
 def _stage(args: list[str], shape: Shape, factor: float = 1.0) -> Measured:
-    return run_measured([str(common.BENCH / "stage.py"), *args], timeout=_timeout(shape, factor),
-                        env=_CODE_ENV)
+    return common.run_stage(args, timeout=_timeout(shape, factor), env=_CODE_ENV)
 
 
 def code_env(root: Path | None) -> dict[str, str]:
@@ -91,7 +85,7 @@ def _summary(m: Measured) -> dict:
 def run_serve(shape: Shape, url: str) -> dict:
     entities = {}
     for entity in ENTITIES:
-        m = _stage(["serve", "--url", url, "--entity", entity, *_window_args(shape)], shape)
+        m = _stage(["serve", "--url", url, "--entity", entity, *shape.window_args()], shape)
         entities[entity] = _summary(m)
     return {"seconds": sum(e["seconds"] for e in entities.values()),
             "max_rss_mb": max(e["max_rss_mb"] for e in entities.values()),
@@ -103,7 +97,7 @@ def run_limit(shape: Shape, url: str, conninfo: str) -> dict:
     entities = {}
     for entity in ENTITIES:
         m = _stage(["limit", "--conninfo", conninfo, "--url", url, "--entity", entity,
-                    *_window_args(shape)], shape)
+                    *shape.window_args()], shape)
         entities[entity] = _summary(m)
     return {"seconds": sum(e["seconds"] for e in entities.values()),
             "max_rss_mb": max(e["max_rss_mb"] for e in entities.values()),
@@ -137,7 +131,7 @@ def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,
                 source_arg: list[str]) -> dict:
     """One entity's task group: extract → stage → validate → load, each its own process."""
     stages = {"extract": _task(["extract", "--conninfo", conninfo, "--url", url, "--entity",
-                                entity, *_window_args(shape), *source_arg], shape, conninfo)}
+                                entity, *shape.window_args(), *source_arg], shape, conninfo)}
     batch = ["--conninfo", conninfo, "--batch-id", str(stages["extract"]["batch_id"])]
     for name in STAGES[1:]:
         stages[name] = _task([name, *batch], shape, conninfo, factor=2.0)
@@ -145,7 +139,7 @@ def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,
 
 
 def _prepare(shape: Shape, conninfo: str) -> dict:
-    return _task(["prepare", "--conninfo", conninfo, *_window_args(shape)], shape, conninfo)
+    return _task(["prepare", "--conninfo", conninfo, *shape.window_args()], shape, conninfo)
 
 
 def _dag_run(shape: Shape, url: str, conninfo: str, entities: tuple[str, ...],

@@ -22,11 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
-from common import Shape, median, run_measured  # noqa: E402
+from common import Shape, median, run_stage  # noqa: E402
 from history_load import copy_of  # noqa: E402
 from ingest import code_env  # noqa: E402
 
-TIMEOUT = 3600.0
 TASKS = ("extract", "stage", "validate")
 ENTITY = "ho_so"
 
@@ -45,15 +44,6 @@ from raw.ho_so group by 1 order by 1
 """
 
 
-def _stage(args: list[str], env: dict[str, str]):
-    return run_measured([str(common.BENCH / "stage.py"), *args], timeout=TIMEOUT, env=env)
-
-
-def _window(shape: Shape) -> list[str]:
-    start, end = shape.window
-    return ["--window-start", start.isoformat(), "--window-end", end.isoformat()]
-
-
 def turn(pg, url: str, shape: Shape, template_name: str, env: dict[str, str]) -> dict:
     """The three tasks into a fresh copy of ``template_name``: their wall times, what they
     left (``_LANDED``) and the raw records' compression."""
@@ -63,11 +53,11 @@ def turn(pg, url: str, shape: Shape, template_name: str, env: dict[str, str]) ->
     conninfo = copy_of(pg, template_name, "bench_landing_run")
     load = common.load_average()
     try:
-        extracted = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", ENTITY,
-                            *_window(shape)], env)
+        extracted = run_stage(["extract", "--conninfo", conninfo, "--url", url,
+                               "--entity", ENTITY, *shape.window_args()], env=env)
         batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
-        staged = _stage(["stage", *batch], env)
-        validated = _stage(["validate", *batch], env)
+        staged = run_stage(["stage", *batch], env=env)
+        validated = run_stage(["validate", *batch], env=env)
         with psycopg.connect(conninfo, row_factory=dict_row) as conn:
             landed = conn.execute(_LANDED).fetchone()
             compression = {row["method"]: row["count"]
@@ -101,7 +91,7 @@ def main() -> None:
         for code, env in codes.items():
             templates[code] = f"bench_landing_{code}"
             conninfo = common.fresh_database(pg, templates[code])
-            _stage(["prepare", "--conninfo", conninfo, *_window(shape)], env)
+            run_stage(["prepare", "--conninfo", conninfo, *shape.window_args()], env=env)
         for round_no in range(args.runs):
             order = list(codes) if round_no % 2 == 0 else list(reversed(codes))
             for code in order:

@@ -36,24 +36,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 import friday  # noqa: E402
-from common import ENTITIES, OUT, Shape, median, run_measured  # noqa: E402
+from common import ENTITIES, OUT, Shape, median, run_stage  # noqa: E402
 from history_load import SOURCE, copy_of  # noqa: E402
 from ingest import code_env  # noqa: E402
 
-TIMEOUT = 3600.0
 MEASURED = "ho_so"
 CATALOGUES = tuple(e for e in ENTITIES[:ENTITIES.index(MEASURED)])  # loaded before it
 DW_TABLES = ("fact_dossier", "fact_dossier_status", "fact_dossier_supplement",
              "fact_dossier_apology", "dim_date")
-
-
-def _stage(args: list[str], env: dict[str, str]):
-    return run_measured([str(common.BENCH / "stage.py"), *args], timeout=TIMEOUT, env=env)
-
-
-def _window(shape: Shape) -> list[str]:
-    start, end = shape.window
-    return ["--window-start", start.isoformat(), "--window-end", end.isoformat()]
 
 
 def template(pg, url: str, shape: Shape, env: dict[str, str],
@@ -61,19 +51,19 @@ def template(pg, url: str, shape: Shape, env: dict[str, str],
     """A template database, ``history`` dossiers built in it, then the dossier batch staged
     and checked; (name, batch id)."""
     conninfo = common.fresh_database(pg, name)
-    window = _window(shape)
-    _stage(["prepare", "--conninfo", conninfo, *window], env)
+    window = shape.window_args()
+    run_stage(["prepare", "--conninfo", conninfo, *window], env=env)
     if history:
         common.log(f"building {history:,} dossiers of history")
         friday.build(conninfo, history, [SOURCE], common.log)
     for entity in (*CATALOGUES, MEASURED):
-        extracted = _stage(["extract", "--conninfo", conninfo, "--url", url, "--entity", entity,
-                            *window], env)
+        extracted = run_stage(["extract", "--conninfo", conninfo, "--url", url,
+                               "--entity", entity, *window], env=env)
         batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
-        _stage(["stage", *batch], env)
-        _stage(["validate", *batch], env)
+        run_stage(["stage", *batch], env=env)
+        run_stage(["validate", *batch], env=env)
         if entity != MEASURED:
-            _stage(["load", *batch], env)
+            run_stage(["load", *batch], env=env)
     return name, extracted.result["batch_id"]
 
 
@@ -103,7 +93,7 @@ def load_once(pg, template_name: str, batch_id: int, env: dict[str, str],
     conninfo = copy_of(pg, template_name, run_database)
     load = common.load_average()
     server_cpu = server_cpu_seconds(pg)
-    m = _stage(["load", "--conninfo", conninfo, "--batch-id", str(batch_id)], env)
+    m = run_stage(["load", "--conninfo", conninfo, "--batch-id", str(batch_id)], env=env)
     server_cpu = server_cpu_seconds(pg) - server_cpu
     written = loaded_tables(conninfo)
     common.drop_database(pg, run_database)
@@ -137,7 +127,7 @@ def main() -> None:
             common.simulator(shape) as (url, _process):
         before, batch_id = template(pg, url, shape, codes["before"], history=args.history)
         after = copy_of(pg, before, "bench_load_after")
-        _stage(["prepare", "--conninfo", after, *_window(shape)], codes["after"])
+        run_stage(["prepare", "--conninfo", after, *shape.window_args()], env=codes["after"])
         templates = {"before": before, "after": "bench_load_after"}
         runs: dict[str, list[dict]] = {code: [] for code in codes}
         written: dict[str, dict] = {}

@@ -136,13 +136,13 @@ def check_counts(mode_result: dict, shapes: dict[str, Shape], conninfo: str) -> 
 
 def publish(conninfo: str, shape: Shape, tree: str) -> dict:
     report_date = shape.report_date
-    common.run_measured([str(common.BENCH / "stage.py"), "publish", "--conninfo", conninfo,
-                         "--report-date", (report_date - timedelta(days=7)).isoformat(),
-                         "--tree-code", tree], timeout=1800)
+    common.run_stage(["publish", "--conninfo", conninfo,
+                      "--report-date", (report_date - timedelta(days=7)).isoformat(),
+                      "--tree-code", tree], timeout=1800)
     load = common.load_average()
-    m = common.run_measured([str(common.BENCH / "stage.py"), "publish", "--conninfo", conninfo,
-                             "--report-date", report_date.isoformat(), "--tree-code", tree],
-                            timeout=1800)
+    m = common.run_stage(["publish", "--conninfo", conninfo,
+                          "--report-date", report_date.isoformat(), "--tree-code", tree],
+                         timeout=1800)
     return {**ingest._summary(m), "load_average_before": load}
 
 

@@ -172,7 +172,7 @@ def main() -> None:
             conninfo = common.fresh_database(pg, name)
             any_shape = next(iter(shapes.values()))
             prepared = ingest._summary(ingest._stage(
-                ["prepare", "--conninfo", conninfo, *ingest._window_args(any_shape)], any_shape))
+                ["prepare", "--conninfo", conninfo, *any_shape.window_args()], any_shape))
             log(f"{mode}: {len(codes)} sources × {args.scale:,} dossiers "
                 f"(load average {common.load_average()[0]:.2f})")
             result = run_mode(mode, shapes, urls, conninfo, log)

@@ -296,6 +296,11 @@ def _indexes(conn) -> list[tuple[str, str, str]]:
         order by 1, 2""").fetchall()
 
 
+# prepare's window for a warehouse holding the generated history: its year and the days after
+HISTORY_WINDOW = ("--window-start", "2025-01-01T00:00:00+07:00",
+                  "--window-end", "2026-12-31T00:00:00+07:00")
+
+
 def build(conninfo: str, dossiers: int, codes: list[str], log) -> dict:
     import psycopg
 
@@ -462,8 +467,7 @@ def main() -> None:
             load = common.load_average()
             log(f"{dossiers} dossiers in {len(codes)} source(s): load average {load[0]:.2f}")
             prepared = common.run_stage(
-                ["prepare", "--conninfo", conninfo, "--window-start", "2025-01-01T00:00:00+07:00",
-                 "--window-end", "2026-12-31T00:00:00+07:00"], timeout=600)
+                ["prepare", "--conninfo", conninfo, *HISTORY_WINDOW], timeout=600)
             built = build(conninfo, dossiers, codes, log)
             size = {"build": built, "prepare_s": prepared.seconds,
                     "db_mb": common.database_size_mb(conninfo), "load_average_before": load,

@@ -41,9 +41,7 @@ def template(pg, name: str, history: int, log) -> dict:
     """A database to copy each turn from: migrations and, with ``history``, the year built;
     what it holds before the day (``counts``)."""
     conninfo = common.fresh_database(pg, name)
-    common.run_stage(["prepare", "--conninfo", conninfo,
-                      "--window-start", "2025-01-01T00:00:00+07:00",
-                      "--window-end", "2026-12-31T00:00:00+07:00"], timeout=600)
+    common.run_stage(["prepare", "--conninfo", conninfo, *friday.HISTORY_WINDOW], timeout=600)
     built = friday.build(conninfo, history, [SOURCE], log) if history else {}
     return {**built, "counts": common.pipeline_counts(conninfo)}
 

@@ -81,12 +81,12 @@ def main() -> None:
     args, stamp, output = run
     codes = {"before": code_env(args.before_root), "after": {}}
     shape = Shape(args.scale)
+    settings = common.server_settings(args)
     report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
                     "before_root": str(args.before_root),
-                    "server_settings": common.server_settings(args),
+                    "server_settings": settings,
                     "turns": {code: [] for code in codes}}
-    with common.postgres(common.server_settings(args)) as pg, \
-            common.simulator(shape) as (url, _process):
+    with common.postgres(settings) as pg, common.simulator(shape) as (url, _process):
         templates = {}
         for code, env in codes.items():
             templates[code] = f"bench_landing_{code}"

@@ -118,13 +118,13 @@ def main() -> None:
     shape = Shape(args.scale)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     output = args.output or OUT / f"load-{stamp}.json"
+    settings = common.server_settings(args)
     report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
                     "history": args.history, "before_root": str(args.before_root),
-                    "server_settings": common.server_settings(args), "codes": {}}
+                    "server_settings": settings, "codes": {}}
     if args.history:  # one source: the history's and the batch's, as history_load.py
         common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))
-    with common.postgres(common.server_settings(args)) as pg, \
-            common.simulator(shape) as (url, _process):
+    with common.postgres(settings) as pg, common.simulator(shape) as (url, _process):
         before, batch_id = template(pg, url, shape, codes["before"], history=args.history)
         after = copy_of(pg, before, "bench_load_after")
         run_stage(["prepare", "--conninfo", after, *shape.window_args()], env=codes["after"])

@@ -51,20 +51,33 @@ def template(pg, url: str, shape: Shape, env: dict[str, str],
     """A template database, ``history`` dossiers built in it, then the dossier batch staged
     and checked; (name, batch id)."""
     conninfo = common.fresh_database(pg, name)
-    window = shape.window_args()
-    run_stage(["prepare", "--conninfo", conninfo, *window], env=env)
+    run_stage(["prepare", "--conninfo", conninfo, *shape.window_args()], env=env)
     if history:
         common.log(f"building {history:,} dossiers of history")
         friday.build(conninfo, history, [SOURCE], common.log)
-    for entity in (*CATALOGUES, MEASURED):
-        extracted = run_stage(["extract", "--conninfo", conninfo, "--url", url,
-                               "--entity", entity, *window], env=env)
-        batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
-        run_stage(["stage", *batch], env=env)
-        run_stage(["validate", *batch], env=env)
-        if entity != MEASURED:
-            run_stage(["load", *batch], env=env)
-    return name, extracted.result["batch_id"]
+    load_catalogues(conninfo, url, shape, env)
+    return name, run_batch(conninfo, url, MEASURED, shape, env, load=False)
+
+
+def run_batch(conninfo: str, url: str, entity: str, shape: Shape, env: dict[str, str], *,
+              load: bool = True) -> int:
+    """Extract, stage, validate and (``load``) load the entity's batch of the shape's window;
+    its batch id."""
+    extracted = run_stage(["extract", "--conninfo", conninfo, "--url", url,
+                           "--entity", entity, *shape.window_args()], env=env)
+    batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
+    run_stage(["stage", *batch], env=env)
+    run_stage(["validate", *batch], env=env)
+    if load:
+        run_stage(["load", *batch], env=env)
+    return extracted.result["batch_id"]
+
+
+def load_catalogues(conninfo: str, url: str, shape: Shape, env: dict[str, str]) -> None:
+    """The units and procedures of the shape's window in ``dw``, as the daily catalogue DAG
+    leaves them before a dossier batch is checked."""
+    for entity in CATALOGUES:
+        run_batch(conninfo, url, entity, shape, env)
 
 
 def server_cpu_seconds(pg) -> float:

@@ -34,6 +34,7 @@ TIME = "/usr/bin/time"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "bench-token"
 ENTITIES = ("don_vi", "thu_tuc", "ho_so", "giao_dich")
+CATALOGUES = ENTITIES[:ENTITIES.index("ho_so")]  # loaded before the dossiers are checked
 INCREMENTAL = ("ho_so", "giao_dich")
 LIFETIME_DAYS = 150  # simulator.dossiers.LIFETIME_DAYS
 LEAD_DAYS = 7  # simulator.dossiers.LEAD_DAYS
@@ -511,6 +512,27 @@ def run_stage(args: list[str], *, timeout: float = 3600.0,
               env: dict[str, str] | None = None) -> Measured:
     """``bench/stage.py <args>`` in its own process, measured (``run_measured``)."""
     return run_measured([str(BENCH / "stage.py"), *args], timeout=timeout, env=env)
+
+
+def run_batch(conninfo: str, url: str, entity: str, shape: Shape, env: dict[str, str], *,
+              load: bool = True) -> int:
+    """Extract, stage, validate and (``load``) load the entity's batch of the shape's window;
+    its batch id."""
+    extracted = run_stage(["extract", "--conninfo", conninfo, "--url", url,
+                           "--entity", entity, *shape.window_args()], env=env)
+    batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
+    run_stage(["stage", *batch], env=env)
+    run_stage(["validate", *batch], env=env)
+    if load:
+        run_stage(["load", *batch], env=env)
+    return extracted.result["batch_id"]
+
+
+def load_catalogues(conninfo: str, url: str, shape: Shape, env: dict[str, str]) -> None:
+    """The units and procedures of the shape's window in ``dw``, as the daily catalogue DAG
+    leaves them before a dossier batch is checked."""
+    for entity in CATALOGUES:
+        run_batch(conninfo, url, entity, shape, env)
 
 
 def _kill_tree(pid: int) -> None:

@@ -27,10 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
-from common import Shape, median, run_stage  # noqa: E402
+from common import Shape, load_catalogues, median, run_stage  # noqa: E402
 from history_load import copy_of  # noqa: E402
 from ingest import code_env  # noqa: E402
-from load import load_catalogues  # noqa: E402
 
 TASKS = ("extract", "stage", "validate")
 ENTITY = "ho_so"
@@ -133,7 +132,8 @@ def _walls(done: dict) -> str:
 
 
 def render(report: dict) -> str:
-    catalogues = ("the catalogues loaded" if report.get("catalogues", True)
+    # reports written before the option existed loaded no catalogue
+    catalogues = ("the catalogues loaded" if report.get("catalogues", False)
                   else "no catalogue loaded: every dossier parked")
     lines = [f"Dossier extract, stage and validate at {report['scale']:,} dossiers ({catalogues}),"
              f" medians of {report['runs']} turns each (codes taking turns, each into a fresh"
@@ -152,6 +152,9 @@ def render(report: dict) -> str:
         loads = ", ".join(f"{t['load_average_before'][0]:.2f}" for t in turns)
         lines.append(f"| {code} | " + " | ".join(cells) + f" | {total:.2f} | {compression}"
                      f" | {loads} |")
+    if report.get("warmup"):
+        lines += ["", "Left out, the warm-up turns (the code after, first in the cluster): "
+                  + "; ".join(_walls(done) for done in report["warmup"]) + "."]
     before, after = medians["before"], medians["after"]
     lines += ["", "After against before: " + ", ".join(
         f"{task} {after[task] / before[task] - 1:+.1%}" for task in TASKS) + "."]

@@ -36,12 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 import friday  # noqa: E402
-from common import ENTITIES, OUT, Shape, median, run_stage  # noqa: E402
+from common import OUT, Shape, load_catalogues, median, run_batch, run_stage  # noqa: E402
 from history_load import SOURCE, copy_of  # noqa: E402
 from ingest import code_env  # noqa: E402
 
 MEASURED = "ho_so"
-CATALOGUES = tuple(e for e in ENTITIES[:ENTITIES.index(MEASURED)])  # loaded before it
 DW_TABLES = ("fact_dossier", "fact_dossier_status", "fact_dossier_supplement",
              "fact_dossier_apology", "dim_date")
 
@@ -57,27 +56,6 @@ def template(pg, url: str, shape: Shape, env: dict[str, str],
         friday.build(conninfo, history, [SOURCE], common.log)
     load_catalogues(conninfo, url, shape, env)
     return name, run_batch(conninfo, url, MEASURED, shape, env, load=False)
-
-
-def run_batch(conninfo: str, url: str, entity: str, shape: Shape, env: dict[str, str], *,
-              load: bool = True) -> int:
-    """Extract, stage, validate and (``load``) load the entity's batch of the shape's window;
-    its batch id."""
-    extracted = run_stage(["extract", "--conninfo", conninfo, "--url", url,
-                           "--entity", entity, *shape.window_args()], env=env)
-    batch = ["--conninfo", conninfo, "--batch-id", str(extracted.result["batch_id"])]
-    run_stage(["stage", *batch], env=env)
-    run_stage(["validate", *batch], env=env)
-    if load:
-        run_stage(["load", *batch], env=env)
-    return extracted.result["batch_id"]
-
-
-def load_catalogues(conninfo: str, url: str, shape: Shape, env: dict[str, str]) -> None:
-    """The units and procedures of the shape's window in ``dw``, as the daily catalogue DAG
-    leaves them before a dossier batch is checked."""
-    for entity in CATALOGUES:
-        run_batch(conninfo, url, entity, shape, env)
 
 
 def server_cpu_seconds(pg) -> float:

@@ -331,6 +331,62 @@ def autovacuum_watch(conninfo: str, interval_s: float = 0.5) -> Iterator[dict[st
         raise RuntimeError("the autovacuum watch stopped sampling") from failed[0]
 
 
+def machine_cpu_seconds() -> float:
+    """CPU time every core of the machine has spent busy since boot (``/proc/stat``: user,
+    nice, system, irq, softirq, steal; not idle or iowait)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of every descendant, live or exited (an exited child counts
+    once its parent has reaped it, as Postgres' postmaster reaps its backends)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = sum(root.cpu_times()[:4])  # user, system, children_user, children_system
+    for child in root.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.NoSuchProcess:  # exited since the listing: its parent counts it now
+            pass
+    return total
+
+
+def postmaster_pid(conninfo: str) -> int:
+    """The pid of the Postgres server behind ``conninfo`` (the parent of its backends)."""
+    import psutil
+    import psycopg
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:  # the backend lives as long
+        (backend,) = conn.execute("select pg_backend_pid()").fetchone()
+        return psutil.Process(backend).ppid()
+
+
+@contextmanager
+def cpu_account(server_pid: int, simulator_pid: int) -> Iterator[dict[str, float]]:
+    """The CPU seconds the machine spent while the block ran: ``machine_s`` (every core, every
+    process), ``server_s`` (Postgres: its backends, autovacuum, checkpointer, WAL writer),
+    ``simulator_s`` (the source's), and ``elsewhere_s`` (the rest: the contender's own
+    processes, this harness, the operating system). Yields the dict, filled at exit.
+
+    Wall time depends on how well work spreads over the cores; CPU time is the work itself.
+    On 2 cores no contender can take less wall time than ``machine_s / 2``.
+    """
+    figures: dict[str, float] = {}
+    marks = (machine_cpu_seconds(), tree_cpu_seconds(server_pid),
+             tree_cpu_seconds(simulator_pid))
+    try:
+        yield figures
+    finally:
+        machine, server, simulator_ = (
+            machine_cpu_seconds() - marks[0], tree_cpu_seconds(server_pid) - marks[1],
+            tree_cpu_seconds(simulator_pid) - marks[2])
+        figures.update(machine_s=machine, server_s=server, simulator_s=simulator_,
+                       elsewhere_s=machine - server - simulator_)
+
+
 def checkpoint(pg) -> None:
     """Write every dirty page now, so the next contender starts with no checkpoint of another's
     work pending: one that falls inside a task is then the contender's own WAL's doing."""

@@ -119,7 +119,7 @@ def turn(pg, shape: Shape, url: str, template_name: str, before: dict[str, int],
         reset_statements(pg)
     load = common.load_average()
     try:
-        result = ingest.run_pipeline(shape, url, conninfo, publish=False, prepare=False)
+        result = ingest.run_pipeline(shape, url, conninfo, prepare=False)
         profile = statement_profile(pg, name, statements) if statements else []
     finally:
         common.drop_database(pg, name)

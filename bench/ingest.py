@@ -34,6 +34,7 @@ machine. ``--daily-window PER_DAY`` then runs
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -152,9 +153,8 @@ def _dag_run(shape: Shape, url: str, conninfo: str, entities: tuple[str, ...],
         return prepared, {entity: future.result() for entity, future in futures.items()}
 
 
-def run_pipeline(shape: Shape, url: str, conninfo: str, publish: bool = True,
-                 prepare: bool = True, source_code: str | None = None,
-                 concurrent: bool = False) -> dict:
+def run_pipeline(shape: Shape, url: str, conninfo: str, prepare: bool = True,
+                 source_code: str | None = None, concurrent: bool = False) -> dict:
     """One source's daily run, each task its own process as Airflow runs it. ``concurrent``: the
     three daily DAGs at once, as the scheduler starts them (``seconds`` is then the elapsed time
     from the first process's start to the last one's end); else (prepare,) then every entity
@@ -193,12 +193,14 @@ def run_pipeline(shape: Shape, url: str, conninfo: str, publish: bool = True,
         "prepare": prepares, "entities": entities,
     }
     result["counts"] = common.pipeline_counts(conninfo)
-    if publish:
-        result["publish"] = _summary(_stage(["publish", "--conninfo", conninfo,
-                                             "--report-date", shape.report_date.isoformat()],
-                                            shape))
     result["db_mb"] = common.database_size_mb(conninfo)
     return result
+
+
+def run_publish(shape: Shape, conninfo: str) -> dict:
+    """The Friday materialisation (``publish_snapshot``) over what the pipeline loaded."""
+    return _summary(_stage(["publish", "--conninfo", conninfo,
+                            "--report-date", shape.report_date.isoformat()], shape))
 
 
 def run_peer(kind: str, shape: Shape, url: str, conninfo: str) -> dict:
@@ -217,9 +219,30 @@ def run_peer(kind: str, shape: Shape, url: str, conninfo: str) -> dict:
             "db_mb": common.database_size_mb(conninfo)}
 
 
-def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
-              log) -> dict:
+def run_contender(kind: str, shape: Shape, url: str, conninfo: str) -> dict:
+    if kind == "serve":
+        return run_serve(shape, url)
+    if kind == "limit":
+        return run_limit(shape, url, conninfo)
+    if kind == "pipeline":
+        return run_pipeline(shape, url, conninfo, concurrent=True)
+    if kind == "pipeline-serial":
+        return run_pipeline(shape, url, conninfo)
+    if kind == "pipeline-before":
+        _CODE_ENV.update(code_env(BEFORE_ROOT))
+        try:
+            return run_pipeline(shape, url, conninfo, concurrent=True)
+        finally:
+            _CODE_ENV.clear()
+    return run_peer(kind, shape, url, conninfo)
+
+
+def run_round(shape: Shape, contenders: list[str], url: str, simulator_pid: int, pg,
+              round_no: int, log) -> dict:
+    """Each contender once, in its own fresh database, with the CPU time the machine spent
+    meanwhile (``common.cpu_account``; a pipeline's Friday publish runs after it, apart)."""
     results = {}
+    server_pid = common.postmaster_pid(pg.uri_for("postgres"))
     for kind in contenders:
         load = common.load_average()
         name = f"bench_{kind.replace('-', '_')}"
@@ -227,22 +250,11 @@ def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
         common.checkpoint(pg)
         began = time.perf_counter()
         try:
-            if kind == "serve":
-                results[kind] = run_serve(shape, url)
-            elif kind == "limit":
-                results[kind] = run_limit(shape, url, conninfo)
-            elif kind == "pipeline":
-                results[kind] = run_pipeline(shape, url, conninfo, concurrent=True)
-            elif kind == "pipeline-serial":
-                results[kind] = run_pipeline(shape, url, conninfo)
-            elif kind == "pipeline-before":
-                _CODE_ENV.update(code_env(BEFORE_ROOT))
-                try:
-                    results[kind] = run_pipeline(shape, url, conninfo, concurrent=True)
-                finally:
-                    _CODE_ENV.clear()
-            else:
-                results[kind] = run_peer(kind, shape, url, conninfo)
+            with common.cpu_account(server_pid, simulator_pid) as cpu:
+                results[kind] = run_contender(kind, shape, url, conninfo)
+            results[kind]["cpu"] = cpu
+            if kind.startswith("pipeline"):
+                results[kind]["publish"] = run_publish(shape, conninfo)
         except RuntimeError as error:
             results[kind] = {"error": str(error)[-3000:]}
             log(f"  {kind}: FAILED {str(error)[-500:]}")
@@ -253,8 +265,11 @@ def run_round(shape: Shape, contenders: list[str], url: str, pg, round_no: int,
         results[kind]["load_average_after"] = common.load_average()
         results[kind]["round_wall_s"] = time.perf_counter() - began
         if "seconds" in results[kind]:
+            cpu = results[kind]["cpu"]
             log(f"  round {round_no} {kind}: {results[kind]['seconds']:.1f} s, peak RSS "
-                f"{results[kind]['max_rss_mb']:.0f} MB (load {load[0]:.2f})")
+                f"{results[kind]['max_rss_mb']:.0f} MB, CPU {cpu['machine_s']:.1f} s"
+                f" (server {cpu['server_s']:.1f}, simulator {cpu['simulator_s']:.1f})"
+                f" (load {load[0]:.2f})")
     unequal = common.unequal_counts(results)
     results["counts_equal"] = not unequal
     for line in unequal:
@@ -301,21 +316,23 @@ def main() -> None:
         sys.exit("contender pipeline-before needs --before-root")
     settings = common.server_settings(args)
     report: dict = {"started": stamp, "runs": args.runs, "contenders": args.contenders,
-                    "server_settings": settings, "scales": {}}
+                    "server_settings": settings, "cores": os.cpu_count(), "scales": {}}
     runs = args.runs if len(args.runs) == len(args.scales) else [args.runs[0]] * len(args.scales)
     rounds_of = dict(sorted(zip(args.scales, runs, strict=True)))
     with common.postgres(settings, args.server_log) as pg, ExitStack() as simulators:
         shapes = {scale: Shape(scale) for scale in rounds_of}
-        urls = {scale: simulators.enter_context(common.simulator(shape))[0]
-                for scale, shape in shapes.items()}
+        served = {scale: simulators.enter_context(common.simulator(shape))
+                  for scale, shape in shapes.items()}
         for scale, shape in shapes.items():
             report["scales"][scale] = {"shape": shape.__dict__, "rounds": []}
         for round_no, scale in interleaved(rounds_of):
+            url, simulator = served[scale]
             load = common.wait_for_quiet(args.quiet_load, args.max_wait, log)
             log(f"scale {scale}, round {round_no}: load average"
                 f" {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
             report["scales"][scale]["rounds"].append(
-                run_round(shapes[scale], args.contenders, urls[scale], pg, round_no, log))
+                run_round(shapes[scale], args.contenders, url, simulator.pid, pg, round_no,
+                          log))
             common.write_json(output, report)
         if args.daily_window:
             import daily_window

@@ -53,7 +53,7 @@ def _shapes(codes: list[str], scale: int) -> dict[str, Shape]:
 def _run_source(shape: Shape, url: str, conninfo: str, code: str) -> dict:
     began = time.perf_counter()
     try:
-        result = ingest.run_pipeline(shape, url, conninfo, publish=False, prepare=False,
+        result = ingest.run_pipeline(shape, url, conninfo, prepare=False,
                                      source_code=code)
     except RuntimeError as error:  # a failed stage: reported, the other sources go on
         result = {"error": str(error)[-3000:]}

@@ -11,8 +11,10 @@ bench/RESULTS.md), more than a small change. Then ``stage.py load`` of the dossi
 ``--runs`` times for each code, taking turns, each time into a fresh copy of its template and in
 its own process under ``/usr/bin/time -v``. Every load of both codes must leave the same ``dw``
 (row count and an order-free checksum of each table the dossier load writes): the benchmark
-fails otherwise. Reported per code (medians): the process's wall time (interpreter start
-included), the task's own time, the cost per dossier and peak RSS. A single pipeline round mixes
+fails otherwise. A warm-up load goes first and is left out of the figures (``--warmup``): a
+cluster's first turn at a size runs slower, as ``landing.py`` found (bench/RESULTS.md).
+Reported per code (medians): the process's wall time (interpreter start included), the task's
+own time, the cost per dossier and peak RSS. A single pipeline round mixes
 the load with the other stages and, run concurrently, with the release of parked payments; this
 isolates it, for changes worth a few per cent.
 
@@ -102,6 +104,8 @@ def main() -> None:
     common.add_server_setting_option(parser)
     parser.add_argument("--history", type=int, default=0, metavar="N",
                         help="dossiers of history in the warehouse before the load (P7)")
+    parser.add_argument("--warmup", type=int, default=1, metavar="TURNS",
+                        help="loads of the code after run first and left out of the figures")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
 
@@ -112,7 +116,7 @@ def main() -> None:
     settings = common.server_settings(args)
     report: dict = {"started": stamp, "scale": args.scale, "runs": args.runs,
                     "history": args.history, "before_root": str(args.before_root),
-                    "server_settings": settings, "codes": {}}
+                    "server_settings": settings, "warmup": [], "codes": {}}
     if args.history:  # one source: the history's and the batch's, as history_load.py
         common.use_sources([SOURCE], output.with_suffix(".sources.yaml"))
     with common.postgres(settings) as pg, common.simulator(shape) as (url, _process):
@@ -120,6 +124,10 @@ def main() -> None:
         after = copy_of(pg, before, "bench_load_after")
         run_stage(["prepare", "--conninfo", after, *shape.window_args()], env=codes["after"])
         templates = {"before": before, "after": "bench_load_after"}
+        for _ in range(args.warmup):
+            figures, _written = load_once(pg, templates["after"], batch_id, codes["after"])
+            report["warmup"].append(figures)
+            common.log(f"warm-up: {figures['wall_s']:.2f} s wall")
         runs: dict[str, list[dict]] = {code: [] for code in codes}
         written: dict[str, dict] = {}
         for round_no in range(args.runs):
@@ -165,6 +173,9 @@ def render(report: dict) -> str:
     before, after = (report["codes"][code] for code in ("before", "after"))
     lines += ["", f"After against before: {after['wall_s'] / before['wall_s'] - 1:+.1%} wall"
               f" time, {after['server_cpu_s'] / before['server_cpu_s'] - 1:+.1%} server CPU."]
+    if report.get("warmup"):
+        lines += ["", "Left out, the warm-up loads (the code after, first in the cluster): "
+                  + ", ".join(f"{w['wall_s']:.2f} s" for w in report["warmup"]) + "."]
     return "\n".join(lines)
 
 

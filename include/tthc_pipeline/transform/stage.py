@@ -6,7 +6,8 @@ is left alone: its staging rows were removed with its load. The staging statemen
 entity's tables (a dossier's records and their four child collections) run at the same time
 on two connections, one Postgres backend per core; while they run, the batch counts as not
 staged (``n_extracted`` is NULL), so the quality gate and the load refuse it instead of reading
-half-written rows. The counts (distinct records, identical copies) are recorded last.
+half-written rows. The counts (distinct records, identical copies) are recorded at the end,
+in the transaction that removes the child rows of collapsed copies (when there were any).
 """
 
 from __future__ import annotations
@@ -76,13 +77,15 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
             records_table, *child_tables = tables
             n_staged = _stage_tables(conninfo, tables, params)
             crash_point("stage.before_counts", entity)
-            if child_tables:
+            counts = StageResult(*conn.execute(
+                read_sql("staging/batch_counts.sql"), {**params, "n_staged": n_staged}
+            ).fetchone())
+            # Children of collapsed copies only exist when copies collapsed: without any, the
+            # anti-joins over every staged child (0.5 s at 300k dossiers) would find nothing.
+            if child_tables and counts.n_duplicates:
                 conn.execute(SESSION_SETTINGS)
                 conn.execute(read_sql(f"staging/{records_table}_copies_children.sql"), params)
-            counts = conn.execute(
-                read_sql("staging/batch_counts.sql"), {**params, "n_staged": n_staged}
-            ).fetchone()
-    return StageResult(*counts)
+    return counts
 
 
 def unstage(conn: psycopg.Connection, entity: str, batch_ids: list[int],

@@ -341,7 +341,8 @@ def machine_cpu_seconds() -> float:
 
 def tree_cpu_seconds(pid: int) -> float:
     """CPU time of a process and of every descendant, live or exited (an exited child counts
-    once its parent has reaped it, as Postgres' postmaster reaps its backends)."""
+    once its parent has reaped it, as Postgres' postmaster reaps its backends). A child reaped
+    between reading the parent and listing the children is missed by this one reading."""
     import psutil
 
     root = psutil.Process(pid)
@@ -354,14 +355,9 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def postmaster_pid(conninfo: str) -> int:
-    """The pid of the Postgres server behind ``conninfo`` (the parent of its backends)."""
-    import psutil
-    import psycopg
-
-    with psycopg.connect(conninfo, autocommit=True) as conn:  # the backend lives as long
-        (backend,) = conn.execute("select pg_backend_pid()").fetchone()
-        return psutil.Process(backend).ppid()
+def postmaster_pid(pg) -> int:
+    """The pid of the benchmark cluster's server (``postgres()``), the parent of its backends."""
+    return int((pg._workdir / "data" / "postmaster.pid").read_text().split()[0])
 
 
 @contextmanager

@@ -18,14 +18,16 @@ simulator process per scale and one Postgres cluster, each contender in its own 
 
 Every process runs under ``/usr/bin/time -v`` (wall, CPU, peak RSS); a contender's time is its
 processes' wall time, interpreter start included (the concurrent pipeline: the elapsed time of
-the whole run). After each contender its tables are counted the same way, and a round whose
-contenders stored different counts fails the run. Contenders take turns within a round, rounds
-repeat (``--runs``) and the report gives medians. The sizes take turns too (a simulator serves
-each for the whole run): round 1 of every size, smallest first, then round 2 largest first, and
-so on, so that a comparison across sizes is not a comparison across half an hour of a drifting
-machine. ``--daily-window PER_DAY`` then runs
-``bench/daily_window.py``'s scenario (P8) in the same run. Results go to
-``bench/out/ingest-<time>.json`` and a Markdown summary on stdout.
+the whole run). The CPU time the whole machine spent meanwhile is recorded too
+(``common.cpu_account``: Postgres, the simulator, the rest), and the report turns it into the
+cores each contender kept busy. After each contender its tables are counted the same way, and a
+round whose contenders stored different counts fails the run. Contenders take turns within a
+round, rounds repeat (``--runs``) and the report gives medians. The sizes take turns too (a
+simulator serves each for the whole run): round 1 of every size, smallest first, then round 2
+largest first, and so on, so that a comparison across sizes is not a comparison across half an
+hour of a drifting machine. ``--daily-window PER_DAY`` then runs ``bench/daily_window.py``'s
+scenario (P8) in the same run. Results go to ``bench/out/ingest-<time>.json`` and a Markdown
+summary on stdout.
 
     .venv/bin/python bench/ingest.py --scales 100000 1000000 --runs 3
     .venv/bin/python bench/ingest.py --scales 10000 --runs 1 --contenders serve limit pipeline
@@ -242,7 +244,7 @@ def run_round(shape: Shape, contenders: list[str], url: str, simulator_pid: int,
     """Each contender once, in its own fresh database, with the CPU time the machine spent
     meanwhile (``common.cpu_account``; a pipeline's Friday publish runs after it, apart)."""
     results = {}
-    server_pid = common.postmaster_pid(pg.uri_for("postgres"))
+    server_pid = common.postmaster_pid(pg)
     for kind in contenders:
         load = common.load_average()
         name = f"bench_{kind.replace('-', '_')}"

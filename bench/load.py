@@ -64,8 +64,8 @@ def server_cpu_seconds(pg) -> float:
     """CPU time of the cluster's exited processes (the postmaster's reaped children: the load's
     backends once they disconnect, autovacuum workers): the server's side of a load, which the
     task's own CPU time does not include, and steadier than wall time on a shared disk."""
-    pid = (pg._workdir / "data" / "postmaster.pid").read_text().split()[0]
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    stat = Path(f"/proc/{common.postmaster_pid(pg)}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()
     return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 

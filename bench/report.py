@@ -255,16 +255,17 @@ def _cpu_time(rows: dict[str, dict], cores: int | None) -> list[str]:
     pipelines = [k for k in PIPELINES if k in measured]
     if not pipelines:
         return lines
-    work = min(measured[k]["cpu"]["machine_s"] for k in pipelines)
+    leanest = min(pipelines, key=lambda k: measured[k]["cpu"]["machine_s"])
+    work = measured[leanest]["cpu"]["machine_s"]
     for name, peer, ratio in ASKED_OF_PEERS:
         if peer not in measured:
             continue
         wall = measured[peer]["seconds"] / ratio
         budget = cores * wall
-        verdict = (f"the pipeline's {work:.1f} CPU s would have to shrink by"
+        verdict = (f"{leanest}'s {work:.1f} CPU s would have to shrink by"
                    f" {1 - budget / work:.0%} even with every core busy throughout"
                    if work > budget else
-                   f"the pipeline's {work:.1f} CPU s fit if spread over the cores")
+                   f"{leanest}'s {work:.1f} CPU s fit if spread over the cores")
         lines.append(f"\n{name} ({ratio:g}× {peer}) is a wall time of {wall:.1f} s;"
                      f" {cores} cores give at most {budget:.1f} CPU s in it: {verdict}.")
     return lines

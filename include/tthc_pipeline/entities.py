@@ -32,6 +32,8 @@ class Entity:
     dw_tables: tuple[str, ...]  # the dw tables its load writes (their statistics follow it)
     noun_vi: str
     noun_en: str
+    # scratch tables its load fills before its transaction (transform/prepare.py), in staging
+    prepared_tables: tuple[str, ...] = ()
 
     @property
     def suite_path(self) -> Path:
@@ -61,7 +63,8 @@ _REGISTRY = (
         asset_uri="warehouse://dw/fact_dossier",
         dw_tables=("fact_dossier", "fact_dossier_status", "fact_dossier_supplement",
                    "fact_dossier_apology"),
-        noun_vi="hồ sơ", noun_en="dossiers"),
+        noun_vi="hồ sơ", noun_en="dossiers",
+        prepared_tables=("ho_so_applicant_hash", "ho_so_prepared")),
     Entity(
         name="giao_dich", endpoint="/api/v1/giao-dich", system="payment",
         key_field="MaThamChieu", is_incremental=True, staging_tables=("giao_dich",),

@@ -5,9 +5,9 @@
 -- NgayCapNhat); the same version again writes nothing, so re-running a batch or loading an older
 -- one changes nothing, and any load order ends in the same row. Keys to units and procedures
 -- are durable keys (hash of the code), valid whether or not the catalogue has been loaded yet.
--- The applicant's identity number becomes its keyed HMAC from applicant_hash, which the load
--- fills beforehand
--- (computed in Python: the key never reaches the server, its statements or its logs).
+-- The applicant's identity number becomes its keyed HMAC and each record's version its content
+-- hash, both from staging.ho_so_prepared, which the load fills beforehand (the HMAC computed in
+-- Python: the key never reaches the server, its statements or its logs).
 -- The dossiers written are recorded in written_dossier for the child-table loads. The scorecard
 -- flags (CoKetQuaDienTu, TaiKhoanDuocXacThucVoiVNeID) absent at the source load as false.
 with
@@ -45,66 +45,13 @@ applicant_types as (
     from dw.dim_applicant_type
 ),
 
--- what a version of a dossier says, children included, as one hash: when two versions carry
--- the same NgayCapNhat (a correction that kept its time, or a source defect inside one batch) the
--- greater hash wins, here and against dw, so the outcome never depends on load order. Times go
--- in as epochs: the text of a timestamptz depends on the session's time zone.
-step_contents as (
-    select record_no, jsonb_agg(jsonb_build_array(
-        ordinal, status_code, extract(epoch from processed_at), room_name, officer_code
-    ) order by ordinal) as steps
-    from staging.ho_so_tien_do
-    where batch_id = %(batch_id)s
-    group by record_no
-),
-
-round_contents as (
-    select record_no, jsonb_agg(jsonb_build_array(
-        ordinal, extract(epoch from requested_at), extract(epoch from received_at),
-        extract(epoch from previous_due_at), extract(epoch from new_due_at)
-    ) order by ordinal) as rounds
-    from staging.ho_so_bo_sung
-    where batch_id = %(batch_id)s
-    group by record_no
-),
-
-letter_contents as (
-    select record_no, jsonb_agg(jsonb_build_array(
-        ordinal, extract(epoch from apologised_at), extract(epoch from new_due_at), reason
-    ) order by ordinal) as letters
-    from staging.ho_so_xin_loi
-    where batch_id = %(batch_id)s
-    group by record_no
-),
-
-fee_contents as (
-    select record_no, jsonb_agg(jsonb_build_array(
-        ordinal, fee_code, fee_name, fee_type_code, amount
-    ) order by ordinal) as fees
-    from staging.ho_so_le_phi
-    where batch_id = %(batch_id)s
-    group by record_no
-),
-
+-- each record's applicant hash and content hash, computed before the transaction
+-- (prepare_dossier_rows.sql); the load checked that every loadable record has its row
 hashed_records as (
-    select
-        d.*,
-        h.applicant_hash,
-        md5(jsonb_build_array(
-            d.unit_code, d.procedure_code, d.channel_code, d.applicant_type_code,
-            d.status_code, encode(h.applicant_hash, 'hex'), extract(epoch from d.submitted_at),
-            extract(epoch from d.received_at), extract(epoch from d.due_at),
-            extract(epoch from d.finished_at), extract(epoch from d.returned_at),
-            d.online_payment_code, d.has_digitised_components, st.steps, rc.rounds, fc.fees,
-            coalesce(d.has_electronic_result, false), coalesce(d.is_vneid_verified, false),
-            lc.letters
-        )::text) as content_hash
+    select d.*, p.applicant_hash, p.content_hash
     from loadable_dossiers as d
-    left join applicant_hash as h on d.applicant_id_number = h.id_number
-    left join step_contents as st on d.record_no = st.record_no
-    left join round_contents as rc on d.record_no = rc.record_no
-    left join fee_contents as fc on d.record_no = fc.record_no
-    left join letter_contents as lc on d.record_no = lc.record_no
+    inner join staging.ho_so_prepared as p
+        on d.batch_id = p.batch_id and d.record_no = p.record_no
 ),
 
 -- one record per dossier: the newest, then the greatest content hash

@@ -43,9 +43,10 @@ PAYMENTS_FIRST = ("daily_catalogues__quang_nam", "daily_payments__quang_nam",
 ENTITIES = ("don_vi", "ho_so", "giao_dich")
 STEPS = ("extract.after_land", "stage.after_unstage", "stage.before_counts",
          "validate.after_commit", "load.before_commit", "load.after_commit")
-# Every step of every daily task, and the release inside the dossier load (of a payment).
+# Every step of every daily task, the release inside the dossier load (of a payment), and the
+# dossier load's rows prepared before its transaction.
 CRASH_POINTS = [f"{step}:{entity}" for step in STEPS for entity in ENTITIES] + [
-    "release.after_mark:giao_dich"]
+    "release.after_mark:giao_dich", "prepare.after_commit:ho_so"]
 
 
 def ts(day: date, clock: str) -> str:
@@ -130,7 +131,9 @@ def exactly_once(conninfo: str) -> dict:
                          " , count(*) filter (where status not in ('loaded', 'superseded'))"
                          " from meta.load_batch group by 1, 2 order by 1, 2"),
         "staging": query(conninfo, "select (select count(*) from staging.ho_so),"
-                                   " (select count(*) from staging.giao_dich)"),
+                                   " (select count(*) from staging.giao_dich),"
+                                   " (select count(*) from staging.ho_so_prepared),"
+                                   " (select count(*) from staging.ho_so_applicant_hash)"),
     }
 
 
@@ -138,8 +141,9 @@ def test_every_task_killed_at_every_step_and_retried_ends_as_a_clean_run(
         warehouse, postgres_server, scenario_folder, tmp_path):
     days = [LAST_DAY - timedelta(days=1), LAST_DAY]
     with environment({CRASH_AT: ",".join(CRASH_POINTS), CRASH_ONCE_DIR: str(tmp_path)}):
-        # the dossier load dies three times: inside, after its commit, and in the release
-        run_days(warehouse, scenario_folder, days, retries=3)
+        # the dossier load dies four times: after its prepare, inside, after its commit, and in
+        # the release
+        run_days(warehouse, scenario_folder, days, retries=4)
     crashed = sorted(marker.name for marker in tmp_path.iterdir())
     assert crashed == sorted(CRASH_POINTS), "every crash point must have been reached"
 
@@ -152,8 +156,8 @@ def test_every_task_killed_at_every_step_and_retried_ends_as_a_clean_run(
     assert outcome["payments"] == [("TT-1",), ("TT-3",)]
     assert outcome["parked"] == [("giao_dich", "TT-NEVER", ["giao_dich.unknown_dossier"])]
     assert all(loaded == 1 and unfinished == 0 for *_, loaded, unfinished in outcome["batches"])
-    # staging keeps the parked payment only
-    assert outcome["staging"] == [(0, 1)]
+    # staging keeps the parked payment only, and nothing the dossier loads prepared
+    assert outcome["staging"] == [(0, 1, 0, 0)]
 
 
 def test_a_payment_before_its_dossier_on_the_last_day_counts_and_one_summary_goes_out(

@@ -1,21 +1,21 @@
 """Step 4 of a batch: the staged rows that passed the quality gate → the ``dw`` star schema.
 
-One transaction per batch: dimensions get SCD2 versions, facts are upserted when the incoming
-NgayCapNhat is newer, the window's watermark and the batch's counts are recorded, and
-``n_extracted = n_loaded + n_quarantined`` is checked before anything commits. In the same
-transaction older extractions of the window are superseded, parked records whose references
-have now arrived are loaded (``transform.release``), and the batch leaves staging (its parked
-records stay until released; a staging table holding nothing else is truncated). A
-transaction-scoped advisory lock per source and entity makes
-overlapping runs wait for each other. Loading a batch that is already loaded only runs the
-release again.
+A dossier batch's per-record hashes are computed first, before the transaction and on two
+connections (``transform.prepare``). Then one transaction per batch: dimensions get SCD2
+versions, facts are upserted when the incoming NgayCapNhat is newer, the window's watermark and
+the batch's counts are recorded, and ``n_extracted = n_loaded + n_quarantined`` is checked
+before anything commits. In the same transaction older extractions of the window are
+superseded, parked records whose references have now arrived are loaded
+(``transform.release``), and the batch leaves staging (its parked records stay until released;
+a staging table holding nothing else is truncated). A transaction-scoped advisory lock per
+source and entity makes overlapping runs wait for each other. Loading a batch that is already
+loaded only runs the release again.
 ``dw.dim_date`` is kept here too: ``refresh_dim_date`` for a span, and every load adds the
 years its facts need.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -37,12 +37,17 @@ from tthc_pipeline.transform.batches import (
     Batch,
     lock_batch,
 )
+from tthc_pipeline.transform.prepare import (
+    PREPARED_ENTITY,
+    ensure_prepared,
+    lock_prepared,
+    prepare_load,
+)
 from tthc_pipeline.transform.release import release_parked
-from tthc_pipeline.transform.stage import SESSION_SETTINGS, unstage
+from tthc_pipeline.transform.stage import SESSION_SETTINGS, staged_tables, unstage
 
 log = logging.getLogger(__name__)
 
-_HASH_CHUNK = 50_000  # identity numbers hashed per round trip
 _LOCK_CLASS = 0x7474_6864  # advisory lock namespace of the loads; the entity is the second key
 _ANALYZE_BASE_ROWS, _ANALYZE_SHARE = 50, 0.1  # autovacuum's analyze threshold, by default
 # The gate is the orchestration's business: a staged batch may load without it (tests do).
@@ -67,6 +72,7 @@ def load_batch(conninfo: str, batch_id: int, hash_key: str) -> LoadResult:
     """
     if not hash_key:
         raise ValueError("hash_key is empty: the applicant hash needs a secret key")
+    prepare_load(conninfo, batch_id, hash_key)
     result, written = _load_in_one_transaction(conninfo, batch_id, hash_key)
     refresh_statistics(conninfo, written)
     return result
@@ -77,6 +83,7 @@ def _load_in_one_transaction(conninfo: str, batch_id: int,
     """The load itself; also the rows it wrote per entity (its own and those it released)."""
     params = {"batch_id": batch_id}
     with psycopg.connect(conninfo) as conn, conn.transaction():
+        lock_prepared(conn, batch_id)  # first: prepare_load takes it before reading the batch
         batch = lock_batch(conn, batch_id)
         conn.execute(SESSION_SETTINGS)
         if batch.status in (LOADED, SUPERSEDED):
@@ -166,33 +173,14 @@ def _load_statements(conn: psycopg.Connection, entity: str, batch_id: int,
                                   (batch_id,)).fetchone()
     params = {"batch_id": batch_id, "source_code": source_code}
     _cover_batch_dates(conn, batch_id)
-    if entity == "ho_so":
-        _hash_applicants(conn, batch_id, hash_key)
+    if entity == PREPARED_ENTITY:
+        ensure_prepared(conn, batch_id, hash_key)
     for load_file in entity_definition(entity).load_files:
         conn.execute(read_sql(f"load/{load_file}.sql"), params)
         if load_file == "fact_dossier":
             # The status and supplement loads join the dossiers just written: with the
             # temporary table's real size the planner hashes instead of probing row by row.
             conn.execute("analyze written_dossier")
-
-
-def _hash_applicants(conn: psycopg.Connection, batch_id: int, hash_key: str) -> None:
-    """Fill ``applicant_hash`` with HMAC-SHA256(key, identity number) of the batch's applicants.
-
-    Computed here, not with pgcrypto's ``hmac()``: as a query parameter the key would show in
-    the server's log wherever statement logging is on. COPY data is never logged. The digest is
-    the one ``hmac(id, key, 'sha256')`` gave, so hashes already in ``dw`` still match. The
-    numbers are read in chunks through a server-side cursor: memory stays flat.
-    """
-    key = hash_key.encode()
-    conn.execute(read_sql("load/applicant_hash.sql"))
-    with conn.cursor(name="applicant_id_numbers") as numbers:
-        numbers.execute(read_sql("load/applicant_id_numbers.sql"), {"batch_id": batch_id})
-        while chunk := numbers.fetchmany(_HASH_CHUNK):
-            with conn.cursor().copy("copy applicant_hash (id_number, applicant_hash)"
-                                    " from stdin") as copy:
-                for (number,) in chunk:
-                    copy.write_row((number, hmac.digest(key, number.encode(), "sha256")))
 
 
 def _lock_entity(conn: psycopg.Connection, entity: str, source_code: str) -> None:
@@ -225,7 +213,7 @@ def _clean_staging(conn: psycopg.Connection, entity: str, batch_ids: list[int]) 
     """
     alone = len(batch_ids) == 1 and not _has_parked(conn, entity, batch_ids[0])
     untruncated = []
-    for table in entity_definition(entity).staging_tables:
+    for table in staged_tables(entity):
         if not (alone and _truncate_if_only_batch(conn, sql.Identifier("staging", table),
                                                   batch_ids[0])):
             untruncated.append(table)

@@ -34,7 +34,7 @@ STAGING_CONNECTIONS = 2
 log = logging.getLogger(__name__)
 _RECORDED_COUNTS = ("select n_received, n_duplicates, n_extracted from meta.load_batch"
                     " where batch_id = %(batch_id)s")
-_LOCK_CLASS = 0x7474_6873  # advisory lock namespace of staging; the batch is the second key
+STAGING_LOCK_CLASS = 0x7474_6873  # advisory locks of staging; the batch is the second key
 
 # For this transaction only: a national day's batch is a few hundred thousand rows, and the
 # sorts and hashes over it spilled to disk at the default 4 MB; the CTE row estimates are far
@@ -58,14 +58,15 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
     params = {"batch_id": batch_id}
     with psycopg.connect(conninfo, autocommit=True) as conn:
         # one stager per batch at a time; the lock goes with the session
-        conn.execute("select pg_advisory_lock(%s, %s)", (_LOCK_CLASS, batch_id))
+        conn.execute("select pg_advisory_lock(%s, %s)", (STAGING_LOCK_CLASS, batch_id))
         with conn.transaction():
             batch = lock_batch(conn, batch_id)
             if batch.is_finished:
                 log.info("%s: staging it again would change nothing", batch.describe())
                 return StageResult(*conn.execute(_RECORDED_COUNTS, params).fetchone())
             entity = batch.entity
-            for table in entity_definition(entity).staging_tables:
+            # the load's prepared rows too: they were computed from the rows staged before
+            for table in staged_tables(entity):
                 conn.execute(sql.SQL(read_sql("staging/delete_batch.sql")).format(
                     table=sql.Identifier("staging", table)), params)
             conn.execute(read_sql("staging/unstage_batch.sql"), params)
@@ -90,13 +91,24 @@ def stage_batch(conninfo: str, batch_id: int) -> StageResult:
 
 def unstage(conn: psycopg.Connection, entity: str, batch_ids: list[int],
             tables: tuple[str, ...] | None = None) -> None:
-    """Remove the given batches' rows from the entity's staging tables (``tables``: some of
-    them), but for their records parked for a reference: a later load releases them from there.
+    """Remove the given batches' rows from the entity's staging tables and its load's prepared
+    tables (``tables``: some of them), but for their records parked for a reference: a later
+    load releases them from the staging tables (and computes their prepared rows again).
     Only the entity's own tables are touched, so a caller never waits for a lock on another
     entity's staging."""
-    for table in entity_definition(entity).staging_tables if tables is None else tables:
-        conn.execute(sql.SQL(read_sql("load/unstage_table.sql")).format(
+    definition = entity_definition(entity)
+    for table in staged_tables(entity) if tables is None else tables:
+        statement = ("load/clear_prepared.sql" if table in definition.prepared_tables
+                     else "load/unstage_table.sql")
+        conn.execute(sql.SQL(read_sql(statement)).format(
             table=sql.Identifier("staging", table)), {"entity": entity, "batch_ids": batch_ids})
+
+
+def staged_tables(entity: str) -> tuple[str, ...]:
+    """Every staging-schema table that holds an entity's batches: its staging tables, then its
+    load's prepared tables."""
+    definition = entity_definition(entity)
+    return (*definition.staging_tables, *definition.prepared_tables)
 
 
 def _stage_tables(conninfo: str, tables: tuple[str, ...], params: dict) -> int:

@@ -53,17 +53,20 @@ def scratch_rows(conninfo: str) -> list[tuple]:
 
 
 @pytest.fixture
-def computed_inside(postgres_server, monkeypatch):
+def computed_inside(postgres_server):
     """The warehouse that the same batch leaves when the load computes every hash inside its
     transaction (nothing prepared before it)."""
-    with monkeypatch.context() as patched, fresh_warehouse(postgres_server) as other:
-        patched.setattr(load_module, "prepare_load", lambda *args: False)
-        load_batch(other, land_and_stage(other, "ho_so", records()), HASH_KEY)
+    with fresh_warehouse(postgres_server) as other:
+        # a patch of its own, undone before the test: the test's monkeypatch may patch the same
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(load_module, "prepare_load", lambda *args: False)
+            load_batch(other, land_and_stage(other, "ho_so", records()), HASH_KEY)
         yield dw_checksum(other)
 
 
 def test_prepared_rows_load_what_the_transaction_computes_and_leave_with_the_batch(
         warehouse, computed_inside):
+    assert load_module.prepare_load is prepare_load
     batch_id = land_and_stage(warehouse, "ho_so", records())
     assert prepare_load(warehouse, batch_id, HASH_KEY)
     # one row per staged record (the two versions of HS-1 included), every share filled

@@ -32,8 +32,8 @@ from tthc_pipeline.transform.stage import SESSION_SETTINGS, STAGING_LOCK_CLASS, 
 
 # The entity whose load is prepared; its scratch tables are entities.py's prepared_tables.
 PREPARED_ENTITY = "ho_so"
-# Connections computing one batch's rows at once, one Postgres backend each: the machine's cores
-# (two here; the load's other work is idle meanwhile).
+# Connections computing one batch's rows at once, one Postgres backend each: the machine's two
+# cores (nothing else of the load runs meanwhile).
 PREPARE_CONNECTIONS = 2
 PREPARE_LOCK_CLASS = 0x7474_6870  # advisory locks of preparing; the batch is the second key
 _HASH_CHUNK = 50_000  # identity numbers hashed per round trip
@@ -71,7 +71,9 @@ def lock_prepared(conn: psycopg.Connection, batch_id: int) -> None:
 def ensure_prepared(conn: psycopg.Connection, batch_id: int, hash_key: str) -> None:
     """Inside a load's transaction: compute the batch's rows on ``conn`` unless every loadable
     record has its row already. A batch that is not the load's own (a release) is loaded, and
-    ``prepare_load`` leaves a loaded batch alone: only this transaction writes its rows."""
+    ``prepare_load`` leaves a loaded batch alone: only this transaction writes its rows. Its
+    ANALYZE holds the scratch tables' analyze lock until the load commits: another source's
+    prepare waits for that load then (a rare path: releases of parked dossiers, recoveries)."""
     (has_unprepared,) = conn.execute(read_sql("load/unprepared_dossiers.sql"),
                                      {"batch_id": batch_id}).fetchone()
     if not has_unprepared:

@@ -22,7 +22,8 @@ the whole run). The CPU time the whole machine spent meanwhile is recorded too
 (``common.cpu_account``: Postgres, the simulator, the rest), and the report turns it into the
 cores each contender kept busy. After each contender its tables are counted the same way, and a
 round whose contenders stored different counts fails the run. Contenders take turns within a
-round, rounds repeat (``--runs``) and the report gives medians. The sizes take turns too (a
+round (in the order given, reversed in even rounds), rounds repeat (``--runs``) and the report
+gives medians. The sizes take turns too (a
 simulator serves each for the whole run): round 1 of every size, smallest first, then round 2
 largest first, and so on, so that a comparison across sizes is not a comparison across half an
 hour of a drifting machine. ``--daily-window PER_DAY`` then runs ``bench/daily_window.py``'s
@@ -242,10 +243,12 @@ def run_contender(kind: str, shape: Shape, url: str, conninfo: str) -> dict:
 def run_round(shape: Shape, contenders: list[str], url: str, simulator_pid: int, pg,
               round_no: int, log) -> dict:
     """Each contender once, in its own fresh database, with the CPU time the machine spent
-    meanwhile (``common.cpu_account``; a pipeline's Friday publish runs after it, apart)."""
+    meanwhile (``common.cpu_account``; a pipeline's Friday publish runs after it, apart). Odd
+    rounds take the contenders in the order given, even rounds in reverse: the first contender
+    after the pause between rounds ran slower, by as much as a 3 % change (bench/RESULTS.md)."""
     results = {}
     server_pid = common.postmaster_pid(pg)
-    for kind in contenders:
+    for kind in contenders if round_no % 2 else list(reversed(contenders)):
         load = common.load_average()
         name = f"bench_{kind.replace('-', '_')}"
         conninfo = common.fresh_database(pg, name) if kind != "serve" else ""

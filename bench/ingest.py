@@ -245,7 +245,8 @@ def run_round(shape: Shape, contenders: list[str], url: str, simulator_pid: int,
     """Each contender once, in its own fresh database, with the CPU time the machine spent
     meanwhile (``common.cpu_account``; a pipeline's Friday publish runs after it, apart). Odd
     rounds take the contenders in the order given, even rounds in reverse: the first contender
-    after the pause between rounds ran slower, by as much as a 3 % change (bench/RESULTS.md)."""
+    after the pause between rounds ran slower, by 2.5-5.2 s of about 65 at 300k
+    (bench/RESULTS.md)."""
     results = {}
     server_pid = common.postmaster_pid(pg)
     for kind in contenders if round_no % 2 else list(reversed(contenders)):

@@ -109,6 +109,22 @@ def test_incomplete_prepared_rows_are_all_computed_again_inside_the_transaction(
     assert scratch_rows(warehouse) == [(0, 0)]
 
 
+def test_complete_prepared_rows_are_what_the_transaction_loads(warehouse, monkeypatch):
+    """The point of preparing: a transaction that finds every row does not compute them again.
+    A row changed after the prepare (no load would do it) shows which one was loaded."""
+    batch_id = land_and_stage(warehouse, "ho_so", records())
+    prepare_load(warehouse, batch_id, HASH_KEY)
+    with psycopg.connect(warehouse) as conn:
+        conn.execute("update staging.ho_so_prepared set content_hash = 'prepared'"
+                     " from staging.ho_so as s where s.batch_id = ho_so_prepared.batch_id"
+                     " and s.record_no = ho_so_prepared.record_no and s.dossier_code = 'HS-5'")
+    monkeypatch.setattr(load_module, "prepare_load", lambda *args: False)
+
+    load_batch(warehouse, batch_id, HASH_KEY)
+    assert query(warehouse, "select content_hash from dw.fact_dossier"
+                            " where dossier_code = 'HS-5'") == [("prepared",)]
+
+
 def test_a_loaded_batch_is_not_prepared_again(warehouse):
     batch_id = land_and_stage(warehouse, "ho_so", records())
     load_batch(warehouse, batch_id, HASH_KEY)

@@ -430,6 +430,22 @@ def test_integers_beyond_64_bits_stay_exact(serve):
                        ExactRecord('{"MaHoSo": 123456789012345678902}')]
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    (b'{"data": [{"MaHoSo": 1234567890123456789}]}', True),
+    (b'{"data": [{"MaHoSo": -1234567890123456789}]}', True),
+    (b'{"data": [{"x": [1, 12345678901234567890]}]}', True),
+    (b'{"data": [{"x": 123456789012345678}]}', False),  # 18 digits: orjson keeps them exactly
+    (b'{"data": [{"MaHoSo": "HS-12345678901234567890"}]}', False),  # digits inside a string
+    (b'{"data": [{"x": 12345678901234567.8}]}', False),
+])
+def test_a_long_integer_is_told_from_digits_elsewhere(body, expected):
+    from tthc_pipeline.extract.parsing import _has_long_number, parse_page
+
+    assert _has_long_number(body) is expected
+    record = parse_page(body, "MaHoSo")["data"][0]
+    assert isinstance(record, dict) is not expected  # a long integer takes the exact path
+
+
 def nested(depth: int, inner: bytes = b"1") -> bytes:
     return b'{"MaHoSo": 123456789012345678901, "x": ' + b"[" * depth + inner + b"]" * depth + b"}"
 

@@ -48,6 +48,12 @@ MAX_NESTING = 500
 _TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\],:]|"', re.DOTALL)
 # A number of 19 digits or more right after ':', ',' or '[': beyond what orjson keeps exactly.
 _LONG_NUMBER = re.compile(rb'[:,\[]\s*-?\d{19,}')
+# Most pages have no run of 19 digits anywhere: every byte mapped to "0" (a digit) or "x", and
+# a plain substring search over the result, finds that in a sixth of the regular expression's
+# time (2 against 13 ms for a page of 2,000 dossiers); the expression then runs only on pages
+# with such a run, which may be inside a string.
+_DIGIT_OR_NOT = bytes(ord("0") if ord("0") <= byte <= ord("9") else ord("x") for byte in range(256))
+_DIGIT_RUN = b"0" * 19
 _NUL_ESCAPE = re.compile(r'(?<!\\)((?:\\\\)*)\\u0000')
 _CLOSING = {ord("}"): ord("{"), ord("]"): ord("[")}
 
@@ -89,9 +95,14 @@ def parse_page(body: bytes, key_field: str | None = None) -> dict[str, Any]:
         envelope = orjson.loads(body)
     except orjson.JSONDecodeError:
         envelope = None
-    if envelope is not None and not _LONG_NUMBER.search(body):
+    if envelope is not None and not _has_long_number(body):
         return envelope
     return _parse_tolerantly(body, key_field)
+
+
+def _has_long_number(body: bytes) -> bool:
+    """Whether ``body`` holds an integer of 19 digits or more (outside a string, mostly)."""
+    return _DIGIT_RUN in body.translate(_DIGIT_OR_NOT) and bool(_LONG_NUMBER.search(body))
 
 
 def _parse_tolerantly(body: bytes, key_field: str | None) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -131,14 +132,44 @@ def _task(args: list[str], shape: Shape, conninfo: str, factor: float = 1.0) -> 
             "autovacuum_s": autovacuum}
 
 
+class _DayLoads:
+    """The day's loads as the concurrent DAGs see each other's (``orchestration.waiting``): an
+    entity's load has ended, in whatever state; and which loads each gate of the code under
+    test waits for, looking every ``poke_interval`` seconds as its sensor does."""
+
+    def __init__(self, awaited: dict[str, dict]) -> None:
+        self.awaited = awaited  # entity -> stage.py awaited's answer
+        self.ended = {entity: threading.Event() for entity in ENTITIES}
+
+    def wait_before_gate(self, entity: str) -> float:
+        """Wait as the entity's sensor would: look now, then every poke interval, until every
+        load it waits for has ended; return the seconds waited."""
+        awaited, began = self.awaited[entity], time.perf_counter()
+        while not all(self.ended[name].is_set() for name in awaited["entities"]):
+            time.sleep(awaited["poke_interval"])
+        return time.perf_counter() - began
+
+
+def awaited_loads(shape: Shape) -> dict[str, dict]:
+    """``stage.py awaited`` of the code under test for every entity (before timing starts)."""
+    return {entity: _stage(["awaited", "--entity", entity], shape).result for entity in ENTITIES}
+
+
 def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,
-                source_arg: list[str]) -> dict:
-    """One entity's task group: extract → stage → validate → load, each its own process."""
+                source_arg: list[str], day: _DayLoads | None = None) -> dict:
+    """One entity's task group: extract → stage → validate → load, each its own process; with
+    ``day`` (the concurrent DAGs), the wait before the gate the code under test has, if any."""
     stages = {"extract": _task(["extract", "--conninfo", conninfo, "--url", url, "--entity",
                                 entity, *shape.window_args(), *source_arg], shape, conninfo)}
     batch = ["--conninfo", conninfo, "--batch-id", str(stages["extract"]["batch_id"])]
-    for name in STAGES[1:]:
-        stages[name] = _task([name, *batch], shape, conninfo, factor=2.0)
+    try:
+        for name in STAGES[1:]:
+            waited = day.wait_before_gate(entity) if name == "validate" and day else 0.0
+            stages[name] = {**_task([name, *batch], shape, conninfo, factor=2.0),
+                            "waited_before_s": waited}
+    finally:
+        if day is not None:
+            day.ended[entity].set()
     return stages
 
 
@@ -147,11 +178,18 @@ def _prepare(shape: Shape, conninfo: str) -> dict:
 
 
 def _dag_run(shape: Shape, url: str, conninfo: str, entities: tuple[str, ...],
-             source_arg: list[str], prepare: bool) -> tuple[dict | None, dict[str, dict]]:
+             source_arg: list[str], prepare: bool,
+             day: _DayLoads) -> tuple[dict | None, dict[str, dict]]:
     """One daily DAG: prepare_warehouse, then its entities' groups side by side."""
-    prepared = _prepare(shape, conninfo) if prepare else None
+    try:
+        prepared = _prepare(shape, conninfo) if prepare else None
+    except BaseException:
+        for entity in entities:  # no load of this DAG is coming: nothing waits for one
+            day.ended[entity].set()
+        raise
     with ThreadPoolExecutor(max_workers=len(entities)) as pool:
-        futures = {entity: pool.submit(_entity_run, shape, url, conninfo, entity, source_arg)
+        futures = {entity: pool.submit(_entity_run, shape, url, conninfo, entity, source_arg,
+                                       day)
                    for entity in entities}
         return prepared, {entity: future.result() for entity, future in futures.items()}
 
@@ -164,10 +202,11 @@ def run_pipeline(shape: Shape, url: str, conninfo: str, prepare: bool = True,
     one after the other (``seconds`` is the sum of the processes' wall times). ``source_code``
     names the source of the batches (default: the first configured source)."""
     source_arg = ["--source-code", source_code] if source_code else []
+    day = _DayLoads(awaited_loads(shape)) if concurrent else None
     began = time.perf_counter()
     if concurrent:
         with ThreadPoolExecutor(max_workers=len(DAILY_DAGS)) as pool:
-            runs = [pool.submit(_dag_run, shape, url, conninfo, group, source_arg, prepare)
+            runs = [pool.submit(_dag_run, shape, url, conninfo, group, source_arg, prepare, day)
                     for group in DAILY_DAGS.values()]
             done = [run.result() for run in runs]
         prepares = [prepared for prepared, _ in done if prepared]

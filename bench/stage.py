@@ -9,6 +9,7 @@ Pipeline stages call exactly what the DAG tasks call (``tthc_pipeline.orchestrat
     stage.py prepare  --conninfo C --window-start ISO --window-end ISO
     stage.py extract  --conninfo C --url U --entity E --window-start ISO --window-end ISO
                       [--source-code S]
+    stage.py awaited  --entity E          # what E's gate waits for, and how often it looks
     stage.py stage    --conninfo C --batch-id N
     stage.py validate --conninfo C --batch-id N
     stage.py load     --conninfo C --batch-id N
@@ -96,6 +97,18 @@ def extract(args: argparse.Namespace) -> dict:
     return {"batch_id": landed.batch_id, "n_received": landed.n_received,
             "source_code": landed.source_code,
             "source_seconds": timed.seconds, "pages": timed.pages}
+
+
+def awaited(args: argparse.Namespace) -> dict:
+    """awaited: the entities whose same-day load the entity's gate waits for while it is on its
+    way, and how often the wait looks (none: the code under test does not wait)."""
+    try:
+        from tthc_pipeline.orchestration.daily import REFERENCE_WAIT
+        from tthc_pipeline.quality.suites import awaited_entities
+    except ImportError:
+        return {"entities": [], "poke_interval": None}
+    return {"entities": list(awaited_entities(args.entity)),
+            "poke_interval": REFERENCE_WAIT["poke_interval"]}
 
 
 def stage(args: argparse.Namespace) -> dict:
@@ -264,8 +277,8 @@ def limit(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("stage", choices=["prepare", "extract", "stage", "validate", "load",
-                                          "publish", "scorecards", "serve", "limit"])
+    parser.add_argument("stage", choices=["prepare", "extract", "awaited", "stage", "validate",
+                                          "load", "publish", "scorecards", "serve", "limit"])
     parser.add_argument("--conninfo")
     parser.add_argument("--url")
     parser.add_argument("--entity", choices=sorted(ENTITY_NAMES))

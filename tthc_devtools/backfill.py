@@ -195,6 +195,10 @@ def _start_queued_run(dag, logical_date: datetime, session):
     if run is None or run.state != DagRunState.QUEUED:
         raise BackfillFailed(f"{dag.dag_id}: no queued run at {logical_date}")
     run.dag = dag
+    # A run made before the DAG changed has the task instances of the DAG as it was then: give
+    # it the tasks added since (a new task without an instance deadlocks the run), as the
+    # scheduler does for a run it picks up after a change.
+    run.verify_integrity(session=session, dag_version_id=_latest_version_id(dag.dag_id, session))
     run.start_date, run.end_date = datetime.now(UTC), None
     run.set_state(DagRunState.RUNNING)
     # Retries as the DAG object has them (tests turn them off), not as the DB copy has them.
@@ -202,6 +206,12 @@ def _start_queued_run(dag, logical_date: datetime, session):
         ti.max_tries = ti.try_number + dag.get_task(ti.task_id).retries
     session.commit()
     return run
+
+
+def _latest_version_id(dag_id: str, session):
+    from airflow.models.dag_version import DagVersion
+
+    return DagVersion.get_latest_version(dag_id, session=session).id
 
 
 @contextmanager

@@ -60,3 +60,39 @@ def test_the_daily_dags_are_built_from_the_registry(dagbag):
         assert connections | {"source:quang_nam"} <= set(dag.tags), dag_id
         assert "**Catch-up**" in dag.doc_md and f"--dag-id {dag_id}" in dag.doc_md
     assert sorted(loaded) == sorted(ENTITIES), "every entity is loaded by exactly one daily DAG"
+
+
+def test_each_entity_is_loaded_by_the_dag_the_waits_look_in(dagbag):
+    """``sources.DAILY_DAG_OF_ENTITY`` is where a wait looks for an entity's load: it must be
+    the DAG that has that load task."""
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            if dag.dag_id.startswith("daily_") and task.task_id.endswith(".load"):
+                name, source_code = task.task_id.split(".")[0], dag.dag_id.split("__")[1]
+                assert dag.dag_id == sources.daily_dag_id(sources.DAILY_DAG_OF_ENTITY[name],
+                                                          source_code)
+
+
+def test_only_the_payments_gate_waits_and_runs_when_the_wait_gives_up(dagbag):
+    from airflow.sdk import TriggerRule
+
+    payments = dagbag.dags["daily_payments__quang_nam"]
+    wait = payments.get_task("giao_dich.wait_for_references")
+    assert wait.upstream_task_ids == {"giao_dich.stage"}
+    assert wait.mode == "reschedule" and wait.soft_fail
+    assert wait.pool == "default_pool"  # no warehouse slot held while waiting
+    gate = payments.get_task("giao_dich.validate")
+    assert gate.upstream_task_ids == {"giao_dich.stage", "giao_dich.wait_for_references"}
+    assert gate.trigger_rule == TriggerRule.NONE_FAILED  # skipped wait: validate all the same
+    for dag_id in ("daily_catalogues__quang_nam", "daily_dossiers__quang_nam"):
+        assert not [task for task in dagbag.dags[dag_id].tasks
+                    if task.task_id.endswith("wait_for_references")], dag_id
+
+
+def test_a_dag_that_loads_another_dags_entity_is_refused():
+    from tthc_pipeline.orchestration.daily import daily_dag
+
+    source = sources.load().source("quang_nam")
+    with pytest.raises(ValueError, match=r"daily_dossiers loads \['giao_dich'\]"):
+        daily_dag("daily_dossiers", ["giao_dich"], source=source, description="x",
+                  doc_md="### x\n\nx", tags=["x"])

@@ -22,11 +22,20 @@ from datetime import date, timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, chain, dag, task, task_group
+from airflow.sdk import (
+    Asset,
+    CronDataIntervalTimetable,
+    TriggerRule,
+    chain,
+    dag,
+    task,
+    task_group,
+)
 from tthc_alerts import task_failure_alert  # plugins/: on sys.path in every Airflow component
 
 from tthc_pipeline import entities, sources
 from tthc_pipeline.orchestration import resources
+from tthc_pipeline.quality.suites import awaited_entities
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +141,30 @@ def stage(batch: dict[str, Any]) -> dict[str, Any]:
     return {**batch, "n_staged": staged.n_staged, "n_duplicates": staged.n_duplicates}
 
 
+# Outside the warehouse pool on purpose: the wait holds no warehouse connection, and must not
+# hold a slot the loads it waits for need. Rescheduled between pokes, so no worker slot is held
+# either; a poke every 2 s keeps the gate's start within about 2 s of the load's end, each poke a
+# short task process (a national day's wait of five minutes is 150 of them). After two hours it
+# gives up (skipped) and the gate parks what is still missing, as it would without the wait.
+REFERENCE_WAIT = {"mode": "reschedule", "poke_interval": 2.0,
+                  "timeout": timedelta(hours=2).total_seconds(), "soft_fail": True}
+
+
+@task.sensor(**REFERENCE_WAIT)
+def wait_for_references(batch: dict[str, Any], **context: Any) -> bool:
+    """Wait while the same day's load of what the batch's records reference (a payment's
+    dossier) is still on its way in its own DAG, so that the gate finds those records loaded
+    instead of parking them (``orchestration.waiting``)."""
+    from tthc_pipeline.orchestration.waiting import awaited_loads, loads_in_flight
+
+    loads = awaited_loads(batch["entity"], batch["source"])
+    pending = loads_in_flight(context["ti"], loads, context["logical_date"])
+    if pending:
+        log.info("batch %d waits for %s of the same logical date", batch["batch_id"],
+                 ", ".join(f"{load.dag_id}: {load.task_id}" for load in pending))
+    return not pending
+
+
 @task
 def validate(batch: dict[str, Any]) -> dict[str, Any]:
     """Run the entity's Great Expectations suite; quarantine failing rows with their rule.
@@ -212,8 +245,10 @@ def scrub_personal_data(**context: Any) -> dict[str, int]:
 
 def load_entity(entity: str, source: sources.Source):
     """Task group: extract → stage → validate → load for one entity of a source and the run's
-    window. The extract runs in the source's pool when it names one (config/sources.yaml), the
-    warehouse steps in the warehouse pool when the deployment names one."""
+    window (→ wait_for_references before validate when its records reference another
+    incremental entity: a payment's dossier). The extract runs in the source's pool when it
+    names one (config/sources.yaml), the warehouse steps in the warehouse pool when the
+    deployment names one."""
 
     @task_group(group_id=entity, tooltip=f"{entity}: extract → stage → validate → load")
     def pipeline() -> None:
@@ -225,7 +260,14 @@ def load_entity(entity: str, source: sources.Source):
         pool = warehouse_pool()
         in_warehouse = {"pool": pool} if pool else {}
         batch = stage.override(**in_warehouse)(extract_task(entity, source.code))
-        batch = validate.override(**in_warehouse)(batch)
+        if awaited_entities(entity):
+            # the gate runs after the wait, or after it gave up (skipped)
+            waited = wait_for_references(batch)
+            batch = validate.override(trigger_rule=TriggerRule.NONE_FAILED,
+                                      **in_warehouse)(batch)
+            waited >> batch
+        else:
+            batch = validate.override(**in_warehouse)(batch)
         load_task(entity).override(**in_warehouse)(batch)
 
     return pipeline()
@@ -282,6 +324,10 @@ def daily_dag(name: str, entity_names: Sequence[str], *, source: sources.Source,
     ended. Its tasks go to the source's Celery queue when it names one."""
     dag_id = sources.daily_dag_id(name, source.code)
     loaded = [entities.entity(entity_name) for entity_name in entity_names]
+    elsewhere = [e.name for e in loaded if sources.DAILY_DAG_OF_ENTITY[e.name] != name]
+    if elsewhere:  # the waits of other DAGs look for an entity's load in the DAG named there
+        raise ValueError(f"{name} loads {elsewhere}, which sources.DAILY_DAG_OF_ENTITY places"
+                         " in another DAG")
     quarantine = " / ".join(f"`quarantine.{entity.name}`" for entity in loaded)
     connections = sorted({source.connection_id(entity.system) for entity in loaded})
     default_args = {**DEFAULT_ARGS, **({"queue": source.queue} if source.queue else {})}

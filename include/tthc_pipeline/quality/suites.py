@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tthc_pipeline.entities import ENTITIES
+from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.paths import EXPECTATIONS_DIR, read_sql
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -52,6 +53,17 @@ def suite_rules(entity: str) -> list[Rule]:
         )
         for expectation in load_suite(entity)["expectations"]
     ]
+
+
+def awaited_entities(entity: str) -> tuple[str, ...]:
+    """The other incremental entities the entity's reference rules name (a payment's dossier):
+    a batch's gate waits for their loads of the same day when they are on their way
+    (``orchestration.waiting``). Catalogue references are not among them: a whole catalogue
+    is loaded or not, and the gate reads which (``gate._excused_rules``)."""
+    named = {rule.references for rule in suite_rules(entity)
+             if rule.is_reference and rule.references not in (None, entity)}
+    return tuple(name for name in ENTITIES
+                 if name in named and entity_definition(name).is_incremental)
 
 
 def batch_rows_sql(entity: str, batch_id: int, record_nos: Collection[int] | None = None) -> str:

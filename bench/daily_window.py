@@ -184,16 +184,30 @@ def collect(metadata: str, warehouse: str, dag_ids: list[str], unpaused: datetim
           from dag_run r where r.dag_id = any(%s) order by r.data_interval_start, r.dag_id""",
                   (dag_ids,))
     tasks = _query(metadata, """
-        select dag_id, run_id, task_id, state, queued_dttm, start_date, end_date
-          from task_instance where dag_id = any(%s)""", (dag_ids,))
+        select ti.dag_id, ti.run_id, ti.task_id, ti.state, ti.queued_dttm, ti.start_date,
+               ti.end_date, (select count(*) from task_reschedule as tr where tr.ti_id = ti.id),
+               (select min(tr.start_date) from task_reschedule as tr where tr.ti_id = ti.id)
+          from task_instance as ti where ti.dag_id = any(%s)""", (dag_ids,))
+    # quarantined: distinct records the batch's gate quarantined or parked, released since or not
     batches = _query(warehouse, """
-        select entity, window_start, n_received from meta.load_batch order by batch_id""")
+        select b.entity, b.window_start, b.n_received,
+               (select count(distinct (q.entity, q.record_no)) from (
+                    select 'don_vi' as entity, record_no, batch_id from quarantine.don_vi
+                    union all select 'thu_tuc', record_no, batch_id from quarantine.thu_tuc
+                    union all select 'ho_so', record_no, batch_id from quarantine.ho_so
+                    union all select 'giao_dich', record_no, batch_id from quarantine.giao_dich
+                ) as q where q.batch_id = b.batch_id)
+          from meta.load_batch as b order by b.batch_id""")
     by_run: dict[tuple, list] = {}
-    for dag_id, run_id, task_id, state, queued, started, ended in tasks:
+    for dag_id, run_id, task_id, state, queued, started, ended, n_rescheduled, first_poke \
+            in tasks:
         by_run.setdefault((dag_id, run_id), []).append({
             "task_id": task_id, "state": state,
             "queued_to_start_s": _seconds(queued, started),
-            "duration_s": _seconds(started, ended)})
+            "duration_s": _seconds(started, ended),
+            # a rescheduled sensor: how often it looked again, and from its first look to its end
+            "rescheduled": n_rescheduled,
+            "first_start_to_end_s": _seconds(first_poke or started, ended)})
     result_runs = []
     for dag_id, run_id, state, interval_start, queued, started, ended, asset_at in runs:
         result_runs.append({
@@ -205,8 +219,8 @@ def collect(metadata: str, warehouse: str, dag_ids: list[str], unpaused: datetim
             "unpaused_to_start_s": _seconds(unpaused, started),
             "tasks": sorted(by_run.get((dag_id, run_id), []), key=lambda t: t["task_id"])})
     return {"runs": result_runs,
-            "records": [{"entity": e, "day": w.astimezone(TZ).date().isoformat(), "n": n}
-                        for e, w, n in batches]}
+            "records": [{"entity": e, "day": w.astimezone(TZ).date().isoformat(), "n": n,
+                         "quarantined": q} for e, w, n, q in batches]}
 
 
 def _seconds(first, second) -> float | None:
@@ -246,6 +260,19 @@ def render(report: dict) -> str:
         waits = [t["queued_to_start_s"] for t in tasks if t["queued_to_start_s"] is not None]
         lines.append(f"| {dag} | {task_id} | {_fmt(median(waits))} | {_fmt(median(durations))}"
                      f" | {_fmt(max(durations, default=None))} |")
+    rescheduled = [task for run in runs for task in run["tasks"] if task.get("rescheduled")]
+    if rescheduled:
+        lines.append("\nRescheduled sensors (a wait before a gate): "
+                     + "; ".join(f"{task['task_id']} looked {task['rescheduled'] + 1} times over"
+                                 f" {_fmt(task['first_start_to_end_s'])} s"
+                                 for task in rescheduled))
+    quarantined = {}
+    for batch in report["window"]["records"]:
+        quarantined[batch["entity"]] = quarantined.get(batch["entity"], 0) + (
+            batch.get("quarantined") or 0)
+    lines.append("\nRecords the gates quarantined or parked (released since or not), summed over"
+                 " the days: "
+                 + ", ".join(f"{entity} {n:,}" for entity, n in quarantined.items()))
     latencies = [run["start_to_asset_event_s"] for run in runs
                  if run["start_to_asset_event_s"] is not None]
     longest = max(((task["duration_s"], dag, task_id) for (dag, task_id), tasks

@@ -8,6 +8,11 @@
 **Window**: the run for day D (Asia/Ho_Chi_Minh) runs at D+1 00:00 and extracts records
 updated in [D 00:00, D+1 00:00).
 
+**Waits** (`wait_for_references`, between staging and validation) while the same day's
+dossier load of the same source is still to run (`daily_dossiers__<source>`, same logical
+date), so that its payments find their dossiers. It does not wait when no such run is queued or
+running, or its load has ended, and gives up after two hours (skipped; validation runs anyway).
+
 A payment whose dossier is not yet in the warehouse is parked in `quarantine.giao_dich` and
 loaded inside the dossier load that brings the dossier (or by this load, if the dossier arrived
 between validation and load).

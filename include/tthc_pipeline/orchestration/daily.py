@@ -24,6 +24,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import (
     Asset,
+    BaseSensorOperator,
     CronDataIntervalTimetable,
     TriggerRule,
     chain,
@@ -150,19 +151,30 @@ REFERENCE_WAIT = {"mode": "reschedule", "poke_interval": 2.0,
                   "timeout": timedelta(hours=2).total_seconds(), "soft_fail": True}
 
 
-@task.sensor(**REFERENCE_WAIT)
-def wait_for_references(batch: dict[str, Any], **context: Any) -> bool:
+class WaitForReferences(BaseSensorOperator):
     """Wait while the same day's load of what the batch's records reference (a payment's
     dossier) is still on its way in its own DAG, so that the gate finds those records loaded
-    instead of parking them (``orchestration.waiting``)."""
-    from tthc_pipeline.orchestration.waiting import awaited_loads, loads_in_flight
+    instead of parking them (``orchestration.waiting``).
 
-    loads = awaited_loads(batch["entity"], batch["source"])
-    pending = loads_in_flight(context["ti"], loads, context["logical_date"])
-    if pending:
-        log.info("batch %d waits for %s of the same logical date", batch["batch_id"],
-                 ", ".join(f"{load.dag_id}: {load.task_id}" for load in pending))
-    return not pending
+    A sensor class rather than ``@task.sensor``: that decorator imports the standard
+    provider's ``PythonSensor``, whose deprecation warning every DAG parse (and every command
+    that imports this module) would print."""
+
+    template_fields = ("batch",)
+
+    def __init__(self, *, batch: Any, **kwargs: Any) -> None:
+        super().__init__(**{**REFERENCE_WAIT, "doc_md": self.__doc__, **kwargs})
+        self.batch = batch  # the stage task's XCom, resolved when the task runs
+
+    def poke(self, context: Any) -> bool:
+        from tthc_pipeline.orchestration.waiting import awaited_loads, loads_in_flight
+
+        loads = awaited_loads(self.batch["entity"], self.batch["source"])
+        pending = loads_in_flight(context["ti"], loads, context["logical_date"])
+        if pending:
+            log.info("batch %d waits for %s of the same logical date", self.batch["batch_id"],
+                     ", ".join(f"{load.dag_id}: {load.task_id}" for load in pending))
+        return not pending
 
 
 @task
@@ -262,7 +274,7 @@ def load_entity(entity: str, source: sources.Source):
         batch = stage.override(**in_warehouse)(extract_task(entity, source.code))
         if awaited_entities(entity):
             # the gate runs after the wait, or after it gave up (skipped)
-            waited = wait_for_references(batch)
+            waited = WaitForReferences(task_id="wait_for_references", batch=batch)
             batch = validate.override(trigger_rule=TriggerRule.NONE_FAILED,
                                       **in_warehouse)(batch)
             waited >> batch

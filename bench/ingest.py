@@ -159,10 +159,11 @@ def _entity_run(shape: Shape, url: str, conninfo: str, entity: str,
                 source_arg: list[str], day: _DayLoads | None = None) -> dict:
     """One entity's task group: extract → stage → validate → load, each its own process; with
     ``day`` (the concurrent DAGs), the wait before the gate the code under test has, if any."""
-    stages = {"extract": _task(["extract", "--conninfo", conninfo, "--url", url, "--entity",
-                                entity, *shape.window_args(), *source_arg], shape, conninfo)}
-    batch = ["--conninfo", conninfo, "--batch-id", str(stages["extract"]["batch_id"])]
     try:
+        stages = {"extract": _task(["extract", "--conninfo", conninfo, "--url", url, "--entity",
+                                    entity, *shape.window_args(), *source_arg], shape,
+                                   conninfo)}
+        batch = ["--conninfo", conninfo, "--batch-id", str(stages["extract"]["batch_id"])]
         for name in STAGES[1:]:
             waited = day.wait_before_gate(entity) if name == "validate" and day else 0.0
             stages[name] = {**_task([name, *batch], shape, conninfo, factor=2.0),

@@ -189,15 +189,14 @@ def collect(metadata: str, warehouse: str, dag_ids: list[str], unpaused: datetim
                (select min(tr.start_date) from task_reschedule as tr where tr.ti_id = ti.id)
           from task_instance as ti where ti.dag_id = any(%s)""", (dag_ids,))
     # quarantined: distinct records the batch's gate quarantined or parked, released since or not
-    batches = _query(warehouse, """
-        select b.entity, b.window_start, b.n_received,
-               (select count(distinct (q.entity, q.record_no)) from (
-                    select 'don_vi' as entity, record_no, batch_id from quarantine.don_vi
-                    union all select 'thu_tuc', record_no, batch_id from quarantine.thu_tuc
-                    union all select 'ho_so', record_no, batch_id from quarantine.ho_so
-                    union all select 'giao_dich', record_no, batch_id from quarantine.giao_dich
-                ) as q where q.batch_id = b.batch_id)
-          from meta.load_batch as b order by b.batch_id""")
+    # (a batch's rows are in its own entity's quarantine table)
+    quarantined = " union all ".join(
+        f"select batch_id, count(distinct record_no) as n from quarantine.{entity}"
+        " group by batch_id" for entity in common.ENTITIES)
+    batches = _query(warehouse, f"""
+        select b.entity, b.window_start, b.n_received, coalesce(q.n, 0)
+          from meta.load_batch as b left join ({quarantined}) as q using (batch_id)
+         order by b.batch_id""")
     by_run: dict[tuple, list] = {}
     for dag_id, run_id, task_id, state, queued, started, ended, n_rescheduled, first_poke \
             in tasks:

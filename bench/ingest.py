@@ -150,7 +150,7 @@ class _DayLoads:
         return time.perf_counter() - began
 
 
-def awaited_loads(shape: Shape) -> dict[str, dict]:
+def gate_waits(shape: Shape) -> dict[str, dict]:
     """``stage.py awaited`` of the code under test for every entity (before timing starts)."""
     return {entity: _stage(["awaited", "--entity", entity], shape).result for entity in ENTITIES}
 
@@ -203,7 +203,7 @@ def run_pipeline(shape: Shape, url: str, conninfo: str, prepare: bool = True,
     one after the other (``seconds`` is the sum of the processes' wall times). ``source_code``
     names the source of the batches (default: the first configured source)."""
     source_arg = ["--source-code", source_code] if source_code else []
-    day = _DayLoads(awaited_loads(shape)) if concurrent else None
+    day = _DayLoads(gate_waits(shape)) if concurrent else None
     began = time.perf_counter()
     if concurrent:
         with ThreadPoolExecutor(max_workers=len(DAILY_DAGS)) as pool:

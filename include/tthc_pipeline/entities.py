@@ -32,6 +32,9 @@ class Entity:
     dw_tables: tuple[str, ...]  # the dw tables its load writes (their statistics follow it)
     noun_vi: str
     noun_en: str
+    # the daily DAG that loads it (dags/<daily_dag>.py; the DAG factory checks it): another
+    # DAG's gate that waits for this entity's load of the same day asks that DAG's run
+    daily_dag: str
     # scratch tables its load fills before its transaction (transform/prepare.py), in staging
     prepared_tables: tuple[str, ...] = ()
 
@@ -45,14 +48,14 @@ _REGISTRY = (
         name="don_vi", endpoint="/api/v1/don-vi", system="tthc",
         key_field="MaDinhDanh", is_incremental=False, staging_tables=("don_vi",),
         load_files=("dim_unit",), asset_uri="warehouse://dw/dim_unit", dw_tables=("dim_unit",),
-        noun_vi="đơn vị", noun_en="units"),
+        noun_vi="đơn vị", noun_en="units", daily_dag="daily_catalogues"),
     Entity(
         name="thu_tuc", endpoint="/api/v1/thu-tuc", system="tthc",
         key_field="MaTTHC", is_incremental=False, staging_tables=("thu_tuc",),
         load_files=("dim_procedure", "bridge_procedure_unit"),
         asset_uri="warehouse://dw/dim_procedure",
         dw_tables=("dim_procedure", "bridge_procedure_unit"),
-        noun_vi="thủ tục", noun_en="procedures"),
+        noun_vi="thủ tục", noun_en="procedures", daily_dag="daily_catalogues"),
     Entity(
         name="ho_so", endpoint="/api/v1/ho-so", system="tthc",
         key_field="MaHoSo", is_incremental=True,
@@ -63,14 +66,14 @@ _REGISTRY = (
         asset_uri="warehouse://dw/fact_dossier",
         dw_tables=("fact_dossier", "fact_dossier_status", "fact_dossier_supplement",
                    "fact_dossier_apology"),
-        noun_vi="hồ sơ", noun_en="dossiers",
+        noun_vi="hồ sơ", noun_en="dossiers", daily_dag="daily_dossiers",
         prepared_tables=("ho_so_applicant_hash", "ho_so_prepared")),
     Entity(
         name="giao_dich", endpoint="/api/v1/giao-dich", system="payment",
         key_field="MaThamChieu", is_incremental=True, staging_tables=("giao_dich",),
         load_files=("fact_payment",), asset_uri="warehouse://dw/fact_payment",
         dw_tables=("fact_payment",),
-        noun_vi="giao dịch", noun_en="payments"),
+        noun_vi="giao dịch", noun_en="payments", daily_dag="daily_payments"),
 )
 ENTITIES: tuple[str, ...] = tuple(entity.name for entity in _REGISTRY)
 _BY_NAME = {entity.name: entity for entity in _REGISTRY}

@@ -220,10 +220,6 @@ def record(conn: psycopg.Connection, listed: SourceList) -> None:
 # --- DAG ids: they name the source (daily) or the report tree (Friday) ---------------------------
 
 DAILY_DAG_NAMES = ("daily_catalogues", "daily_dossiers", "daily_payments")
-# The daily DAG that loads each entity (dags/daily_*.py; the factory checks it): a DAG whose
-# gate waits for another entity's load of the same day asks that DAG's run (orchestration.waiting).
-DAILY_DAG_OF_ENTITY = {"don_vi": "daily_catalogues", "thu_tuc": "daily_catalogues",
-                       "ho_so": "daily_dossiers", "giao_dich": "daily_payments"}
 WEEKLY_DAG_NAME = "weekly_chi_thi_04"
 
 

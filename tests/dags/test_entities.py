@@ -63,13 +63,13 @@ def test_the_daily_dags_are_built_from_the_registry(dagbag):
 
 
 def test_each_entity_is_loaded_by_the_dag_the_waits_look_in(dagbag):
-    """``sources.DAILY_DAG_OF_ENTITY`` is where a wait looks for an entity's load: it must be
-    the DAG that has that load task."""
+    """``Entity.daily_dag`` is where a wait looks for an entity's load: it must be the DAG that
+    has that load task."""
     for dag in dagbag.dags.values():
         for task in dag.tasks:
             if dag.dag_id.startswith("daily_") and task.task_id.endswith(".load"):
                 name, source_code = task.task_id.split(".")[0], dag.dag_id.split("__")[1]
-                assert dag.dag_id == sources.daily_dag_id(sources.DAILY_DAG_OF_ENTITY[name],
+                assert dag.dag_id == sources.daily_dag_id(entity(name).daily_dag,
                                                           source_code)
 
 

@@ -144,8 +144,9 @@ def stage(batch: dict[str, Any]) -> dict[str, Any]:
 
 # Outside the warehouse pool on purpose: the wait holds no warehouse connection, and must not
 # hold a slot the loads it waits for need. Rescheduled between pokes, so no worker slot is held
-# either; a poke every 2 s keeps the gate's start within about 2 s of the load's end, each poke a
-# short task process (a national day's wait of five minutes is 150 of them). After two hours it
+# either; a poke every 2 s starts the gate within 2 s of the load's end (plus the scheduler's
+# own delay in picking the sensor up again), each poke a short task process (a national day's
+# wait of five minutes is 150 of them). After two hours it
 # gives up (skipped) and the gate parks what is still missing, as it would without the wait.
 REFERENCE_WAIT = {"mode": "reschedule", "poke_interval": 2.0,
                   "timeout": timedelta(hours=2).total_seconds(), "soft_fail": True}
@@ -336,10 +337,10 @@ def daily_dag(name: str, entity_names: Sequence[str], *, source: sources.Source,
     ended. Its tasks go to the source's Celery queue when it names one."""
     dag_id = sources.daily_dag_id(name, source.code)
     loaded = [entities.entity(entity_name) for entity_name in entity_names]
-    elsewhere = [e.name for e in loaded if sources.DAILY_DAG_OF_ENTITY[e.name] != name]
+    elsewhere = [e.name for e in loaded if e.daily_dag != name]
     if elsewhere:  # the waits of other DAGs look for an entity's load in the DAG named there
-        raise ValueError(f"{name} loads {elsewhere}, which sources.DAILY_DAG_OF_ENTITY places"
-                         " in another DAG")
+        raise ValueError(f"{name} loads {elsewhere}, which the entity registry places in"
+                         " another DAG (entities.Entity.daily_dag)")
     quarantine = " / ".join(f"`quarantine.{entity.name}`" for entity in loaded)
     connections = sorted({source.connection_id(entity.system) for entity in loaded})
     default_args = {**DEFAULT_ARGS, **({"queue": source.queue} if source.queue else {})}

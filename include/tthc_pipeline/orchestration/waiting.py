@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Protocol
 
 from tthc_pipeline import sources
+from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.quality.suites import awaited_entities
 
 # Airflow's states: a run that may still load, and a task that will not run again in its run
@@ -57,7 +58,7 @@ class AwaitedLoad:
 def awaited_loads(entity: str, source_code: str) -> list[AwaitedLoad]:
     """The loads a batch of ``entity`` from ``source_code`` waits for: the entities it references
     (``awaited_entities``), each in its daily DAG of the same source."""
-    return [AwaitedLoad(name, sources.daily_dag_id(sources.DAILY_DAG_OF_ENTITY[name], source_code))
+    return [AwaitedLoad(name, sources.daily_dag_id(entity_definition(name).daily_dag, source_code))
             for name in awaited_entities(entity)]
 
 

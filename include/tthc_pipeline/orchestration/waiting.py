@@ -21,14 +21,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from airflow.sdk import TaskInstanceState
+
 from tthc_pipeline import sources
 from tthc_pipeline.entities import entity as entity_definition
 from tthc_pipeline.quality.suites import awaited_entities
 
 # Airflow's states: a run that may still load, and a task that will not run again in its run
-# (``up_for_retry`` and ``up_for_reschedule`` may).
+# (``up_for_retry`` and ``up_for_reschedule`` may). The task states are str enums: the strings
+# ``get_task_states`` returns are found among them.
 ACTIVE_RUN_STATES = ("queued", "running")
-FINISHED_TASK_STATES = frozenset({"success", "failed", "upstream_failed", "skipped", "removed"})
+FINISHED_TASK_STATES = frozenset({
+    TaskInstanceState.SUCCESS, TaskInstanceState.FAILED, TaskInstanceState.UPSTREAM_FAILED,
+    TaskInstanceState.SKIPPED, TaskInstanceState.REMOVED})
 
 
 class RunLookup(Protocol):

@@ -115,6 +115,23 @@ def test_v_dossier_status_history_gives_the_time_in_each_status(loaded):
     assert {r["unit_code"] for r in rows} == {"S1"}
 
 
+def test_a_range_of_step_times_is_found_through_the_brin_index(loaded):
+    """V024: the steps' time index is BRIN, summarised as the loads fill its ranges; a range of
+    times on the fact table itself is read through it and its recheck keeps the exact rows."""
+    (index,) = query(loaded, "select a.amname, c.reloptions from pg_class as c"
+                     " inner join pg_am as a on a.oid = c.relam"
+                     " where c.oid = 'dw.fact_dossier_status_status_at_idx'::regclass")
+    assert (index["amname"], index["reloptions"]) == ("brin", ["autosummarize=on"])
+    in_range = ("select step_no from dw.fact_dossier_status"
+                " where status_at >= %s and status_at < %s order by step_no")
+    times = (datetime(2025, 3, 3, 8, 30, tzinfo=VN), datetime(2025, 3, 3, 16, tzinfo=VN))
+    with psycopg.connect(loaded) as conn:
+        conn.execute("set enable_seqscan = off")  # three rows: the planner would scan them
+        plan = "\n".join(line for (line,) in conn.execute("explain " + in_range, times))
+        assert "Bitmap Index Scan on fact_dossier_status_status_at_idx" in plan
+        assert conn.execute(in_range, times).fetchall() == [(2,), (3,)]
+
+
 def test_the_bi_reader_role_may_read_the_views(warehouse):
     roles = query(warehouse, "select 1 from pg_roles where rolname = 'bi_reader'")
     if not roles:

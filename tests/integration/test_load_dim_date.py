@@ -74,6 +74,20 @@ def test_a_load_adds_the_years_its_facts_need(warehouse):
     assert dangling == (0,)
 
 
+def test_a_missing_day_inside_the_batchs_span_is_added_though_its_ends_are_there(warehouse):
+    """The load first compares the batch's span with dw.dim_date: a span whose ends are known
+    but not every day between them still has each of its days looked up."""
+    refresh_dim_date(warehouse, date(2025, 1, 1), date(2025, 6, 30))
+    refresh_dim_date(warehouse, date(2025, 9, 1), date(2025, 12, 31))
+    record = dossier("HS1", "20250805080000", [(2, "20250305080000"), (4, "20250805080000")],
+                     NgayHenTra="20251005170000")
+    ingest(warehouse, "ho_so", [record])
+    with psycopg.connect(warehouse) as conn:
+        years = conn.execute("select year, count(*) from dw.dim_date where date_key <> -1"
+                             " group by year order by year").fetchall()
+    assert years == [(2025, 365)]
+
+
 def test_the_date_key_is_the_days_yyyymmdd_for_every_day_and_its_vietnamese_day(warehouse):
     with psycopg.connect(warehouse) as conn:
         wrong_days = conn.execute(

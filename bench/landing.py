@@ -80,7 +80,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=4)
     common.add_server_setting_option(parser)
-    parser.add_argument("--before-root", type=Path, required=True)
+    parser.add_argument("--before-root", type=Path,
+                        help="the other copy of the project (required unless --render)")
     parser.add_argument("--warmup", type=int, default=1, metavar="TURNS",
                         help="turns of the code after run first and left out of the figures")
     parser.add_argument("--without-catalogues", action="store_true",
@@ -91,6 +92,8 @@ def main() -> None:
     if not (run := common.start_run(parser, "landing", render)):
         return
     args, stamp, output = run
+    if args.before_root is None:
+        parser.error("--before-root is required to measure (only --render goes without it)")
     codes = {"before": code_env(args.before_root), "after": {}}
     shape = Shape(args.scale)
     settings = common.server_settings(args)

@@ -2,7 +2,7 @@
 -- yet, so the load can add them before any fact points at a missing day.
 -- First the batch's earliest and latest moments (an aggregate per table, nothing per row): when
 -- dw.dim_date holds every day between them, as it does once a load added their years, nothing
--- is missing and the batch's days are never listed (0.8 s at 300,000 dossiers). Otherwise each
+-- is missing and the batch's days are never listed (0.5–0.6 s at 300,000 dossiers). Otherwise each
 -- distinct day of the batch is looked up.
 with
 

@@ -1,6 +1,6 @@
-"""What the status steps' BRIN time index (V024) costs an analyst: ranges of step times read
-through it against the b-tree it replaced, over the same steps laid out as daily loads
-append them.
+"""The status steps as an analyst reads them: ranges of step times through V024's BRIN index
+against the b-tree it replaced, over the same steps laid out as daily loads append them; and
+V025's status history view against V007's.
 
 One national day's batch (``common.Shape``) is loaded into a fresh warehouse; its status steps
 are then copied into a table of their own, ordered by their dossier's last update
@@ -10,6 +10,11 @@ layout errs against the BRIN index. On that table each index in turn (built, the
 vacuumed and analysed): a week and a day of step times, counted, each query run twice to warm
 up, then ``--runs`` times; the figure is the median, with the pages the query read (its plan's
 buffers, index and table, workers included). Both indexes must give the same counts.
+
+Then, over the loaded warehouse itself, V007's ``dw.v_dossier_status_history`` (recreated from
+its migration under another name) beside the current one: they must hold the same rows
+(``except all`` both ways), and four questions are timed the same way through each: one
+dossier's history, one day's steps, a unit's latest steps, and every step.
 
     .venv/bin/python bench/step_index.py --scale 300000 --runs 5
 """
@@ -25,10 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
-from common import Shape, median, run_stage  # noqa: E402
+from common import ROOT, Shape, median, run_stage  # noqa: E402
 from history_load import copy_of  # noqa: E402
 from load import template  # noqa: E402
 
+VIEW = "dw.v_dossier_status_history"
 INDEXES = {
     "btree": "create index steps_status_at on steps (status_at)",
     "brin": "create index steps_status_at on steps using brin (status_at)",  # as V024
@@ -41,6 +47,24 @@ QUERIES = {
               " where status_at >= '2026-03-24 00:00+07' and status_at < '2026-03-25 00:00+07'"
               " group by status_key order by status_key"),
 }
+V007_VIEW = "dw.v_dossier_status_history_v007"
+VIEW_QUERIES = {
+    "one dossier's history": "select * from {view} where dossier_code = %(dossier)s",
+    "one day's steps": ("select count(*), sum(hours_in_status) from {view}"
+                        " where status_date = date '2026-03-24'"),
+    "a unit's latest steps": ("select count(*) from {view}"
+                              " where unit_code = %(unit)s and is_latest_step"),
+    "every step": ("select count(*), sum(hours_in_status), count(*) filter (where is_latest_step)"
+                   " from {view}"),
+}
+# the busiest unit, and a dossier of it
+SAMPLES = """
+select d.dossier_code, u.unit_code
+from dw.fact_dossier as d
+inner join dw.dim_unit as u on d.unit_durable_key = u.unit_durable_key and u.is_current
+order by d.dossier_code
+offset 1000 limit 1
+"""
 LAYOUT = """
 create table steps as
 select s.*
@@ -81,7 +105,51 @@ def measure(conninfo: str, runs: int) -> dict:
     for name in QUERIES:
         if report["btree"][name]["result"] != report["brin"][name]["result"]:
             raise SystemExit(f"the two indexes found different steps for {name}")
+    report["views"] = measure_views(conninfo, runs)
     return report
+
+
+def v007_view() -> str:
+    """V007's definition of the status history view, under another name."""
+    text = (ROOT / "sql" / "migrations" / "V007__bi_views.sql").read_text(encoding="utf-8")
+    start = text.index("create view dw.v_dossier_status_history as")
+    return text[start:text.index(";", start)].replace(
+        "dw.v_dossier_status_history", V007_VIEW, 1)
+
+
+def timed(conn, query: str, params: dict, runs: int) -> tuple[float, list]:
+    """The median of ``runs`` timings, after two to warm up, in ms; and the result."""
+    for _ in range(2):
+        conn.execute(query, params).fetchall()
+    seconds = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = conn.execute(query, params).fetchall()
+        seconds.append(time.perf_counter() - began)
+    return round(median(seconds) * 1000, 1), result
+
+
+def measure_views(conninfo: str, runs: int) -> dict:
+    import psycopg
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(v007_view())
+        only_in = [conn.execute(f"select count(*) from (select * from {a} except all"
+                                f" select * from {b}) as d").fetchone()[0]
+                   for a, b in ((V007_VIEW, VIEW), (VIEW, V007_VIEW))]
+        if any(only_in):
+            raise SystemExit(f"V007's and the current view differ: {only_in} rows")
+        dossier, unit = conn.execute(SAMPLES).fetchone()
+        params = {"dossier": dossier, "unit": unit}
+        figures = {}
+        for name, query in VIEW_QUERIES.items():
+            (v007_ms, v007_result), (ms, result) = (
+                timed(conn, query.format(view=view), params, runs) for view in (V007_VIEW, VIEW))
+            if v007_result != result:
+                raise SystemExit(f"V007's and the current view answer {name} differently")
+            figures[name] = {"v007_ms": v007_ms, "ms": ms}
+            common.log(f"{name}: V007's view {v007_ms} ms, the current one {ms} ms")
+    return figures
 
 
 def pages_read(plan: list[str]) -> str:
@@ -106,6 +174,11 @@ def render(report: dict) -> str:
                          f" | {pages_read(plan)}"
                          f" | {'parallel ' if any('Parallel' in line for line in plan) else ''}"
                          f"bitmap scan |")
+    lines += ["", f"`{VIEW}` over the loaded day, V007's definition against the current one"
+              f" (the same rows), medians of {report['runs']} runs:", "",
+              "| question | V007's view ms | the current view ms |", "| --- | --- | --- |"]
+    for name, figures in report["views"].items():
+        lines.append(f"| {name} | {figures['v007_ms']} | {figures['ms']} |")
     return "\n".join(lines)
 
 

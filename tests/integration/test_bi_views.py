@@ -115,6 +115,18 @@ def test_v_dossier_status_history_gives_the_time_in_each_status(loaded):
     assert {r["unit_code"] for r in rows} == {"S1"}
 
 
+def test_a_filter_on_the_status_history_reaches_the_steps_of_the_dossiers_it_names(loaded):
+    """V025: no window over every step of the warehouse before the filter; the steps of the
+    dossier asked for are found through the keys."""
+    one_dossier = "select * from dw.v_dossier_status_history where dossier_code = %s"
+    with psycopg.connect(loaded) as conn:
+        conn.execute("set enable_seqscan = off")  # a handful of rows: the planner would scan
+        plan = "\n".join(line for (line,) in conn.execute("explain " + one_dossier, ("HS1",)))
+        assert "WindowAgg" not in plan
+        assert "Seq Scan on fact_dossier_status" not in plan
+        assert len(conn.execute(one_dossier, ("HS1",)).fetchall()) == 3
+
+
 def test_a_range_of_step_times_is_found_through_the_brin_index(loaded):
     """V024: the steps' time index is BRIN, summarised as the loads fill its ranges; a range of
     times on the fact table itself is read through it and its recheck keeps the exact rows."""

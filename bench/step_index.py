@@ -89,17 +89,10 @@ def measure(conninfo: str, runs: int) -> dict:
             figures = {"index_pages": conn.execute(
                 "select pg_relation_size('steps_status_at') / 8192").fetchone()[0]}
             for name, query in QUERIES.items():
-                for _ in range(2):
-                    conn.execute(query).fetchall()
-                seconds = []
-                for _ in range(runs):
-                    began = time.perf_counter()
-                    result = conn.execute(query).fetchall()
-                    seconds.append(time.perf_counter() - began)
+                ms, result = timed(conn, query, {}, runs)
                 plan = [line for (line,) in conn.execute(
                     "explain (analyze, buffers, costs off, timing off) " + query)]
-                figures[name] = {"ms": round(median(seconds) * 1000, 1), "result": result,
-                                 "plan": plan}
+                figures[name] = {"ms": ms, "result": result, "plan": plan}
                 common.log(f"{kind}, {name}: {figures[name]['ms']} ms")
             report[kind] = figures
     for name in QUERIES:

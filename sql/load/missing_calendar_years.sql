@@ -1,12 +1,13 @@
 -- The calendar years (Asia/Ho_Chi_Minh) of a batch's fact dates that dw.dim_date does not cover
 -- yet, so the load can add them before any fact points at a missing day.
--- First the batch's earliest and latest moments (an aggregate per table, nothing per row): when
--- dw.dim_date holds every day between them, as it does once a load added their years, nothing
--- is missing and the batch's days are never listed (0.5–0.6 s at 300,000 dossiers). Otherwise each
--- distinct day of the batch is looked up.
+-- First the batch's earliest and latest moments (min and max, no time-zone conversion or
+-- hashing per moment): when dw.dim_date holds every day between them, as it does once a load
+-- added their years, nothing is missing and the batch's days are never listed (0.5-0.6 s at
+-- 300,000 dossiers, against 0.2 s for the span). Otherwise each distinct day is looked up.
 with
 
-batch_moments as (
+-- read again, not stored, by the day list when the span is not covered
+batch_moments as not materialized (
     select unnest(array[submitted_at, received_at, due_at, finished_at, returned_at]) as moment
     from staging.ho_so
     where batch_id = %(batch_id)s
@@ -24,36 +25,11 @@ batch_moments as (
     where batch_id = %(batch_id)s
 ),
 
--- least and greatest skip nulls; a table without the batch gives nulls, which min and max skip
-table_bounds as (
-    select
-        min(least(submitted_at, received_at, due_at, finished_at, returned_at)) as earliest,
-        max(greatest(submitted_at, received_at, due_at, finished_at, returned_at)) as latest
-    from staging.ho_so
-    where batch_id = %(batch_id)s
-    union all
-    select min(processed_at) as earliest, max(processed_at) as latest
-    from staging.ho_so_tien_do
-    where batch_id = %(batch_id)s
-    union all
-    select
-        min(least(requested_at, received_at)) as earliest,
-        max(greatest(requested_at, received_at)) as latest
-    from staging.ho_so_bo_sung
-    where batch_id = %(batch_id)s
-    union all
-    select
-        min(least(initiated_at, succeeded_at, refunded_at)) as earliest,
-        max(greatest(initiated_at, succeeded_at, refunded_at)) as latest
-    from staging.giao_dich
-    where batch_id = %(batch_id)s
-),
-
 batch_span as (
     select
-        (min(earliest) at time zone 'Asia/Ho_Chi_Minh')::date as first_day,
-        (max(latest) at time zone 'Asia/Ho_Chi_Minh')::date as last_day
-    from table_bounds
+        (min(moment) at time zone 'Asia/Ho_Chi_Minh')::date as first_day,
+        (max(moment) at time zone 'Asia/Ho_Chi_Minh')::date as last_day
+    from batch_moments
 ),
 
 -- every day of the span is in dw.dim_date (an empty batch has no span: nothing to cover)

@@ -19,6 +19,12 @@ def days(conninfo: str, *calendar_dates: date) -> dict[date, tuple]:
         return {row[0]: row[1:] for row in rows}
 
 
+def days_per_year(conninfo: str) -> list[tuple[int, int]]:
+    with psycopg.connect(conninfo) as conn:
+        return conn.execute("select year, count(*) from dw.dim_date where date_key <> -1"
+                            " group by year order by year").fetchall()
+
+
 def test_days_carry_working_days_and_the_report_that_covers_them(warehouse):
     assert refresh_dim_date(warehouse, date(2025, 1, 1), date(2025, 12, 31)) == 365
     assert days(warehouse, date(2025, 4, 24), date(2025, 4, 25), date(2025, 4, 26),
@@ -64,13 +70,11 @@ def test_a_load_adds_the_years_its_facts_need(warehouse):
                      NgayHenTra="20260110170000")
     ingest(warehouse, "ho_so", [record])
     with psycopg.connect(warehouse) as conn:
-        years = conn.execute("select year, count(*) from dw.dim_date where date_key <> -1"
-                             " group by year order by year").fetchall()
         dangling = conn.execute(
             "select count(*) from dw.fact_dossier as f"
             " where not exists (select from dw.dim_date as d where d.date_key = f.due_date_key)"
         ).fetchone()
-    assert years == [(2024, 366), (2025, 365), (2026, 365)]
+    assert days_per_year(warehouse) == [(2024, 366), (2025, 365), (2026, 365)]
     assert dangling == (0,)
 
 
@@ -82,10 +86,7 @@ def test_a_missing_day_inside_the_batchs_span_is_added_though_its_ends_are_there
     record = dossier("HS1", "20250805080000", [(2, "20250305080000"), (4, "20250805080000")],
                      NgayHenTra="20251005170000")
     ingest(warehouse, "ho_so", [record])
-    with psycopg.connect(warehouse) as conn:
-        years = conn.execute("select year, count(*) from dw.dim_date where date_key <> -1"
-                             " group by year order by year").fetchall()
-    assert years == [(2025, 365)]
+    assert days_per_year(warehouse) == [(2025, 365)]
 
 
 def test_the_date_key_is_the_days_yyyymmdd_for_every_day_and_its_vietnamese_day(warehouse):

@@ -65,6 +65,10 @@ def summarise(report: dict) -> dict:
                                             for r in done])
                              for stage in ("extract", "stage", "validate", "load")}
                     for entity in done[0]["entities"]}
+                # how long the payments' gate waited for the dossiers' load (no parking)
+                row["payments_waited_s"] = median([
+                    r["entities"]["giao_dich"]["validate"].get("waited_before_s", 0.0)
+                    for r in done if "giao_dich" in r["entities"]])
             if all("cpu" in r for r in done):
                 row["cpu"] = {key: median([r["cpu"][key] for r in done])
                               for key in done[0]["cpu"]}
@@ -160,6 +164,7 @@ def render(report: dict) -> str:
                          f" ({'equal in every round' if counts_equal else '**NOT EQUAL**'}): "
                          + "; ".join(f"{kind} {counts}" for kind, counts in counted.items()))
         lines += _cpu_time(rows, report.get("cores"))
+        lines += _dossier_chain(rows)
         for name in PIPELINES:
             if name not in rows:
                 continue
@@ -268,6 +273,43 @@ def _cpu_time(rows: dict[str, dict], cores: int | None) -> list[str]:
                    f"{leanest}'s {work:.1f} CPU s fit if spread over the cores")
         lines.append(f"\n{name} ({ratio:g}× {peer}) is a wall time of {wall:.1f} s;"
                      f" {cores} cores give at most {budget:.1f} CPU s in it: {verdict}.")
+    return lines
+
+
+# A payments' gate that waited longer than this waited for the dossiers' load; the harness's
+# own hand-over between two tasks takes microseconds.
+_WAITED_S = 0.1
+
+
+def _dossier_chain(rows: dict[str, dict]) -> list[str]:
+    """The concurrent pipeline's longest chain of tasks, against the wall times the targets ask:
+    the dossiers' extract, stage, validate and load each need the task before them, and the
+    payments' gate and load follow that load when the gate waited for it (no parking within a
+    day; runs of code without the wait leave them out), so however the other tasks overlap
+    them, the run is not shorter than these tasks one after the other (medians of each task's
+    process wall time). A target below the chain needs the tasks themselves shorter, whatever
+    the cores."""
+    pipeline = rows.get("pipeline")
+    if not pipeline or "ho_so" not in pipeline["by_entity"]:
+        return []
+    dossiers = pipeline["by_entity"]["ho_so"]
+    tasks = [(f"dossiers' {stage}", dossiers[stage])
+             for stage in ("extract", "stage", "validate", "load")]
+    if pipeline.get("payments_waited_s", 0.0) > _WAITED_S:
+        payments = pipeline["by_entity"]["giao_dich"]
+        tasks += [("payments' validate", payments["validate"]),
+                  ("payments' load", payments["load"])]
+    chain = sum(seconds for _, seconds in tasks)
+    lines = ["\nThe pipeline's longest chain of tasks (s, medians): "
+             + " + ".join(f"{name} {seconds:.1f}" for name, seconds in tasks)
+             + f" = {chain:.1f} s of its {pipeline['seconds']:.1f} s elapsed."]
+    for name, peer, ratio in ASKED_OF_PEERS:
+        if peer not in rows:
+            continue
+        wall = rows[peer]["seconds"] / ratio
+        verdict = (f"the chain's tasks would have to be {1 - wall / chain:.0%} shorter"
+                   if chain > wall else "the chain fits")
+        lines.append(f"{name} ({ratio:g}× {peer}, a wall time of {wall:.1f} s): {verdict}.")
     return lines
 
 

@@ -287,8 +287,7 @@ def _dossier_chain(rows: dict[str, dict]) -> list[str]:
     payments' gate and load follow that load when the gate waited for it (no parking within a
     day; runs of code without the wait leave them out), so however the other tasks overlap
     them, the run is not shorter than these tasks one after the other (medians of each task's
-    process wall time). A target below the chain needs the tasks themselves shorter, whatever
-    the cores."""
+    process wall time). A target below the chain needs these tasks themselves shorter."""
     pipeline = rows.get("pipeline")
     if not pipeline or "ho_so" not in pipeline["by_entity"]:
         return []

@@ -238,6 +238,13 @@ ASKED_OF_PEERS = (("issue 18", "dlt-tuned", 1.5), ("issue 18", "naive", 3.0),
                   ("P2", "dlt-tuned", 3.0))
 
 
+def asked_walls(rows: dict[str, dict]) -> list[tuple[str, str, float, float]]:
+    """Each target of ``ASKED_OF_PEERS`` whose peer ran: (who asks, peer, ratio, the wall time
+    it asks of the pipeline, s)."""
+    return [(name, peer, ratio, rows[peer]["seconds"] / ratio)
+            for name, peer, ratio in ASKED_OF_PEERS if peer in rows]
+
+
 def _cpu_time(rows: dict[str, dict], cores: int | None) -> list[str]:
     """The CPU time the machine spent during each contender (``common.cpu_account``), and what
     the targets against its peers leave the pipeline: a wall time W on ``cores`` cores holds at
@@ -262,10 +269,7 @@ def _cpu_time(rows: dict[str, dict], cores: int | None) -> list[str]:
         return lines
     leanest = min(pipelines, key=lambda k: measured[k]["cpu"]["machine_s"])
     work = measured[leanest]["cpu"]["machine_s"]
-    for name, peer, ratio in ASKED_OF_PEERS:
-        if peer not in measured:
-            continue
-        wall = measured[peer]["seconds"] / ratio
+    for name, peer, ratio, wall in asked_walls(measured):
         budget = cores * wall
         verdict = (f"{leanest}'s {work:.1f} CPU s would have to shrink by"
                    f" {1 - budget / work:.0%} even with every core busy throughout"
@@ -302,10 +306,7 @@ def _dossier_chain(rows: dict[str, dict]) -> list[str]:
     lines = ["\nThe pipeline's longest chain of tasks (s, medians): "
              + " + ".join(f"{name} {seconds:.1f}" for name, seconds in tasks)
              + f" = {chain:.1f} s of its {pipeline['seconds']:.1f} s elapsed."]
-    for name, peer, ratio in ASKED_OF_PEERS:
-        if peer not in rows:
-            continue
-        wall = rows[peer]["seconds"] / ratio
+    for name, peer, ratio, wall in asked_walls(rows):
         verdict = (f"the chain's tasks would have to be {1 - wall / chain:.0%} shorter"
                    if chain > wall else "the chain fits")
         lines.append(f"{name} ({ratio:g}× {peer}, a wall time of {wall:.1f} s): {verdict}.")

@@ -57,7 +57,7 @@ VIEW_QUERIES = {
     "every step": ("select count(*), sum(hours_in_status), count(*) filter (where is_latest_step)"
                    " from {view}"),
 }
-# the busiest unit, and a dossier of it
+# a dossier from the middle of the codes, and its unit
 SAMPLES = """
 select d.dossier_code, u.unit_code
 from dw.fact_dossier as d
